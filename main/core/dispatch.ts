@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { calls, isCallName, type CallName, type OutputOf, type ParsedInputOf } from '../../shared/contract/calls.ts';
+import type { Result } from '../../shared/contract/result.ts';
+import { failure, toLatheError } from './errors.ts';
+
+export type Handler<N extends CallName> = (input: ParsedInputOf<N>) => Promise<OutputOf<N>>;
+export type Handlers = { [N in CallName]?: Handler<N> };
+
+/**
+ * The single path from a front door into the core: check the call exists and is offered here,
+ * validate its input against the contract, run it, and return a Result — never throw.
+ */
+export async function dispatch(handlers: Handlers, name: string, rawInput: unknown): Promise<Result<unknown>> {
+  try {
+    if (!isCallName(name)) throw failure('NOT_FOUND', `There is no call named "${name}".`);
+    const handler = handlers[name] as Handler<CallName> | undefined;
+    if (!handler) throw failure('UNAVAILABLE', `"${name}" is not available from this front door.`);
+    const input = parseInput(name, rawInput);
+    return { ok: true, value: await handler(input as never) };
+  } catch (thrown) {
+    return { ok: false, error: toLatheError(thrown) };
+  }
+}
+
+export function parseInput<N extends CallName>(name: N, rawInput: unknown): ParsedInputOf<N> {
+  const parsed = calls[name].input.safeParse(rawInput ?? {});
+  if (parsed.success) return parsed.data as ParsedInputOf<N>;
+  throw failure('INVALID_INPUT', `Invalid input for ${name}: ${describeIssues(parsed.error)}`, {
+    issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(input)', message: issue.message })),
+  });
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+}

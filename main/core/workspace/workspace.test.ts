@@ -1,0 +1,62 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitCli, gitFsck } from '../testing/git-cli.ts';
+import { useTempDirs } from '../testing/temp-dir.ts';
+import { Workspace } from './workspace.ts';
+
+const tempDir = useTempDirs();
+
+describe('Workspace', () => {
+  it('makes a folder a git repository with lathe.json committed and .lathe/ ignored', async () => {
+    const dir = join(await tempDir(), 'my project');
+    const workspace = await Workspace.create(dir);
+    expect(workspace.settings.name).toBe('my project');
+    expect(gitCli(dir, 'log', '--format=%s')).toContain('Create Lathe workspace');
+    expect(gitCli(dir, 'ls-files').split('\n')).toEqual(expect.arrayContaining(['lathe.json', '.gitignore']));
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toContain('/.lathe/');
+    expect(gitCli(dir, 'status', '--porcelain')).toBe('');
+    gitFsck(dir);
+  });
+
+  it('is idempotent: creating an existing workspace opens it without a new commit', async () => {
+    const dir = await tempDir();
+    await Workspace.create(dir);
+    await Workspace.create(dir);
+    expect(gitCli(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+  });
+
+  it('joins an existing git repository, keeping its .gitignore lines and history', async () => {
+    const dir = await tempDir();
+    gitCli(dir, 'init', '-q', '-b', 'trunk');
+    await writeFile(join(dir, '.gitignore'), 'node_modules/');
+    await writeFile(join(dir, 'train.py'), 'print(1)\n');
+    gitCli(dir, 'add', '.');
+    gitCli(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'first');
+    await Workspace.create(dir);
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n# Lathe\'s local state: content-addressed data, runs database, locks\n/.lathe/\n');
+    expect(gitCli(dir, 'log', '--format=%s', 'trunk').trim().split('\n')).toEqual([expect.stringContaining('Create Lathe workspace'), 'first']);
+    expect(gitCli(dir, 'ls-files')).toContain('train.py');
+    gitFsck(dir);
+  });
+
+  it('refuses to open a folder that is not a workspace, saying how to make it one', async () => {
+    const dir = await tempDir();
+    await expect(Workspace.open(dir)).rejects.toMatchObject({ error: { code: 'NOT_A_WORKSPACE', hint: expect.stringContaining('lathe init') } });
+  });
+
+  it('refuses a relative path and a missing folder', async () => {
+    await expect(Workspace.open('relative/dir')).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    await expect(Workspace.open(join(await tempDir(), 'nope'))).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses a corrupt lathe.json with the file named', async () => {
+    const dir = await tempDir();
+    gitCli(dir, 'init', '-q');
+    await mkdir(join(dir, 'x'));
+    await writeFile(join(dir, 'lathe.json'), '{ nope');
+    gitCli(dir, 'add', 'lathe.json');
+    gitCli(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'broken');
+    await expect(Workspace.open(dir)).rejects.toMatchObject({ error: { code: 'PARSE_ERROR', location: { file: join(dir, 'lathe.json') } } });
+  });
+});

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { CallSpec, EventSpec } from './define.ts';
+import * as datasets from './datasets.ts';
+import * as workspace from './workspace.ts';
+
+/** Every call, by name. Front doors look calls up here; nothing else lists them. */
+export const calls = {
+  'app:info': workspace.appInfo,
+  'workspace:open': workspace.workspaceOpen,
+  'workspace:create': workspace.workspaceCreate,
+  'workspace:default': workspace.workspaceDefault,
+  'dialog:pick-folder': workspace.dialogPickFolder,
+  'window:open-workspace': workspace.windowOpenWorkspace,
+  'datasets:list': datasets.datasetsList,
+  'datasets:log': datasets.datasetsLog,
+  'datasets:show': datasets.datasetsShow,
+  'datasets:import-file': datasets.datasetsImportFile,
+  'datasets:import-upload': datasets.datasetsImportUpload,
+  'datasets:import-sample': datasets.datasetsImportSample,
+} as const satisfies Record<string, CallSpec>;
+
+export const events = {
+  'datasets:import-progress': datasets.importProgress,
+  'datasets:changed': datasets.datasetsChanged,
+} as const satisfies Record<string, EventSpec>;
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+export type InputOf<N extends CallName> = z.input<(typeof calls)[N]['input']>;
+export type ParsedInputOf<N extends CallName> = z.output<(typeof calls)[N]['input']>;
+export type OutputOf<N extends CallName> = z.output<(typeof calls)[N]['output']>;
+export type PayloadOf<E extends EventName> = z.output<(typeof events)[E]['payload']>;
+export type LatheEvent = { [E in EventName]: { name: E; payload: PayloadOf<E> } }[EventName];
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(calls, name);
+}
+
+/** Calls that read a file by path: only front doors with a trusted path source (CLI, Electron) offer them. */
+export const pathCalls: readonly CallName[] = ['datasets:import-file'];
+/** Calls whose bytes arrive as a streamed body, not as JSON. */
+export const uploadCalls: readonly CallName[] = ['datasets:import-upload'];
