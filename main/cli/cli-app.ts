@@ -1,0 +1,145 @@
+import { access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, type LatheError } from '../../shared/contract/result.ts';
+import { failure, toLatheError } from '../core/errors.ts';
+import { createLatheCore, type LatheCore } from '../core/lathe-core.ts';
+import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
+import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
+import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
+import { initCommand } from './commands/init-command.ts';
+import { serveCommand } from './commands/serve-command.ts';
+
+export const commands: readonly CliCommand[] = [initCommand, dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand, serveCommand];
+
+const globalOptions: OptionSpec = {
+  workspace: { type: 'string', short: 'w' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+  version: string;
+}
+
+/** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number | 'keep-running'> {
+  const json = argv.includes('--json');
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const command = commands.find((c) => c.path.every((word, i) => words[i] === word));
+
+  if (argv.length === 0 || (!command && (argv.includes('--help') || argv.includes('-h') || words[0] === 'help'))) {
+    io.out(overview(words[0] === 'data' || words[1] === 'data' ? 'data' : undefined));
+    return 0;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    io.out(json ? JSON.stringify({ version: io.version }) : `lathe ${io.version}`);
+    return 0;
+  }
+  if (!command) {
+    const known = words[0] === 'data' ? 'lathe data import|list|log|show' : 'lathe init|data|serve';
+    return usageError(io, json, `Unknown command "${words.join(' ') || argv.join(' ')}". Try ${known}, or lathe --help.`);
+  }
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(argv.indexOf(command.path.at(-1)!) + 1), options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    return usageError(io, json, `${(error as Error).message}\nUsage: ${command.usage}`);
+  }
+  if (parsed.values.help) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+
+  let core: LatheCore | undefined;
+  const context: CliContext = {
+    values: parsed.values,
+    positionals: parsed.positionals,
+    json,
+    cwd: io.cwd,
+    out: io.out,
+    err: io.err,
+    core: (frontDoor = 'cli') =>
+      (core ??= createLatheCore({ frontDoor, version: io.version, stateDir: defaultStateDir(), defaultWorkspace: defaultWorkspacePath() })),
+    workspace: () => findWorkspace(io.cwd, parsed.values.workspace as string | undefined),
+  };
+  try {
+    const result = await command.run(context);
+    if (result === 'keep-running') {
+      core = undefined; // the server owns it now
+      return 'keep-running';
+    }
+    io.out(json ? JSON.stringify(result.json, null, 2) : result.human);
+    return 0;
+  } catch (thrown) {
+    const error = toLatheError(thrown);
+    report(io, json, error);
+    return error.code === 'INVALID_INPUT' ? 2 : 1;
+  } finally {
+    if (core) await core.close();
+  }
+}
+
+function report(io: CliIo, json: boolean, error: LatheError): void {
+  if (json) io.out(JSON.stringify({ error }, null, 2));
+  else io.err(`lathe: ${describeError(error)}`);
+}
+
+function usageError(io: CliIo, json: boolean, message: string): number {
+  report(io, json, { code: 'INVALID_INPUT', message });
+  return 2;
+}
+
+/** --workspace DIR, else the nearest folder upwards holding lathe.json. */
+async function findWorkspace(cwd: string, flag: string | undefined): Promise<string> {
+  if (flag) return resolve(cwd, flag);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    try {
+      await access(join(dir, 'lathe.json'));
+      return dir;
+    } catch {
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw failure('NOT_A_WORKSPACE', `${cwd} is not inside a Lathe workspace.`, {
+    hint: 'Pass --workspace DIR, cd into a workspace, or make one with `lathe init DIR`.',
+  });
+}
+
+function overview(topic?: 'data'): string {
+  const shown = commands.filter((c) => !topic || c.path[0] === topic);
+  const width = Math.max(...shown.map((c) => c.usage.length));
+  return [
+    'lathe — the command line of Lathe, a local-first workbench for ML teams',
+    '',
+    'Usage:',
+    ...shown.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes:',
+    '  --workspace, -w DIR   the workspace (default: the one enclosing the current folder)',
+    '  --json                machine-readable output on stdout ({"error": …} on failure)',
+    '  --help, -h            help for the command',
+    '',
+    'Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong.',
+  ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  const flags = Object.entries(command.options).map(([name, spec]) => `  --${name}${spec.short ? `, -${spec.short}` : ''}${spec.type === 'string' ? ' VALUE' : ''}`);
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.summary,
+    ...(command.details ? ['', command.details] : []),
+    '',
+    'Options:',
+    ...flags,
+    '  --workspace, -w DIR   the workspace (default: the one enclosing the current folder)',
+    '  --json                machine-readable output',
+    '  --help, -h            this help',
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failure } from '../../core/errors.ts';
+import { runServe } from '../../server/serve-command.ts';
+import { callCore } from '../call-core.ts';
+import type { CliCommand } from '../cli-command.ts';
+
+const uiDir = fileURLToPath(new URL('../../../renderer/dist/', import.meta.url));
+
+export const serveCommand: CliCommand = {
+  path: ['serve'],
+  summary: 'Serve the Lathe UI to a browser on this machine',
+  usage: 'lathe serve [--workspace DIR] [--port N] [--host ADDR] [--max-upload-mb N] [--open]',
+  details: [
+    'Prints a URL carrying a fresh token; open it in any browser. Only 127.0.0.1 is bound unless',
+    '--host says otherwise. --port 0 picks a free port (default 7272). With --workspace, that folder',
+    'is opened (and made a workspace if it is not one); without, the last workspace opened.',
+    '--open also opens the address in your default browser.',
+  ].join('\n'),
+  options: {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    'max-upload-mb': { type: 'string' },
+    open: { type: 'boolean' },
+  },
+  async run(context) {
+    const port = optionalInteger(context.values.port, '--port', 0, 65535);
+    const maxUploadMb = optionalInteger(context.values['max-upload-mb'], '--max-upload-mb', 1, 1024 * 1024);
+    const host = typeof context.values.host === 'string' ? context.values.host : undefined;
+    const core = context.core('browser');
+    let workspace: string | undefined;
+    if (typeof context.values.workspace === 'string') {
+      workspace = (await callCore(context, 'workspace:create', { path: resolve(context.cwd, context.values.workspace) })).path;
+    }
+    const server = await runServe(
+      { workspace, host, port, json: context.json, maxUploadMb, open: context.values.open === true },
+      { createCore: () => core, uiDir, print: context.out, warn: context.err },
+    );
+    const stop = () => {
+      void server.close().finally(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return 'keep-running';
+  },
+};
+
+function optionalInteger(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < min || n > max) {
+    throw failure('INVALID_INPUT', `${flag} takes a whole number from ${min} to ${max}; got "${String(value)}".`);
+  }
+  return n;
+}

@@ -1,0 +1,86 @@
+import type { DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
+import { failure } from '../errors.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { manifestPath, parseManifest, type DatasetManifest } from './dataset-manifest.ts';
+import { readPreview } from './table/table-scanner.ts';
+
+/** Reading datasets back: every version is a commit that changed `datasets/<name>/dataset.json`. */
+
+export function versionOf(manifest: DatasetManifest, commit: string): DatasetVersion {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    commit,
+    date: manifest.importedAt,
+    message: manifest.message,
+    format: manifest.format,
+    rows: manifest.rows,
+    columns: manifest.schema.length,
+    bytes: manifest.bytes,
+    contentHash: manifest.contentHash,
+    sourceFile: manifest.source.fileName,
+  };
+}
+
+/** The latest manifest of a dataset, or null when there is no such dataset. */
+export async function latestManifest(workspace: Workspace, name: string): Promise<DatasetManifest | null> {
+  const text = await workspace.git.readFile(manifestPath(name));
+  return text === null ? null : parseManifest(text, manifestPath(name));
+}
+
+export async function listDatasets(workspace: Workspace): Promise<DatasetSummary[]> {
+  const head = await workspace.git.head();
+  if (!head) return [];
+  const entries = (await workspace.git.list('datasets')).filter((entry) => entry.type === 'tree');
+  const summaries: DatasetSummary[] = [];
+  for (const entry of entries) {
+    const manifest = await latestManifest(workspace, entry.path);
+    if (!manifest) continue;
+    const [latestCommit] = await workspace.git.history(manifestPath(entry.path));
+    summaries.push({ name: manifest.name, versions: manifest.version, latest: versionOf(manifest, latestCommit?.oid ?? head) });
+  }
+  return summaries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function datasetLog(workspace: Workspace, name: string): Promise<DatasetVersion[]> {
+  const path = manifestPath(name);
+  const commits = await workspace.git.history(path);
+  if (commits.length === 0) throw noSuchDataset(name);
+  const versions: DatasetVersion[] = [];
+  for (const commit of commits) {
+    const text = await workspace.git.readFile(path, commit.oid);
+    if (text !== null) versions.push(versionOf(parseManifest(text, `${path}@${commit.oid.slice(0, 7)}`), commit.oid));
+  }
+  return versions;
+}
+
+export async function findVersion(workspace: Workspace, name: string, version?: number): Promise<{ manifest: DatasetManifest; commit: string }> {
+  const path = manifestPath(name);
+  const commits = await workspace.git.history(path);
+  if (commits.length === 0) throw noSuchDataset(name);
+  for (const commit of commits) {
+    const text = await workspace.git.readFile(path, commit.oid);
+    if (text === null) continue;
+    const manifest = parseManifest(text, `${path}@${commit.oid.slice(0, 7)}`);
+    if (version === undefined || manifest.version === version) return { manifest, commit: commit.oid };
+    if (manifest.version < version) break;
+  }
+  const latest = (await latestManifest(workspace, name))?.version ?? 0;
+  throw failure('NOT_FOUND', `Dataset "${name}" has no version ${version}; its versions are 1 to ${latest}.`);
+}
+
+export async function showDataset(workspace: Workspace, name: string, version?: number): Promise<DatasetDetail> {
+  const { manifest, commit } = await findVersion(workspace, name, version);
+  await workspace.blobs.assertPresent(manifest.contentHash, `${name}@${manifest.version}`);
+  const preview = await readPreview(workspace.blobs.read(manifest.contentHash), {
+    format: manifest.format,
+    fileName: manifest.source.fileName,
+  });
+  return { version: versionOf(manifest, commit), profile: manifest.profile, preview };
+}
+
+export function noSuchDataset(name: string) {
+  return failure('NOT_FOUND', `There is no dataset named "${name}" in this workspace.`, {
+    hint: 'List the datasets with `lathe data list`, or import a file with `lathe data import FILE --name NAME`.',
+  });
+}

@@ -1,0 +1,110 @@
+import type { ImportOutcome } from '../../../shared/contract/datasets.ts';
+import { failure } from '../errors.ts';
+import type { EventHub } from '../events.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { latestManifest, versionOf } from './dataset-history.ts';
+import { MANIFEST_SCHEMA_VERSION, manifestPath, serializeManifest, type DatasetManifest } from './dataset-manifest.ts';
+import { createTableScanner, formatFromFileName } from './table/table-scanner.ts';
+
+export interface ImportSource {
+  /** The file's bytes, in order. */
+  chunks: AsyncIterable<Uint8Array>;
+  /** The name the user knows the file by (never used as a local path). */
+  fileName: string;
+  totalBytes: number | null;
+  /** Refuse past this many bytes (uploads). */
+  maxBytes?: number;
+}
+
+export interface ImportRequest {
+  name: string;
+  message?: string | undefined;
+  importId?: string | undefined;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Stream a table into the workspace as a new version of a dataset, in one pass: every chunk is
+ * hashed, parsed and profiled, and written to a temp file. Only when the whole file parsed does
+ * anything become visible: the bytes move into the blob store and the manifest is committed.
+ * On any error the temp file is removed and the workspace is as it was.
+ */
+export async function importDataset(workspace: Workspace, source: ImportSource, request: ImportRequest, events?: EventHub): Promise<ImportOutcome> {
+  const format = formatFromFileName(source.fileName);
+  const scanner = createTableScanner({ format, fileName: source.fileName });
+  const writer = await workspace.blobs.begin();
+  let committed = false;
+  try {
+    let lastProgress = 0;
+    const progress = () => {
+      if (request.importId) events?.emit('datasets:import-progress', { importId: request.importId, bytesRead: writer.bytes, totalBytes: source.totalBytes, rows: scanner.rows });
+    };
+    for await (const chunk of source.chunks) {
+      if (source.maxBytes !== undefined && writer.bytes + chunk.byteLength > source.maxBytes) {
+        throw failure('TOO_LARGE', `${source.fileName} is larger than the upload limit of ${formatBytes(source.maxBytes)}.`, {
+          hint: 'Import it from the desktop app or with `lathe data import`, which read the file in place, or raise the limit with `lathe serve --max-upload-mb`.',
+          location: { file: source.fileName },
+        });
+      }
+      const flushed = writer.write(chunk);
+      scanner.write(chunk);
+      await flushed;
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        progress();
+      }
+    }
+    const table = scanner.end();
+    await writer.finish();
+    progress();
+    const contentHash = writer.digest();
+
+    const outcome = await workspace.lock.run(async () => {
+      const previous = await latestManifest(workspace, request.name);
+      if (previous && previous.contentHash === contentHash) {
+        const [commit] = await workspace.git.history(manifestPath(request.name));
+        return { status: 'unchanged' as const, version: versionOf(previous, commit?.oid ?? '') };
+      }
+      await writer.commit();
+      committed = true;
+      const version = (previous?.version ?? 0) + 1;
+      const manifest: DatasetManifest = {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        name: request.name,
+        version,
+        message: request.message?.trim() || `Import ${source.fileName}`,
+        importedAt: new Date().toISOString(),
+        format,
+        contentHash,
+        bytes: writer.bytes,
+        rows: table.rows,
+        schema: table.profile.map((column) => ({ name: column.name, type: column.type })),
+        profile: table.profile,
+        source: { fileName: source.fileName },
+        parse: { encoding: 'utf-8', bom: table.parse.bom, lineEnding: table.parse.lineEnding },
+      };
+      const commitMessage = `${manifest.message}\n\nLathe-Dataset: ${request.name}\nLathe-Version: ${version}\nLathe-Content: ${contentHash}\n`;
+      const commit = await workspace.git.commit([{ path: manifestPath(request.name), content: serializeManifest(manifest) }], commitMessage);
+      return { status: 'created' as const, version: versionOf(manifest, commit) };
+    });
+    if (outcome.status === 'created') events?.emit('datasets:changed', { workspace: workspace.dir, name: request.name });
+    return outcome;
+  } finally {
+    // A committed blob is content-addressed and harmless even if the git commit then failed:
+    // it is unreferenced, not half-written. Everything else is thrown away.
+    if (!committed) await writer.discard();
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { DEFAULT_MAX_UPLOAD_BYTES, TOKEN_QUERY, httpPaths } from '../../shared/contract/http.ts';
+import { failure, toLatheError } from '../core/errors.ts';
+import type { LatheCore } from '../core/lathe-core.ts';
+import { handleCall } from './call-route.ts';
+import { createEventSocket } from './event-socket.ts';
+import { refusal, rejectUpgrade, sendRefusal } from './json-reply.ts';
+import { discardRestOfBody } from './request-body.ts';
+import { allowedHostHeaders, createRequestGuard, hostNameForUrl, type RequestGuard } from './request-guard.ts';
+import { serveStaticUi } from './static-ui.ts';
+import { handleUpload } from './upload-route.ts';
+
+export interface ServerOptions {
+  core: LatheCore;
+  /** Default 127.0.0.1. Anything but loopback exposes the workspace to the network. */
+  host?: string;
+  /** Default 7272; 0 picks any free port. */
+  port?: number;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+  /** The built renderer (index.html + assets). */
+  uiDir: string;
+  /** Default DEFAULT_MAX_UPLOAD_BYTES. */
+  maxUploadBytes?: number;
+  /** Host names allowed besides 127.0.0.1, localhost, [::1] and the bind host. */
+  allowedHosts?: string[];
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT/?token=…`: the address to open the UI at. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7272;
+
+/** `lathe serve`: the UI, the contract's calls and uploads over HTTP, and events over a WebSocket. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const allowedHosts = options.allowedHosts ?? [];
+  const uiDir = path.resolve(options.uiDir);
+  checkOptions({ port, token, maxUploadBytes });
+  allowedHostHeaders({ bindHost: host, port, allowedHosts }); // refuses a bad extra host before binding
+
+  // No whole-request deadline (a large upload on a slow link takes long); bodies have an idle timeout instead.
+  const server = createServer({ requestTimeout: 0 });
+  await listen(server, host, port);
+  server.on('error', () => {});
+  const boundPort = (server.address() as AddressInfo).port;
+  const guard = createRequestGuard({ bindHost: host, port: boundPort, token, allowedHosts });
+  const events = createEventSocket(options.core.events);
+  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes };
+  let closing: Promise<void> | null = null;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res, routes).catch((thrown: unknown) => {
+      sendRefusal(res, { status: 500, error: toLatheError(thrown) });
+      discardRestOfBody(req);
+    });
+  };
+  server.on('request', onRequest);
+  // `Expect: 100-continue`: the routes send "100 Continue" only after their checks pass.
+  server.on('checkContinue', onRequest);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (closing) return void socket.destroy();
+    const refused = guard.checkSender(req) ?? checkEventsAddress(req, guard);
+    if (refused) return rejectUpgrade(socket, refused);
+    events.accept(req, socket, head);
+  });
+
+  return {
+    url: `http://${urlHost(host)}:${boundPort}/?${TOKEN_QUERY}=${encodeURIComponent(token)}`,
+    port: boundPort,
+    token,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await events.close();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
+
+interface Routes {
+  guard: RequestGuard;
+  core: LatheCore;
+  uiDir: string;
+  maxUploadBytes: number;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, { guard, core, uiDir, maxUploadBytes }: Routes): Promise<void> {
+  // The sender first, before anything looks at the path: a foreign Host or Origin gets nothing.
+  const refused = guard.checkSender(req) ?? checkOriginForm(req);
+  if (refused) {
+    sendRefusal(res, refused);
+    discardRestOfBody(req);
+    return;
+  }
+  const { rawPath, query } = splitUrl(req.url ?? '/');
+  if (rawPath !== '/api' && !rawPath.startsWith('/api/')) return serveStaticUi(req, res, uiDir, rawPath);
+
+  const unauthorized = guard.checkBearer(req);
+  if (unauthorized) {
+    sendRefusal(res, unauthorized);
+    discardRestOfBody(req);
+    return;
+  }
+  if (rawPath.startsWith(httpPaths.call)) return handleCall(req, res, decodeName(rawPath.slice(httpPaths.call.length)), core.handlers);
+  if (rawPath.startsWith(httpPaths.upload)) {
+    return handleUpload(req, res, decodeName(rawPath.slice(httpPaths.upload.length)), query, core, maxUploadBytes);
+  }
+  sendRefusal(
+    res,
+    rawPath === httpPaths.events
+      ? refusal(426, 'INVALID_INPUT', `${httpPaths.events} is a WebSocket: connect to it with ?${TOKEN_QUERY}=<token>.`, { headers: { Upgrade: 'websocket' } })
+      : refusal(404, 'NOT_FOUND', `There is nothing at ${rawPath.slice(0, 200)}.`, { hint: `Calls are POST ${httpPaths.call}<call name>.` }),
+  );
+  discardRestOfBody(req);
+}
+
+function checkEventsAddress(req: IncomingMessage, guard: RequestGuard) {
+  const { rawPath, query } = splitUrl(req.url ?? '/');
+  if (rawPath !== httpPaths.events) return refusal(404, 'NOT_FOUND', `There is no WebSocket at ${rawPath.slice(0, 200)}; events are at ${httpPaths.events}.`);
+  return guard.checkQueryToken(new URLSearchParams(query));
+}
+
+/** Only `/path?query` request targets: no absolute URLs (proxy style), no `*`. */
+function checkOriginForm(req: IncomingMessage) {
+  if ((req.url ?? '').startsWith('/')) return null;
+  return refusal(400, 'INVALID_INPUT', 'The request target must be a path starting with "/".');
+}
+
+/** The raw (still percent-encoded) path and query: each route decodes what it needs. */
+function splitUrl(url: string): { rawPath: string; query: string } {
+  const hash = url.indexOf('#');
+  const withoutHash = hash < 0 ? url : url.slice(0, hash);
+  const mark = withoutHash.indexOf('?');
+  return mark < 0 ? { rawPath: withoutHash, query: '' } : { rawPath: withoutHash.slice(0, mark), query: withoutHash.slice(mark + 1) };
+}
+
+function decodeName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
+function checkOptions({ port, token, maxUploadBytes }: { port: number; token: string; maxUploadBytes: number }): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw failure('INVALID_INPUT', `${port} is not a port number.`, { hint: 'Use a whole number from 1 to 65535, or 0 for any free port.' });
+  }
+  if (!/^[A-Za-z0-9._~-]{16,}$/.test(token)) {
+    throw failure('INVALID_INPUT', 'The session token must be at least 16 characters of letters, digits, ".", "_", "~" or "-".');
+  }
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes <= 0) {
+    throw failure('INVALID_INPUT', `${maxUploadBytes} is not a usable upload limit.`, { hint: 'Give a positive number of bytes.' });
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenFailure(error, host, port));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${hostNameForUrl(host)}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return failure('CONFLICT', `Another program is already listening on ${where}.`, {
+        hint: 'Stop it, or choose another port with --port (0 picks a free one).',
+      });
+    case 'EACCES':
+      return failure('UNAVAILABLE', `Lathe is not allowed to listen on ${where}.`, { hint: 'Ports below 1024 need privileges: choose a higher one.' });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return failure('INVALID_INPUT', `${host} is not an address of this machine.`, { hint: 'Use 127.0.0.1 (the default) or one of its own addresses.' });
+    default:
+      return failure('UNAVAILABLE', `Could not listen on ${where}: ${error.message}`);
+  }
+}
+
+/** The host to put in the printed address: a loopback name whenever the server listens on one. */
+function urlHost(bindHost: string): string {
+  const host = hostNameForUrl(bindHost);
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '[::]' || host === '[::1]') return '[::1]';
+  return host;
+}
