@@ -1,0 +1,107 @@
+import { useId } from 'react';
+import type { ColumnProfile as Profile } from '../../../../shared/contract/datasets.ts';
+import { formatCount, formatShare, formatStat } from '../../lib/format.ts';
+import { TypeBadge } from './type-badge.tsx';
+import './column-profile.css';
+
+const TOP_SHOWN = 5;
+
+/** One card per column: type, how much is missing, the numbers' spread and the commonest values. */
+export function ColumnProfiles({ profile }: { profile: Profile[] }) {
+  if (profile.length === 0) return <p className="profile-empty muted">This version has no columns.</p>;
+  return (
+    <div className="profiles">
+      {profile.map((column) => (
+        <ColumnProfileCard key={column.name} column={column} />
+      ))}
+    </div>
+  );
+}
+
+function ColumnProfileCard({ column }: { column: Profile }) {
+  const rows = column.count + column.missing;
+  const numeric = column.type === 'integer' || column.type === 'number';
+  const titleId = useId();
+  return (
+    <article className="profile-card" aria-labelledby={titleId}>
+      <header className="profile-card__header">
+        <h3 id={titleId} className="profile-card__name" title={column.name}>
+          {column.name}
+        </h3>
+        <TypeBadge type={column.type} />
+      </header>
+
+      <div className="profile-card__missing">
+        <span className="profile-card__label">Missing</span>
+        <span
+          className="share-bar share-bar--missing"
+          role="img"
+          aria-label={`${formatShare(column.missingShare)} missing`}
+        >
+          <span className="share-bar__value" style={{ width: barWidth(column.missingShare) }} />
+        </span>
+        <span className="profile-card__value num" title={`${formatCount(column.missing)} of ${formatCount(rows)} rows`}>
+          {formatShare(column.missingShare)}
+          {column.missing > 0 ? <span className="faint"> · {formatCount(column.missing)}</span> : null}
+        </span>
+      </div>
+
+      <dl className="profile-stats">
+        {numeric ? (
+          <>
+            <Stat label="Min" value={formatStat(column.min)} />
+            <Stat label="Max" value={formatStat(column.max)} />
+            <Stat label="Mean" value={formatStat(column.mean)} />
+            <Stat label="Std" value={formatStat(column.std)} />
+          </>
+        ) : null}
+        <Stat
+          label="Distinct"
+          value={`${column.approximate ? '≈' : ''}${formatCount(column.distinct)}`}
+          title={column.approximate ? 'Estimated: too many distinct values to count exactly' : undefined}
+        />
+        <Stat label="Present" value={formatCount(column.count)} />
+      </dl>
+
+      {column.top.length > 0 ? (
+        <div className="top-values">
+          <h4 className="profile-card__label">
+            Top values{column.approximate ? <span className="faint"> (estimated)</span> : null}
+          </h4>
+          <ol className="top-values__list">
+            {column.top.slice(0, TOP_SHOWN).map((entry) => {
+              const share = rows > 0 ? entry.count / rows : 0;
+              return (
+                <li key={entry.value} className="top-values__item">
+                  <span className="top-values__value" title={entry.value}>
+                    {entry.value === '' ? <span className="null-cell">empty</span> : entry.value}
+                  </span>
+                  <span className="share-bar" aria-hidden="true">
+                    <span className="share-bar__value" style={{ width: barWidth(share) }} />
+                  </span>
+                  <span className="top-values__count num" title={`${formatShare(share)} of rows`}>
+                    {formatCount(entry.count)}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** A share as a bar width; any share above zero stays visible. */
+function barWidth(share: number): string {
+  return share > 0 ? `max(2px, ${share * 100}%)` : '0';
+}
+
+function Stat({ label, value, title }: { label: string; value: string; title?: string | undefined }) {
+  return (
+    <div className="profile-stats__item" title={title}>
+      <dt>{label}</dt>
+      <dd className="num">{value}</dd>
+    </div>
+  );
+}

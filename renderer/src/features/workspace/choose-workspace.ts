@@ -1,0 +1,39 @@
+import { api } from '../../lib/api.ts';
+import { latheStore } from '../../state/use-lathe.ts';
+import { workspaceCommands } from '../../app/services.ts';
+import type { WorkspaceDialogMode } from './workspace-slice.ts';
+
+/**
+ * "Open workspace…", "New workspace…", "Open in new window…": the native folder picker in
+ * Electron, else a dialog where the user types a path. A failure opens the dialog on the path
+ * with the error and what can be done about it.
+ */
+export async function chooseWorkspace(mode: WorkspaceDialogMode): Promise<void> {
+  const store = latheStore.getState();
+  if (!api.frontDoor.nativeDialogs) {
+    store.workspaceDialogOpened({ mode, path: '', error: null });
+    return;
+  }
+  const title = mode === 'create' ? 'Choose a folder for the new workspace' : 'Choose a workspace folder';
+  const picked = await api.call('dialog:pick-folder', { title });
+  if (!picked.ok) {
+    store.workspaceDialogOpened({ mode, path: '', error: picked.error });
+    return;
+  }
+  if (picked.value === null) return;
+  await applyWorkspacePath(mode, picked.value);
+}
+
+/** Act on a folder path for a dialog mode; on failure, show the dialog with the error. */
+export async function applyWorkspacePath(mode: WorkspaceDialogMode, path: string, options: { create?: boolean } = {}): Promise<boolean> {
+  const result =
+    mode === 'new-window'
+      ? await workspaceCommands.openInNewWindow(path)
+      : await workspaceCommands.openWorkspace(path, { create: mode === 'create' || options.create === true });
+  if (result.ok) {
+    latheStore.getState().workspaceDialogClosed();
+    return true;
+  }
+  latheStore.getState().workspaceDialogOpened({ mode, path, error: result.error });
+  return false;
+}
