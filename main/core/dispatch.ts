@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { calls, isCallName, type CallName, type OutputOf, type ParsedInputOf } from '../../shared/contract/calls.ts';
 import type { Result } from '../../shared/contract/result.ts';
 import { failure, toLatheError } from './errors.ts';

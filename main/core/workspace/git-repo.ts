@@ -107,12 +107,7 @@ export class GitRepo {
     for (const path of paths) {
       const committed = await this.readFile(path);
       if (committed === null) continue;
-      let onDisk: string | null = null;
-      try {
-        onDisk = await atomicGitFs.promises.readFile(join(this.dir, path), 'utf8');
-      } catch {
-        onDisk = null;
-      }
+      const onDisk = await atomicGitFs.promises.readFile(join(this.dir, path), 'utf8').catch(() => null);
       if (onDisk !== committed) await this.#checkoutFile(path, committed);
     }
   }
