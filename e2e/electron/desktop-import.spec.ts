@@ -17,6 +17,8 @@ import {
 // Skipped, saying why, where the Electron binary is not installed.
 const executable = electronExecutable();
 test.skip(executable === null, NO_ELECTRON_MESSAGE);
+// Say it in the run's output too: the list reporter shows skips without their reason.
+if (executable === null) console.log(`[electron] skipped: ${NO_ELECTRON_MESSAGE}`);
 test.describe.configure({ mode: 'serial' });
 
 const V1 = 'id,name,score,passed\n1,Ada,91.5,true\n2,Grace,88,true\n3,Linus,,false\n';
