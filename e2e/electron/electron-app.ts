@@ -1,30 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedElectron } from '../../main/scripts/electron-binary.ts';
 import { _electron, type ElectronApplication, type Locator, type Page } from '@playwright/test';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * The Electron executable as the electron package records it (path.txt naming a file under
- * dist/), or null when it was never downloaded. Decided by looking at files — never by
- * require('electron'), which would try to download it.
- */
+/** The Electron executable, or null when it was never downloaded (decided by files, not by launching). */
 export function electronExecutable(): string | null {
-  const packageDir = path.join(projectRoot, 'node_modules', 'electron');
-  const pathFile = path.join(packageDir, 'path.txt');
-  const recorded = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const executable = path.join(override, recorded || 'electron');
-    return existsSync(executable) ? executable : null;
-  }
-  if (!recorded) return null;
-  const executable = path.join(packageDir, 'dist', recorded);
-  return existsSync(executable) ? executable : null;
+  return installedElectron(projectRoot);
 }
 
 export const NO_ELECTRON_MESSAGE =

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../server/content-security-policy.ts';
-import { contentTypeFor, isInside, resolveUiPath, serveUiFile } from './ui-files.ts';
+import { isInside, resolveUiPath, serveUiFile } from './ui-files.ts';
+import { contentTypeFor } from '../server/content-types.ts';
 
 const uiDir = path.resolve('/opt/lathe/renderer/dist');
 

@@ -2,6 +2,7 @@ import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_ENTRY, APP_HOST, APP_SCHEME } from './app-origin.ts';
 import { uiHeaders } from './ui-headers.ts';
+import { contentTypeFor } from '../server/content-types.ts';
 
 /**
  * Serving the built UI (renderer/dist) on `lathe://app/…`. No electron import: the protocol
@@ -54,30 +55,7 @@ export function isInside(root: string, candidate: string): boolean {
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-};
 
-export function contentTypeFor(filePath: string): string {
-  return contentTypes[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
 
 function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: uiHeaders('text/plain; charset=utf-8') });

@@ -4,30 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { refusal, sendRefusal } from './json-reply.ts';
+import { contentTypeFor } from './content-types.ts';
 import { securityHeaders } from './security-headers.ts';
 
-const contentTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json',
-};
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lathe is not built yet</title></head>
@@ -96,7 +75,7 @@ async function fileInside(root: string, segments: string[]): Promise<UiFile | nu
 async function sendFile(req: IncomingMessage, res: ServerResponse, file: UiFile, cacheControl: string): Promise<void> {
   res.writeHead(200, {
     ...securityHeaders,
-    'Content-Type': contentTypes[path.extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeFor(file.path),
     'Content-Length': file.size,
     'Cache-Control': cacheControl,
   });
