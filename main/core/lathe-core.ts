@@ -22,6 +22,8 @@ export interface LatheCoreOptions {
   defaultWorkspace: string;
   /** Lathe's `resources/` folder (sample data); defaults to the source tree's. */
   resourcesDir?: string;
+  /** The table-scan worker's entry file; the desktop bundle passes its own. */
+  scanWorker?: URL;
 }
 
 export interface UploadBody {
@@ -50,6 +52,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const lastWorkspace = new LastWorkspace(options.stateDir);
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const open = new Map<string, Promise<Workspace>>();
+  const importContext = { events, scanWorker: options.scanWorker };
 
   /** Workspaces stay open for the life of the core, keyed by their real path. */
   async function workspaceAt(path: string): Promise<Workspace> {
@@ -97,10 +100,10 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     'datasets:log': async ({ workspace, name }) => datasetLog(await workspaceAt(workspace), name),
     'datasets:show': async ({ workspace, name, version }) => showDataset(await workspaceAt(workspace), name, version),
     'datasets:import-file': async ({ workspace, path, name, message, importId }) =>
-      importDataset(await workspaceAt(workspace), await fileImportSource(path), { name, message, importId }, events),
+      importDataset(await workspaceAt(workspace), await fileImportSource(path), { name, message, importId }, importContext),
     'datasets:import-sample': async ({ workspace }) => {
       const source = await fileImportSource(join(resourcesDir, SAMPLE_DATASET.file));
-      return importDataset(await workspaceAt(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message }, events);
+      return importDataset(await workspaceAt(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message }, importContext);
     },
   };
 
@@ -112,7 +115,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
       // The client's file name is data, shown to people; it never chooses a local path.
       const fileName = input.fileName.split(/[\\/]/).pop() || 'upload';
       const source = { chunks: body.chunks, fileName, totalBytes: body.declaredBytes, maxBytes: body.maxBytes };
-      return importDataset(workspace, source, { name: input.name, message: input.message, importId: input.importId }, events);
+      return importDataset(workspace, source, { name: input.name, message: input.message, importId: input.importId }, importContext);
     },
     async close() {
       open.clear();

@@ -1,8 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
+import { writeSyntheticCsv } from '../testing/generate-table.ts';
+import { WORKER_THRESHOLD_BYTES } from './table-scan.ts';
 import { gitCli, gitFsck } from '../testing/git-cli.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 
@@ -152,5 +154,28 @@ describe('importing a dataset', () => {
     await expect(call('datasets:log', { workspace, name: 'nope' })).rejects.toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringContaining('"nope"') } });
     await call('datasets:import-file', { workspace, path: await file('a.csv', V1), name: 'p' });
     await expect(call('datasets:show', { workspace, name: 'p', version: 7 })).rejects.toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringContaining('versions are 1 to 1') } });
+  });
+
+  it('scans a large file on a worker thread and stores exactly the bytes it hashed', async () => {
+    const { call, workspace, root } = await setup();
+    const path = join(root, 'large.csv');
+    const { rows } = await writeSyntheticCsv(path, WORKER_THRESHOLD_BYTES * 1.5);
+    const outcome = await call('datasets:import-file', { workspace, path, name: 'large' });
+    expect(outcome.version.rows).toBe(rows);
+    const hex = outcome.version.contentHash.slice(7);
+    const stored = await readFile(join(workspace, '.lathe/objects/sha256', hex.slice(0, 2), hex.slice(2)));
+    expect(stored.equals(await readFile(path))).toBe(true);
+  });
+
+  it('reports a worker-side parse failure with its line, and keeps nothing', async () => {
+    const { call, workspace, root } = await setup();
+    const path = join(root, 'large-bad.csv');
+    const { rows } = await writeSyntheticCsv(path, WORKER_THRESHOLD_BYTES * 1.5);
+    await appendFile(path, '1,2,3\n');
+    await expect(call('datasets:import-file', { workspace, path, name: 'large' })).rejects.toMatchObject({
+      error: { code: 'PARSE_ERROR', location: { file: 'large-bad.csv', line: rows + 2 } },
+    });
+    expect(await readdir(join(workspace, '.lathe/tmp'))).toEqual([]);
+    expect(commitCount(workspace)).toBe(1);
   });
 });

@@ -4,7 +4,8 @@ import type { EventHub } from '../events.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { latestManifest, versionOf } from './dataset-history.ts';
 import { MANIFEST_SCHEMA_VERSION, manifestPath, serializeManifest, type DatasetManifest } from './dataset-manifest.ts';
-import { createTableScanner, formatFromFileName } from './table/table-scanner.ts';
+import { formatFromFileName } from './table/table-scanner.ts';
+import { startTableScan } from './table-scan.ts';
 
 export interface ImportSource {
   /** The file's bytes, in order. */
@@ -22,18 +23,25 @@ export interface ImportRequest {
   importId?: string | undefined;
 }
 
+export interface ImportContext {
+  events?: EventHub;
+  /** The scan worker's entry (the desktop app's bundle has its own); default: the source file. */
+  scanWorker?: URL;
+}
+
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Stream a table into the workspace as a new version of a dataset, in one pass: every chunk is
- * hashed, parsed and profiled, and written to a temp file. Only when the whole file parsed does
+ * hashed and written to a temp file here while a worker thread parses and profiles it. Only when the whole file parsed does
  * anything become visible: the bytes move into the blob store and the manifest is committed.
  * On any error the temp file is removed and the workspace is as it was.
  */
-export async function importDataset(workspace: Workspace, source: ImportSource, request: ImportRequest, events?: EventHub): Promise<ImportOutcome> {
+export async function importDataset(workspace: Workspace, source: ImportSource, request: ImportRequest, context: ImportContext = {}): Promise<ImportOutcome> {
+  const { events } = context;
   const format = formatFromFileName(source.fileName);
-  const scanner = createTableScanner({ format, fileName: source.fileName });
   const writer = await workspace.blobs.begin();
+  const scanner = startTableScan({ format, fileName: source.fileName }, source.totalBytes, context.scanWorker);
   let committed = false;
   try {
     let lastProgress = 0;
@@ -48,7 +56,7 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
         });
       }
       const flushed = writer.write(chunk);
-      scanner.write(chunk);
+      await scanner.write(chunk);
       await flushed;
       const now = Date.now();
       if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
@@ -56,7 +64,7 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
         progress();
       }
     }
-    const table = scanner.end();
+    const table = await scanner.end();
     await writer.finish();
     progress();
     const contentHash = writer.digest();
@@ -94,6 +102,7 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
   } finally {
     // A committed blob is content-addressed and harmless even if the git commit then failed:
     // it is unreferenced, not half-written. Everything else is thrown away.
+    await scanner.close();
     if (!committed) await writer.discard();
   }
 }

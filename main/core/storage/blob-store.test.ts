@@ -76,3 +76,16 @@ describe('BlobStore', () => {
     expect(() => store.pathOf('sha256:../../etc/passwd')).toThrow(/not a SHA-256/);
   });
 });
+
+describe('BlobStore guards', () => {
+  it('refuses to store bytes that changed between hashing and writing', async () => {
+    const store = new BlobStore(await tempDir());
+    const writer = await store.begin();
+    const chunk = new Uint8Array([1, 2, 3, 4]);
+    void writer.write(chunk);
+    structuredClone(chunk.buffer, { transfer: [chunk.buffer] }); // empties `chunk`, as a careless transfer would
+    await expect(writer.commit()).rejects.toThrow(/changed between hashing and writing|wrote 0 of 4/);
+    await writer.discard();
+    expect(await readdir(store.objectsDir).catch(() => [])).toEqual([]);
+  });
+});

@@ -97,6 +97,7 @@ export class BlobWriter {
   readonly #tempPath: string;
   #handle: FileHandle | null;
   #bytes = 0;
+  #written = 0;
   #pending: Promise<unknown> = Promise.resolve();
 
   constructor(store: BlobStore, tempPath: string, handle: FileHandle) {
@@ -120,7 +121,13 @@ export class BlobWriter {
     this.#hash.update(chunk);
     this.#bytes += chunk.byteLength;
     const previous = this.#pending;
-    this.#pending = previous.then(() => writeAll(handle, chunk));
+    const length = chunk.byteLength;
+    this.#pending = previous.then(async () => {
+      this.#written += await writeAll(handle, chunk);
+      // A chunk emptied while queued (its buffer transferred elsewhere) would leave a file
+      // shorter than what was hashed, stored under a name it does not match.
+      if (chunk.byteLength !== length) throw new Error('a chunk changed between hashing and writing');
+    });
     return previous;
   }
 
@@ -142,6 +149,7 @@ export class BlobWriter {
     const handle = this.#handle;
     if (!handle) return;
     await this.#pending;
+    if (this.#written !== this.#bytes) throw new Error(`wrote ${this.#written} of ${this.#bytes} bytes`);
     await handle.sync();
     await handle.close();
     this.#handle = null;
@@ -165,12 +173,13 @@ export function hexOf(hash: string): string {
   return hex;
 }
 
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<number> {
   let offset = 0;
   while (offset < chunk.byteLength) {
     const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
     offset += bytesWritten;
   }
+  return offset;
 }
 
 export function isProcessAlive(pid: number): boolean {
