@@ -3,6 +3,7 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { WorkspaceInfo } from '../../shared/contract/workspace.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
 import { createLatheCore, type LatheCore } from '../core/lathe-core.ts';
@@ -18,6 +19,7 @@ const distDir = __dirname; // main/dist, in the source tree and inside the packa
 const uiDir = path.join(distDir, '..', '..', 'renderer', 'dist');
 const resourcesDir = path.join(distDir, '..', '..', 'resources');
 const preloadPath = path.join(distDir, 'preload.cjs');
+const scanWorker = pathToFileURL(path.join(distDir, 'table-scan-worker.cjs'));
 
 // The same per-user folder `lathe serve` and the CLI use (LATHE_CONFIG_DIR, else the platform's
 // config folder), so all three agree on the last workspace. Set before anything reads userData:
@@ -43,6 +45,7 @@ async function start(): Promise<void> {
     stateDir: app.getPath('userData'),
     defaultWorkspace: defaultWorkspacePath(),
     resourcesDir,
+    scanWorker,
   });
   const windows = createWindows({ preloadPath, state: createAppStateStore(app.getPath('userData')) });
   const handlersFor = createDesktopHandlers({ core, openWindow: (workspace) => windows.open(workspace) });

@@ -17,7 +17,7 @@ const shown = (file: string) => path.relative(root, file);
 export async function buildAll(): Promise<void> {
   const started = performance.now();
   await buildRenderer();
-  await Promise.all([buildMain(), buildPreload()]);
+  await Promise.all([buildMain(), buildScanWorker(), buildPreload()]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
 }
 
@@ -50,6 +50,16 @@ export async function mainBundleOptions(): Promise<BuildOptions> {
 
 async function buildMain(): Promise<void> {
   await bundle('main', { ...(await mainBundleOptions()), outfile: path.join(distDir, 'app.cjs'), sourcemap: 'linked' });
+}
+
+/** The table-scan worker runs as a file of its own (main/core/datasets/table-scan.ts starts it). */
+async function buildScanWorker(): Promise<void> {
+  const options = await mainBundleOptions();
+  await bundle('scan worker', {
+    ...options,
+    entryPoints: [at('main', 'core', 'datasets', 'table-scan-worker.ts')],
+    outfile: path.join(distDir, 'table-scan-worker.cjs'),
+  });
 }
 
 async function buildPreload(): Promise<void> {
