@@ -143,7 +143,10 @@ export class CsvTokenizer implements TableParser {
     const batch = this.batch;
     const { starts, ends, lows, highs, rowCapacity } = batch;
     while (pos < limit) {
-      if (sink.done) break;
+      if (sink.done) {
+        this.flush(bytes);
+        return limit;
+      }
       const first = bytes[pos];
       if (first === LF || (first === CR && bytes[pos + 1] === LF)) {
         // A blank line.
@@ -219,7 +222,7 @@ export class CsvTokenizer implements TableParser {
       pos = i;
     }
     this.flush(bytes);
-    return pos < limit ? limit : pos;
+    return pos;
   }
 
   /** Profiles the batched fields (ranges of `bytes`), one column at a time. */

@@ -71,6 +71,50 @@ export class DistinctCounter {
     this.addNew(slot, bytes, start, end, rawLow, rawHigh);
   }
 
+  /** add() for values[from, to): bytes[starts[j], ends[j]) with raw lanes lows[j], highs[j]. */
+  addMany(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, lows: Int32Array, highs: Int32Array, from: number, to: number): void {
+    let j = from;
+    if (this.hll === null) j = this.addManyExact(bytes, starts, ends, lows, highs, from, to);
+    this.total += j - from;
+    for (; j < to; j++) {
+      this.total++;
+      this.addToSketches(bytes, starts[j] as number, ends[j] as number, lows[j] as number, highs[j] as number);
+    }
+  }
+
+  /** The exact phase of addMany: returns where it stopped (the end, or past the switch to sketches). */
+  private addManyExact(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, lows: Int32Array, highs: Int32Array, from: number, to: number): number {
+    let slots = this.slots;
+    let entries = this.entries;
+    let mask = (slots.length >> 1) - 1;
+    outer: for (let j = from; j < to; j++) {
+      const start = starts[j] as number;
+      const end = ends[j] as number;
+      const rawLow = lows[j] as number;
+      const rawHigh = highs[j] as number;
+      let slot = (rawLow ^ (rawLow >>> 15) ^ (rawHigh >>> 7)) & mask;
+      for (;;) {
+        const entry = slots[2 * slot] as number;
+        if (entry === 0) break;
+        if (slots[2 * slot + 1] === rawLow && this.matches(ENTRY * (entry - 1), bytes, start, end, rawHigh)) {
+          entries[ENTRY * (entry - 1) + COUNT] = (entries[ENTRY * (entry - 1) + COUNT] as number) + 1;
+          continue outer;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (this.size === EXACT_DISTINCT_LIMIT) {
+        this.switchToSketches();
+        this.addToSketches(bytes, start, end, rawLow, rawHigh);
+        return j + 1;
+      }
+      this.insert(slot, rawLow, rawHigh, bytes, start, end);
+      slots = this.slots;
+      entries = this.entries;
+      mask = (slots.length >> 1) - 1;
+    }
+    return to;
+  }
+
   private addToSketches(bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): void {
     const low = finishLow(rawLow, rawHigh, end - start);
     const high = finishHigh(rawLow, rawHigh);
