@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CallSpec, EventSpec } from './define.ts';
+import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
 import * as workspace from './workspace.ts';
 
@@ -25,6 +26,10 @@ export const events = {
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;
+
+// call-names.ts must list exactly the calls above; this line stops compiling otherwise.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const callNamesMatchTheRegistry: SameNames<CallName, (typeof callNames)[number]> = true;
 export type EventName = keyof typeof events;
 export type InputOf<N extends CallName> = z.input<(typeof calls)[N]['input']>;
 export type ParsedInputOf<N extends CallName> = z.output<(typeof calls)[N]['input']>;

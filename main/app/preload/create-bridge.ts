@@ -1,5 +1,6 @@
 import type { BridgeCalls, DroppedFile, LatheBridge } from '../../../shared/contract/bridge.ts';
-import { calls, type CallName, type EventName, type PayloadOf } from '../../../shared/contract/calls.ts';
+import { callNames } from '../../../shared/contract/call-names.ts';
+import type { CallName, EventName, PayloadOf } from '../../../shared/contract/calls.ts';
 import type { Result } from '../../../shared/contract/result.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface BridgeTransport {
 
 export function createBridge(transport: BridgeTransport): LatheBridge {
   const bridgeCalls: Record<string, (input: unknown) => Promise<Result<unknown>>> = {};
-  for (const name of Object.keys(calls) as CallName[]) {
+  for (const name of callNames) {
     bridgeCalls[name] = (input) => invokeAsResult(transport, name, input);
   }
 

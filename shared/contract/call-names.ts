@@ -1,0 +1,19 @@
+/**
+ * The names of every call, without their schemas: for code that must stay small and has no use
+ * for validation, like the sandboxed preload (main validates every call it receives).
+ * calls.ts checks at compile time that this list and the registry agree.
+ */
+export const callNames = [
+  'app:info',
+  'workspace:open',
+  'workspace:create',
+  'workspace:default',
+  'dialog:pick-folder',
+  'window:open-workspace',
+  'datasets:list',
+  'datasets:log',
+  'datasets:show',
+  'datasets:import-file',
+  'datasets:import-upload',
+  'datasets:import-sample',
+] as const;
