@@ -36,7 +36,7 @@ export async function listDatasets(workspace: Workspace): Promise<DatasetSummary
   for (const entry of entries) {
     const manifest = await latestManifest(workspace, entry.path);
     if (!manifest) continue;
-    const [latestCommit] = await workspace.git.history(manifestPath(entry.path));
+    const [latestCommit] = await workspace.git.history(manifestPath(entry.path), 1);
     summaries.push({ name: manifest.name, versions: manifest.version, latest: versionOf(manifest, latestCommit?.oid ?? head) });
   }
   return summaries.sort((a, b) => a.name.localeCompare(b.name));

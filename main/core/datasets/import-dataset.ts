@@ -72,7 +72,7 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
     const outcome = await workspace.lock.run(async () => {
       const previous = await latestManifest(workspace, request.name);
       if (previous && previous.contentHash === contentHash) {
-        const [commit] = await workspace.git.history(manifestPath(request.name));
+        const [commit] = await workspace.git.history(manifestPath(request.name), 1);
         return { status: 'unchanged' as const, version: versionOf(previous, commit?.oid ?? '') };
       }
       await writer.commit();

@@ -86,11 +86,11 @@ export class GitRepo {
     }
   }
 
-  /** Commits that changed a file, newest first. */
-  async history(path: string): Promise<CommitInfo[]> {
+  /** Commits that changed a file, newest first (only the newest `limit` of them, if given). */
+  async history(path: string, limit?: number): Promise<CommitInfo[]> {
     if (!(await this.head())) return [];
     try {
-      const entries = await git.log({ fs, dir: this.dir, filepath: path, cache: this.#cache });
+      const entries = await git.log({ fs, dir: this.dir, filepath: path, cache: this.#cache, ...(limit ? { depth: limit } : {}) });
       return entries.map((entry) => ({
         oid: entry.oid,
         message: entry.commit.message,
