@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from '../storage/blob-store.ts';
 import { failure } from '../errors.ts';
@@ -9,6 +9,8 @@ import { failure } from '../errors.ts';
  * CLI may all be open on one folder). The lock is a file created with O_EXCL holding the
  * owner's pid; a lock whose owner died on this host is taken over.
  */
+const UNREADABLE_LOCK_STALE_MS = 10_000;
+
 export class WorkspaceLock {
   readonly #path: string;
   #queue: Promise<unknown> = Promise.resolve();
@@ -60,9 +62,10 @@ export class WorkspaceLock {
       const owner = JSON.parse(await readFile(this.#path, 'utf8')) as { pid?: unknown; host?: unknown };
       return owner.host === hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
     } catch {
-      // Unreadable or half-written: its writer crashed between create and write, or is writing
-      // right now. Treat as held; the timeout and hint cover the rare stuck case.
-      return false;
+      // Unreadable or half-written: its writer is writing right now, or crashed between creating
+      // and writing it. Only the second leaves it like that for long.
+      const age = await stat(this.#path).then((info) => Date.now() - info.mtimeMs, () => 0);
+      return age > UNREADABLE_LOCK_STALE_MS;
     }
   }
 }
