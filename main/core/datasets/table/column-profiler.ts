@@ -47,31 +47,6 @@ export class ColumnProfiler {
     this.distinct.add(bytes, start, end, rawLow, rawHigh);
   }
 
-  /**
-   * The CSV fast path's cells of this column, a batch at a time: bytes[starts[j], ends[j]) with
-   * raw hash lanes lows[j], highs[j] for j in [from, to). Same as addCell on each in turn, in
-   * one loop per batch. Overwrites the arrays' [from, to) (missing cells are squeezed out).
-   */
-  addCells(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, lows: Int32Array, highs: Int32Array, from: number, to: number): void {
-    let kept = from;
-    for (let j = from; j < to; j++) {
-      const start = starts[j] as number;
-      const end = ends[j] as number;
-      const length = end - start;
-      if (length <= 4 && (length === 0 || ((bytes[start] as number) | 32) === 110) && isMissingBytes(bytes, start, end)) continue;
-      if (this.candidates !== 0) this.checkTypes(bytes, start, end);
-      if (kept !== j) {
-        starts[kept] = start;
-        ends[kept] = end;
-        lows[kept] = lows[j] as number;
-        highs[kept] = highs[j] as number;
-      }
-      kept++;
-    }
-    this.count += kept - from;
-    this.distinct.addMany(bytes, starts, ends, lows, highs, from, kept);
-  }
-
   /** Clears the type bits the cell rules out (a number is not a boolean or a date, and so on). */
   private checkTypes(bytes: Uint8Array, start: number, end: number): void {
     let candidates = this.candidates;

@@ -4,7 +4,6 @@ import { CsvErrors } from './csv-errors.ts';
 import { CsvRowParser } from './csv-general-row.ts';
 import { checkHeader } from './csv-header.ts';
 import { CsvRowBoundary } from './csv-row-boundary.ts';
-import { FieldBatch } from './field-batch.ts';
 import type { TableSink } from './table-sink.ts';
 import { joinBytes, lineEndingOf, type LineEnding, type TableParser } from './text-parser.ts';
 import { advanceBytes, type TextPosition } from './text-position.ts';
@@ -43,8 +42,6 @@ export class CsvTokenizer implements TableParser {
   private crlf = 0;
   private pending: Uint8Array[] = [];
   private readonly row: CsvRowParser;
-  /** The fast path's fields, profiled a batch of rows at a time (made once the header is read). */
-  private batch: FieldBatch = new FieldBatch(0);
 
   constructor(options: { file: string; delimiter: ',' | '\t'; maxFieldBytes: number; sink: TableSink }) {
     this.file = options.file;
@@ -138,15 +135,11 @@ export class CsvTokenizer implements TableParser {
     const delimiter = this.delimiter;
     const columns = this.columns;
     const sink = this.sink;
+    const profilers = sink.profilers;
     const maxFieldBytes = this.maxFieldBytes;
     const n = bytes.length;
-    const batch = this.batch;
-    const { starts, ends, lows, highs, rowCapacity } = batch;
     while (pos < limit) {
-      if (sink.done) {
-        this.flush(bytes);
-        return limit;
-      }
+      if (sink.done) return limit;
       const first = bytes[pos];
       if (first === LF || (first === CR && bytes[pos + 1] === LF)) {
         // A blank line.
@@ -159,7 +152,6 @@ export class CsvTokenizer implements TableParser {
       const preview = sink.startPreviewRow();
       let i = pos;
       let column = 0;
-      let at = batch.rows;
       for (;;) {
         const start = i;
         let low = HASH_SEED_LOW;
@@ -195,11 +187,7 @@ export class CsvTokenizer implements TableParser {
         }
         if (column === columns) throw this.errors.tooManyFields(bytes, pos, start, this.line, columns);
         if (i - start > maxFieldBytes) throw this.errors.fieldTooLarge(bytes, pos, start, this.line, column, maxFieldBytes);
-        starts[at] = start;
-        ends[at] = i;
-        lows[at] = low;
-        highs[at] = high;
-        at += rowCapacity;
+        (profilers[column] as ColumnProfiler).addCell(bytes, start, i, low, high);
         if (preview !== null) preview.push(sink.previewBuilder.bytesCell(bytes, start, i));
         column++;
         if (c === delimiter) {
@@ -216,26 +204,11 @@ export class CsvTokenizer implements TableParser {
         }
         break;
       }
-      if (++batch.rows === rowCapacity) this.flush(bytes);
       sink.endRow();
       this.line++;
       pos = i;
     }
-    this.flush(bytes);
     return pos;
-  }
-
-  /** Profiles the batched fields (ranges of `bytes`), one column at a time. */
-  private flush(bytes: Uint8Array): void {
-    const batch = this.batch;
-    const rows = batch.rows;
-    if (rows === 0) return;
-    batch.rows = 0;
-    const profilers = this.sink.profilers;
-    for (let column = 0; column < this.columns; column++) {
-      const from = column * batch.rowCapacity;
-      (profilers[column] as ColumnProfiler).addCells(bytes, batch.starts, batch.ends, batch.lows, batch.highs, from, from + rows);
-    }
   }
 
   /**
@@ -313,7 +286,6 @@ export class CsvTokenizer implements TableParser {
     }));
     this.header = names;
     this.columns = names.length;
-    this.batch = new FieldBatch(names.length);
     for (const name of names) this.sink.columnIndex(name);
   }
 }

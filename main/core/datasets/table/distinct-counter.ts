@@ -8,15 +8,28 @@ export const EXACT_DISTINCT_LIMIT = 10_000;
 /** How many most frequent values a profile lists. */
 export const TOP_VALUES = 10;
 
-// An entry of the exact table: ENTRY numbers in `entries` (8 doubles: one 64-byte cache line).
+// A slot of the exact table: SLOT int32s (16 bytes) in `slots`. A value of up to 8 bytes is
+// found, confirmed and counted in its slot alone (its length and bytes are all there).
+const SLOT = 4;
+const TAG = 0; // entry index + 1 (0 = empty) | the length class << 16
+const COUNT = 1; // the count, less what has been moved to `spilled`
+const BYTES0 = 2; // bytes 0-3 of the value, little-endian (fewer, for shorter values)
+const BYTES1 = 3; // bytes 4-7
+/** Length classes: 0-8 are the length itself; LONG is any value over 8 bytes. */
+const LONG = 9;
+const CLASS_SHIFT = 16;
+const ENTRY_MASK = 0xffff;
+/** Slot counts move to `spilled` every SPILL values, so their int32s never overflow. */
+const SPILL = 2 ** 30;
+// An entry (confirms values over 8 bytes; keeps what the profile shows): ENTRY int32s.
 const ENTRY = 8;
-const HIGH = 0; // the raw high hash lane
-const LENGTH = 1; // the value's full byte length
-const KEY_START = 2; // where its kept bytes start in the pool
-const KEY_LENGTH = 3; // how many bytes are kept (at most MAX_KEY_BYTES)
-const WORD0 = 4; // bytes 0-3 of the value, little-endian (so short values need no pool access)
-const WORD1 = 5; // bytes 4-7
-const COUNT = 6;
+const LOW = 0; // the raw low hash lane
+const HIGH = 1; // the raw high hash lane
+const LENGTH = 2; // the value's full byte length
+const KEY_START = 3; // where its kept bytes start in the pool
+const KEY_LENGTH = 4; // how many bytes are kept (at most MAX_KEY_BYTES)
+const BYTES2 = 5; // bytes 8-11
+const BYTES3 = 6; // bytes 12-15
 
 /**
  * Counts distinct values and the most frequent ones, in bounded memory, over byte ranges.
@@ -26,19 +39,25 @@ const COUNT = 6;
  * values are told apart by their full hash and length (a false match needs a 64-bit collision).
  * At EXACT_DISTINCT_LIMIT + 1 distinct values the table is replaced by HyperLogLog (distinct)
  * and Misra–Gries (top), seeded from the exact counts, and results become approximate.
- * Memory: at most 10,000 keys of 256 bytes plus ~1 MiB of table, then ~20 KiB.
+ * Memory: at most 10,000 keys of 256 bytes plus ~0.9 MiB of table, then ~20 KiB.
  *
  * Values arrive with the raw hash lanes of byte-hash (the CSV tokenizer computes them while
- * scanning). The table is laid out for few cache misses per lookup: a slot holds the entry and
- * the low lane together; an entry (high lane, length, count, and the value's first 8 bytes,
- * so short values are compared without reading the pool) fills one cache line.
+ * scanning). The table is laid out for few cache misses per lookup (in profiles, its loads
+ * were most of its cost): a slot (16 bytes) holds the entry, the value's length class, its
+ * first 8 bytes and its count, so a value of up to 8 bytes is found, confirmed and counted in
+ * one slot. A longer value also reads its entry (hash lanes, length and bytes 8-15: 32 bytes),
+ * and only past 16 bytes the pool. Measured on the import benchmark's CSV (200 MB, 8 columns):
+ * the whole scan ~7% faster than with the entry (64 bytes) read for every value.
  */
 export class DistinctCounter {
   private total = 0;
   private size = 0;
-  /** Per slot: [entry index + 1 (0 = empty), raw low lane]. */
-  private slots = new Int32Array(2 * 64);
-  private entries = new Float64Array(ENTRY * 32);
+  private slots = new Int32Array(SLOT * 64);
+  private entries = new Int32Array(ENTRY * 32);
+  /** Per entry: counts moved out of its slot (in steps of SPILL; nearly always 0). */
+  private spilled = new Float64Array(32);
+  /** When `total` reaches this, slot counts move to `spilled`. */
+  private spillAt = SPILL;
   private capacity = 32;
   private pool = new Uint8Array(1024);
   private poolUsed = 0;
@@ -50,69 +69,64 @@ export class DistinctCounter {
    * tokenizer's loop: the common paths are kept small and the rare ones are methods.
    */
   add(bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): void {
-    this.total++;
+    if (++this.total >= this.spillAt) this.spillAll();
     if (this.hll !== null) {
       this.addToSketches(bytes, start, end, rawLow, rawHigh);
       return;
     }
-    // Identity needs no mixing: the table keeps the raw lanes and mixes just enough for a slot.
+    // Identity is the bytes (the first 8 in the slot, and past that the entry); the raw hash
+    // lanes only place the value, mixed just enough for a slot.
     const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
-    let slot = (rawLow ^ (rawLow >>> 15) ^ (rawHigh >>> 7)) & mask;
+    const length = end - start;
+    const tag = (length > 8 ? LONG : length) << CLASS_SHIFT;
+    const bytes0 = word(bytes, start, end);
+    const bytes1 = length > 4 ? word(bytes, start + 4, end) : 0;
+    const wrap = slots.length - 1;
+    let at = SLOT * slotOf(rawLow, rawHigh, wrap >> 2);
     for (;;) {
-      const entry = slots[2 * slot] as number;
-      if (entry === 0) break;
-      if (slots[2 * slot + 1] === rawLow && this.matches(ENTRY * (entry - 1), bytes, start, end, rawHigh)) {
-        this.entries[ENTRY * (entry - 1) + COUNT] = (this.entries[ENTRY * (entry - 1) + COUNT] as number) + 1;
+      const found = slots[at + TAG] as number;
+      if (found === 0) break;
+      if ((found & ~ENTRY_MASK) === tag && slots[at + BYTES0] === bytes0 && slots[at + BYTES1] === bytes1 && (length <= 8 || this.matchesLong(found, bytes, start, end, rawLow, rawHigh))) {
+        slots[at + COUNT] = (slots[at + COUNT] as number) + 1;
         return;
       }
-      slot = (slot + 1) & mask;
+      at = (at + SLOT) & wrap;
     }
-    this.addNew(slot, bytes, start, end, rawLow, rawHigh);
+    this.addNew(at / SLOT, bytes, start, end, rawLow, rawHigh);
   }
 
-  /** add() for values[from, to): bytes[starts[j], ends[j]) with raw lanes lows[j], highs[j]. */
-  addMany(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, lows: Int32Array, highs: Int32Array, from: number, to: number): void {
-    let j = from;
-    if (this.hll === null) j = this.addManyExact(bytes, starts, ends, lows, highs, from, to);
-    this.total += j - from;
-    for (; j < to; j++) {
-      this.total++;
-      this.addToSketches(bytes, starts[j] as number, ends[j] as number, lows[j] as number, highs[j] as number);
+  /**
+   * Moves every slot's count to `spilled` (run once per SPILL values, so a slot's int32 count,
+   * which grows by at most one per value, never overflows).
+   */
+  private spillAll(): void {
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += SLOT) {
+      const tag = slots[at + TAG] as number;
+      if (tag === 0) continue;
+      const entry = (tag & ENTRY_MASK) - 1;
+      this.spilled[entry] = (this.spilled[entry] as number) + (slots[at + COUNT] as number);
+      slots[at + COUNT] = 0;
     }
+    this.spillAt = this.total + SPILL;
   }
 
-  /** The exact phase of addMany: returns where it stopped (the end, or past the switch to sketches). */
-  private addManyExact(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, lows: Int32Array, highs: Int32Array, from: number, to: number): number {
-    let slots = this.slots;
-    let entries = this.entries;
-    let mask = (slots.length >> 1) - 1;
-    outer: for (let j = from; j < to; j++) {
-      const start = starts[j] as number;
-      const end = ends[j] as number;
-      const rawLow = lows[j] as number;
-      const rawHigh = highs[j] as number;
-      let slot = (rawLow ^ (rawLow >>> 15) ^ (rawHigh >>> 7)) & mask;
-      for (;;) {
-        const entry = slots[2 * slot] as number;
-        if (entry === 0) break;
-        if (slots[2 * slot + 1] === rawLow && this.matches(ENTRY * (entry - 1), bytes, start, end, rawHigh)) {
-          entries[ENTRY * (entry - 1) + COUNT] = (entries[ENTRY * (entry - 1) + COUNT] as number) + 1;
-          continue outer;
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (this.size === EXACT_DISTINCT_LIMIT) {
-        this.switchToSketches();
-        this.addToSketches(bytes, start, end, rawLow, rawHigh);
-        return j + 1;
-      }
-      this.insert(slot, rawLow, rawHigh, bytes, start, end);
-      slots = this.slots;
-      entries = this.entries;
-      mask = (slots.length >> 1) - 1;
-    }
-    return to;
+  /**
+   * Whether the entry of a slot (its tag) holds bytes[start, end), a value over 8 bytes whose
+   * first 8 bytes already matched: the hash lanes, the length, bytes 8-15, then the pool.
+   */
+  private matchesLong(tag: number, bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): boolean {
+    const entries = this.entries;
+    const at = ENTRY * ((tag & ENTRY_MASK) - 1);
+    if (entries[at + LOW] !== rawLow || entries[at + HIGH] !== rawHigh || entries[at + LENGTH] !== end - start) return false;
+    if (word(bytes, start + 8, end) !== entries[at + BYTES2]) return false;
+    if (end - start <= 12) return true;
+    if (word(bytes, start + 12, end) !== entries[at + BYTES3]) return false;
+    const kept = entries[at + KEY_LENGTH] as number;
+    const pool = this.pool;
+    const from = (entries[at + KEY_START] as number) - start;
+    for (let k = start + 16; k < start + kept; k++) if (pool[from + k] !== bytes[k]) return false;
+    return true;
   }
 
   private addToSketches(bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): void {
@@ -145,29 +159,23 @@ export class DistinctCounter {
   /** The most frequent values, most frequent first (ties: first seen first). */
   top(limit = TOP_VALUES): CountedValue[] {
     if (this.heavy !== null) return this.heavy.top(limit);
-    return this.exactOrder()
+    const counts = this.counts();
+    return this.exactOrder(counts)
       .slice(0, limit)
-      .map((i) => ({ value: this.displayKey(i), count: this.countOf(i) }));
+      .map((i) => ({ value: this.displayKey(i), count: counts[i] as number }));
   }
 
-  private countOf(i: number): number {
-    return this.entries[ENTRY * i + COUNT] as number;
-  }
-
-  /** Whether the entry at `at` holds bytes[start, end): high lane, length, then the bytes. */
-  private matches(at: number, bytes: Uint8Array, start: number, end: number, rawHigh: number): boolean {
-    const entries = this.entries;
-    return entries[at + HIGH] === rawHigh && entries[at + LENGTH] === end - start && word(bytes, start, end) === entries[at + WORD0] && (end - start <= 4 || this.matchesRest(at, bytes, start, end));
-  }
-
-  /** Bytes 4 and on: the second word, then (past 8 bytes) the pool. */
-  private matchesRest(at: number, bytes: Uint8Array, start: number, end: number): boolean {
-    if (word(bytes, start + 4, end) !== this.entries[at + WORD1]) return false;
-    const kept = this.entries[at + KEY_LENGTH] as number;
-    const pool = this.pool;
-    const from = (this.entries[at + KEY_START] as number) - start;
-    for (let k = start + 8; k < start + kept; k++) if (pool[from + k] !== bytes[k]) return false;
-    return true;
+  /** Every entry's count. */
+  private counts(): Float64Array {
+    const counts = this.spilled.slice(0, this.size);
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += SLOT) {
+      const tag = slots[at + TAG] as number;
+      if (tag === 0) continue;
+      const entry = (tag & ENTRY_MASK) - 1;
+      counts[entry] = (counts[entry] as number) + (slots[at + COUNT] as number);
+    }
+    return counts;
   }
 
   private insert(slot: number, rawLow: number, rawHigh: number, bytes: Uint8Array, start: number, end: number): void {
@@ -183,23 +191,26 @@ export class DistinctCounter {
     copyBytes(bytes, start, keyEnd, this.pool, this.poolUsed);
     const at = ENTRY * i;
     const length = end - start;
+    this.entries[at + LOW] = rawLow;
     this.entries[at + HIGH] = rawHigh;
     this.entries[at + LENGTH] = length;
     this.entries[at + KEY_START] = this.poolUsed;
     this.entries[at + KEY_LENGTH] = keyLength;
-    this.entries[at + WORD0] = word(bytes, start, end);
-    this.entries[at + WORD1] = length > 4 ? word(bytes, start + 4, end) : 0;
-    this.entries[at + COUNT] = 1;
+    this.entries[at + BYTES2] = length > 8 ? word(bytes, start + 8, end) : 0;
+    this.entries[at + BYTES3] = length > 12 ? word(bytes, start + 12, end) : 0;
     this.poolUsed += keyLength;
-    this.slots[2 * slot] = i + 1;
-    this.slots[2 * slot + 1] = rawLow;
-    if (this.size * 4 > this.slots.length) this.growSlots();
+    const slotAt = SLOT * slot;
+    this.slots[slotAt + TAG] = (i + 1) | ((length > 8 ? LONG : length) << CLASS_SHIFT);
+    this.slots[slotAt + COUNT] = 1;
+    this.slots[slotAt + BYTES0] = word(bytes, start, end);
+    this.slots[slotAt + BYTES1] = length > 4 ? word(bytes, start + 4, end) : 0;
+    if (this.size * 2 * SLOT > this.slots.length) this.growSlots();
   }
 
   /** Entry indexes, most frequent first, ties in order of first appearance. */
-  private exactOrder(): number[] {
+  private exactOrder(counts: Float64Array): number[] {
     const order = Array.from({ length: this.size }, (_, i) => i);
-    return order.sort((a, b) => this.countOf(b) - this.countOf(a) || a - b);
+    return order.sort((a, b) => (counts[b] as number) - (counts[a] as number) || a - b);
   }
 
   private displayKey(i: number): string {
@@ -209,53 +220,48 @@ export class DistinctCounter {
     return displayText(this.pool, start, start + kept, (this.entries[at + LENGTH] as number) > kept);
   }
 
-  /** The raw low lane of every entry, from the slots. */
-  private rawLows(): Int32Array {
-    const lows = new Int32Array(this.size);
-    for (let slot = 0; slot < this.slots.length; slot += 2) {
-      const entry = this.slots[slot] as number;
-      if (entry !== 0) lows[entry - 1] = this.slots[slot + 1] as number;
-    }
-    return lows;
-  }
-
   private switchToSketches(): void {
     const hll = new HyperLogLog();
     const heavy = new HeavyHitters();
-    const lows = this.rawLows();
+    const counts = this.counts();
     const finished = (i: number): [number, number] => {
-      const rawLow = lows[i] as number;
+      const rawLow = this.entries[ENTRY * i + LOW] as number;
       const rawHigh = this.entries[ENTRY * i + HIGH] as number;
       return [finishLow(rawLow, rawHigh, this.entries[ENTRY * i + LENGTH] as number), finishHigh(rawLow, rawHigh)];
     };
     for (let i = 0; i < this.size; i++) hll.add(...finished(i));
-    for (const i of this.exactOrder()) heavy.seed(...finished(i), this.displayKey(i), this.countOf(i));
+    for (const i of this.exactOrder(counts)) heavy.seed(...finished(i), this.displayKey(i), counts[i] as number);
     this.hll = hll;
     this.heavy = heavy;
     this.slots = new Int32Array(0);
-    this.entries = new Float64Array(0);
+    this.entries = new Int32Array(0);
+    this.spilled = new Float64Array(0);
     this.pool = new Uint8Array(0);
     this.poolUsed = 0;
   }
 
   private growEntries(): void {
     this.capacity = Math.min(this.capacity * 2, EXACT_DISTINCT_LIMIT);
-    const entries = new Float64Array(ENTRY * this.capacity);
+    const entries = new Int32Array(ENTRY * this.capacity);
     entries.set(this.entries);
     this.entries = entries;
+    const spilled = new Float64Array(this.capacity);
+    spilled.set(this.spilled);
+    this.spilled = spilled;
   }
 
   /** Doubles the slots (kept at most half full, to keep probes short). */
   private growSlots(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    const lows = this.rawLows();
-    for (let i = 0; i < this.size; i++) {
-      const rawLow = lows[i] as number;
-      let slot = slotOf(rawLow, this.entries[ENTRY * i + HIGH] as number, mask);
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = i + 1;
-      slots[2 * slot + 1] = rawLow;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length / SLOT - 1;
+    for (let from = 0; from < old.length; from += SLOT) {
+      const tag = old[from + TAG] as number;
+      if (tag === 0) continue;
+      const at = ENTRY * ((tag & ENTRY_MASK) - 1);
+      let slot = slotOf(this.entries[at + LOW] as number, this.entries[at + HIGH] as number, mask);
+      while (slots[SLOT * slot + TAG] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(from, from + SLOT), SLOT * slot);
     }
     this.slots = slots;
   }
@@ -263,10 +269,12 @@ export class DistinctCounter {
 
 /** The first 4 bytes of bytes[start, end) (fewer if it is shorter) as a little-endian int32. */
 function word(bytes: Uint8Array, start: number, end: number): number {
-  if (end - start >= 4) return (bytes[start] as number) | ((bytes[start + 1] as number) << 8) | ((bytes[start + 2] as number) << 16) | ((bytes[start + 3] as number) << 24);
-  let value = 0;
-  for (let k = end - 1; k >= start; k--) value = (value << 8) | (bytes[k] as number);
-  return value;
+  const length = end - start;
+  if (length >= 4) return (bytes[start] as number) | ((bytes[start + 1] as number) << 8) | ((bytes[start + 2] as number) << 16) | ((bytes[start + 3] as number) << 24);
+  // No loop: its exit is a branch that mispredicts when lengths vary.
+  if (length === 3) return (bytes[start] as number) | ((bytes[start + 1] as number) << 8) | ((bytes[start + 2] as number) << 16);
+  if (length === 2) return (bytes[start] as number) | ((bytes[start + 1] as number) << 8);
+  return length === 1 ? (bytes[start] as number) : 0;
 }
 
 /** A slot for the raw lanes: their low bits alone spread poorly, so fold in higher bits. */
