@@ -19,7 +19,8 @@ const distDir = __dirname; // main/dist, in the source tree and inside the packa
 const uiDir = path.join(distDir, '..', '..', 'renderer', 'dist');
 const resourcesDir = path.join(distDir, '..', '..', 'resources');
 const preloadPath = path.join(distDir, 'preload.cjs');
-const scanWorker = pathToFileURL(path.join(distDir, 'table-scan-worker.cjs'));
+// A worker thread's entry file must be a real file: in the packaged app it is unpacked beside app.asar.
+const scanWorker = pathToFileURL(path.join(distDir, 'table-scan-worker.cjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`));
 
 // The same per-user folder `lathe serve` and the CLI use (LATHE_CONFIG_DIR, else the platform's
 // config folder), so all three agree on the last workspace. Set before anything reads userData:
