@@ -39,6 +39,10 @@ test('an empty workspace invites a first dataset, and one click imports the samp
   const bodyMass = page.getByRole('article', { name: 'Body Mass (g)' });
   await expect(bodyMass).toContainText('Mean');
   await expect(bodyMass).toContainText('Missing');
+  // Numeric columns show their distribution as a histogram, not a list of top values.
+  await expect(bodyMass.getByRole('img', { name: /^Histogram of Body Mass \(g\): \d+ bins? from/ })).toBeVisible();
+  await expect(bodyMass).not.toContainText('Top values');
+  await expect(species.getByRole('img', { name: /^Histogram/ })).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('03-sample-profile'), animations: 'disabled' });
 
   await page.emulateMedia({ colorScheme: 'dark' });

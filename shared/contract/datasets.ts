@@ -37,6 +37,15 @@ export const ColumnProfile = z.object({
   max: z.number().nullable(),
   mean: z.number().nullable(),
   std: z.number().nullable(),
+  /**
+   * For integer and number columns: edges.length === counts.length + 1, bins
+   * [edges[i], edges[i+1]) with the last bin closed; null for other columns. Optional: manifests
+   * written before histograms existed have none.
+   */
+  histogram: z
+    .object({ edges: z.array(z.number()), counts: z.array(z.number().int().nonnegative()) })
+    .nullable()
+    .optional(),
   /** Most frequent values, most frequent first (up to 10), for every column type. */
   top: z.array(TopValue),
 });

@@ -3,6 +3,7 @@ import { hashBytes, rawHash } from './byte-hash.ts';
 import { DistinctCounter } from './distinct-counter.ts';
 import { isMissingBytes } from './missing-values.ts';
 import { RunningStats } from './running-stats.ts';
+import { StreamingHistogram } from './streaming-histogram.ts';
 import { isIsoDatetime, numberScan, scanBoolean, scanNumber } from './text-values.ts';
 import { Utf8Scratch } from './utf8-bytes.ts';
 
@@ -27,6 +28,7 @@ export class ColumnProfiler {
   count = 0;
   private candidates = INTEGER | NUMBER | BOOLEAN | DATETIME;
   private readonly stats = new RunningStats();
+  private readonly histogram = new StreamingHistogram();
   private readonly distinct = new DistinctCounter();
 
   constructor(name: string) {
@@ -54,6 +56,7 @@ export class ColumnProfiler {
       const value = scanNumber(bytes, start, end);
       if (value === value) {
         this.stats.add(value);
+        this.histogram.add(value);
         this.candidates = candidates & (numberScan.integer ? NUMERIC : NUMBER);
         return;
       }
@@ -85,7 +88,10 @@ export class ColumnProfiler {
       if (!Number.isFinite(value)) {
         this.candidates = 0;
       } else {
-        if ((this.candidates & NUMERIC) !== 0) this.stats.add(value);
+        if ((this.candidates & NUMERIC) !== 0) {
+          this.stats.add(value);
+          this.histogram.add(value);
+        }
         this.candidates &= Number.isSafeInteger(value) ? NUMERIC : NUMBER;
       }
     } else if (typeof value === 'boolean') {
@@ -129,6 +135,7 @@ export class ColumnProfiler {
       max: numeric ? this.stats.max : null,
       mean: numeric ? this.stats.mean : null,
       std: numeric ? this.stats.std : null,
+      histogram: numeric ? this.histogram.result() : null,
       top: this.distinct.top(),
     };
   }

@@ -1,10 +1,14 @@
 import { useId } from 'react';
 import type { ColumnProfile as Profile } from '../../../../shared/contract/datasets.ts';
 import { formatCount, formatShare, formatStat } from '../../lib/format.ts';
+import { binTitle, histogramSummary, type HistogramData } from './histogram-labels.ts';
 import { TypeBadge } from './type-badge.tsx';
 import './column-profile.css';
 
 const TOP_SHOWN = 5;
+/** Numeric columns list their top values too when they have at most this many distinct values. */
+const NUMERIC_TOP_DISTINCT = 10;
+const HISTOGRAM_HEIGHT = 48;
 
 /** One card per column: type, how much is missing, the numbers' spread and the commonest values. */
 export function ColumnProfiles({ profile }: { profile: Profile[] }) {
@@ -63,7 +67,11 @@ function ColumnProfileCard({ column }: { column: Profile }) {
         <Stat label="Present" value={formatCount(column.count)} />
       </dl>
 
-      {column.top.length > 0 ? (
+      {numeric && column.histogram && column.histogram.counts.length > 0 ? (
+        <Histogram name={column.name} histogram={column.histogram} integer={column.type === 'integer'} min={column.min} max={column.max} />
+      ) : null}
+
+      {column.top.length > 0 && (!numeric || !column.histogram || (!column.approximate && column.distinct <= NUMERIC_TOP_DISTINCT)) ? (
         <div className="top-values">
           <h4 className="profile-card__label">
             Top values{column.approximate ? <span className="faint"> (estimated)</span> : null}
@@ -89,6 +97,40 @@ function ColumnProfileCard({ column }: { column: Profile }) {
         </div>
       ) : null}
     </article>
+  );
+}
+
+/** Bars of rows per bin, with the column's min and max under them; each bar's title says its range and rows. */
+function Histogram({ name, histogram, integer, min, max }: { name: string; histogram: HistogramData; integer: boolean; min: number | null; max: number | null }) {
+  const peak = Math.max(1, ...histogram.counts);
+  const bins = histogram.counts.length;
+  return (
+    <figure className="histogram">
+      <h4 className="profile-card__label">Distribution</h4>
+      <svg
+        className="histogram__chart"
+        role="img"
+        aria-label={histogramSummary(name, histogram, integer)}
+        viewBox={`0 0 ${bins} ${HISTOGRAM_HEIGHT}`}
+        preserveAspectRatio="none"
+        height={HISTOGRAM_HEIGHT}
+      >
+        {histogram.counts.map((count, index) => {
+          const height = count > 0 ? Math.max(1.5, (count / peak) * HISTOGRAM_HEIGHT) : 0;
+          return (
+            <g key={index} className="histogram__bin">
+              <rect className="histogram__hit" x={index} y={0} width={1} height={HISTOGRAM_HEIGHT} />
+              <rect className="histogram__bar" x={index + (bins > 1 ? 0.1 : 0)} y={HISTOGRAM_HEIGHT - height} width={bins > 1 ? 0.8 : 1} height={height} />
+              <title>{binTitle(histogram, index, integer)}</title>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="histogram__axis num" aria-hidden="true">
+        <span>{formatStat(min)}</span>
+        <span>{formatStat(max)}</span>
+      </figcaption>
+    </figure>
   );
 }
 

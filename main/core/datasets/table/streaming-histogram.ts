@@ -1,0 +1,268 @@
+/**
+ * A histogram of a numeric column in one streaming pass, bounded memory and exact counts.
+ *
+ * The first BUFFER values are held back to choose a "nice" bin width (1, 2 or 5 times a power
+ * of ten, at least 1 when they are all integers) and an origin; from then on each value goes
+ * into one of BINS internal bins: bin key = floor(value / width). A value outside the
+ * bins either shifts them (when the used bins and the value still fit) or doubles the width,
+ * merging neighbouring pairs (key → floor(key / 2)), which is exact: halving a quotient is
+ * exact in floating point, so floor(v/w/2) = floor(floor(v/w)/2). Widths stay
+ * a power of two times a power of ten.
+ *
+ * At the end the empty outer bins are trimmed and neighbours are merged (by 1, 2, 4, 5, 8, 10,
+ * … internal bins, aligned) down to at most DISPLAY_BINS. Each edge is the exact threshold of
+ * the key function, so a value always lies in the bin the edges say: normally the nice
+ * multiple of the width itself, an ulp or so off where floating-point rounding puts it there.
+ *
+ * The result depends only on the values and their order, never on how the file was chunked.
+ */
+export interface Histogram {
+  /** counts.length + 1 edges, strictly increasing; bins [edges[i], edges[i+1]), the last closed. */
+  edges: number[];
+  counts: number[];
+}
+
+const BINS = 64;
+const BUFFER = 256;
+export const DISPLAY_BINS = 32;
+/** Display merges: 2^a·5^b, so that display widths stay a power of two times a power of ten. */
+const MERGES = [1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 40, 50, 64];
+
+export class StreamingHistogram {
+  /**
+   * key = floor(value × scale / divisor): scale = 10^n / mantissa (exact) for widths below 1,
+   * divisor = the width (an exact integer) for widths of 1 and more, so that integer edges are
+   * exact. Doubling halves the scale or doubles the divisor, both exact. Scale 0 while
+   * buffering sends every value to addSlow.
+   */
+  private scale = 0;
+  private divisor = 1;
+  /** The key of counts[0]. */
+  private origin = 1;
+  private counts = new Float64Array(BINS);
+  private buffer: Float64Array | null = new Float64Array(BUFFER);
+  private buffered = 0;
+  /** width = mantissa × 10^exponent, for nice edges (the key function uses scale and divisor). */
+  private mantissa = 1;
+  private exponent = 0;
+
+  /** A finite number. Kept tiny: it runs for every numeric cell, inlined into the scan loop. */
+  add(value: number): void {
+    const x = (value * this.scale) / this.divisor;
+    const index = Math.floor(x) - this.origin;
+    if (index >= 0 && index < BINS && (x !== 0 || value >= 0)) {
+      this.counts[index] = (this.counts[index] as number) + 1;
+    } else {
+      this.addSlow(value);
+    }
+  }
+
+  /** The histogram so far; null when no value was added. */
+  result(): Histogram | null {
+    if (this.buffer !== null) {
+      if (this.buffered === 0) return null;
+      this.start();
+    }
+    const { lo, hi } = this.used();
+    if (lo < 0) return null;
+    const keyLo = this.origin + lo;
+    const keyHi = this.origin + hi;
+    let merge = MERGES[MERGES.length - 1] as number;
+    for (const candidate of MERGES) {
+      if (Math.floor(keyHi / candidate) - Math.floor(keyLo / candidate) + 1 <= DISPLAY_BINS) {
+        merge = candidate;
+        break;
+      }
+    }
+    const first = Math.floor(keyLo / merge);
+    const last = Math.floor(keyHi / merge);
+    const counts = new Array<number>(last - first + 1).fill(0);
+    for (let i = lo; i <= hi; i++) {
+      const bin = Math.floor((this.origin + i) / merge) - first;
+      counts[bin] = (counts[bin] as number) + (this.counts[i] as number);
+    }
+    const edges: number[] = [];
+    for (let bin = first; bin <= last + 1; bin++) edges.push(this.edge(bin * merge));
+    return { edges, counts };
+  }
+
+  /** The key function; `add` computes the same inline. Tiny negatives whose product underflows to -0 stay below 0. */
+  private keyOf(value: number): number {
+    const x = (value * this.scale) / this.divisor;
+    return x === 0 && value < 0 ? -1 : Math.floor(x);
+  }
+
+  private addSlow(value: number): void {
+    const buffer = this.buffer;
+    if (buffer !== null) {
+      buffer[this.buffered++] = value;
+      if (this.buffered === BUFFER) this.start();
+      return;
+    }
+    this.place(value);
+  }
+
+  private place(value: number): void {
+    for (;;) {
+      const index = this.keyOf(value) - this.origin;
+      if (index >= 0 && index < BINS) {
+        this.counts[index] = (this.counts[index] as number) + 1;
+        return;
+      }
+      this.makeRoom(this.keyOf(value));
+    }
+  }
+
+  /** Chooses the width and origin from the buffered values, then counts them. */
+  private start(): void {
+    const buffer = this.buffer as Float64Array;
+    const n = this.buffered;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let integers = true;
+    for (let i = 0; i < n; i++) {
+      const value = buffer[i] as number;
+      if (value < min) min = value;
+      if (value > max) max = value;
+      if (integers && !Number.isInteger(value)) integers = false;
+    }
+    const magnitude = Math.max(Math.abs(min), Math.abs(max));
+    // Halve first, so that a range of ±1e308 does not overflow. 62 bins leave room for rounding.
+    const spread = max / 2 - min / 2;
+    let target = spread > 0 ? Math.max(spread / 31, magnitude * 2 ** -40) : magnitude > 0 ? magnitude / 64 : 1;
+    if (integers) target = Math.max(target, 1);
+    target = Math.max(target, 1e-300);
+    this.chooseWidth(target);
+    const keyMin = this.keyOf(min);
+    const keyMax = this.keyOf(max);
+    const span = keyMax - keyMin + 1;
+    this.origin = span <= BINS ? keyMin - Math.floor((BINS - span) / 2) : keyMin;
+    this.buffer = null;
+    for (let i = 0; i < n; i++) this.place(buffer[i] as number);
+  }
+
+  /** The smallest 1, 2 or 5 × 10^e at least `target`. */
+  private chooseWidth(target: number): void {
+    const guess = Math.floor(Math.log10(target)) - 1;
+    for (let exponent = guess; ; exponent++) {
+      for (const mantissa of [1, 2, 5]) {
+        if (mantissa * pow10(exponent) >= target) {
+          this.mantissa = mantissa;
+          this.exponent = exponent;
+          this.scale = exponent < 0 ? pow10(-exponent) / mantissa : 1;
+          this.divisor = exponent < 0 ? 1 : mantissa * pow10(exponent);
+          return;
+        }
+      }
+    }
+  }
+
+  /** Indexes of the first and last non-empty bins (-1 when all are empty). */
+  private used(): { lo: number; hi: number } {
+    let lo = -1;
+    let hi = -1;
+    for (let i = 0; i < BINS; i++) {
+      if ((this.counts[i] as number) > 0) {
+        if (lo < 0) lo = i;
+        hi = i;
+      }
+    }
+    return { lo, hi };
+  }
+
+  /** Shifts the bins when the used ones and `key` fit in BINS, otherwise doubles the width. */
+  private makeRoom(key: number): void {
+    const { lo, hi } = this.used();
+    if (lo >= 0 && Number.isFinite(key)) {
+      const low = Math.min(this.origin + lo, key);
+      const high = Math.max(this.origin + hi, key);
+      const span = high - low + 1;
+      if (span <= BINS) {
+        const origin = low - Math.floor((BINS - span) / 2);
+        const next = new Float64Array(BINS);
+        for (let i = lo; i <= hi; i++) next[this.origin + i - origin] = this.counts[i] as number;
+        this.counts = next;
+        this.origin = origin;
+        return;
+      }
+    }
+    const origin = Math.floor(this.origin / 2);
+    const next = new Float64Array(BINS);
+    for (let i = 0; i < BINS; i++) {
+      const index = Math.floor((this.origin + i) / 2) - origin;
+      next[index] = (next[index] as number) + (this.counts[i] as number);
+    }
+    this.counts = next;
+    this.origin = origin;
+    if (this.divisor === 1) this.scale /= 2;
+    else this.divisor *= 2;
+    this.mantissa *= 2;
+    if (this.mantissa % 10 === 0) {
+      this.mantissa /= 10;
+      this.exponent++;
+    }
+  }
+
+  /** The lower edge of the bin with this key: the smallest double whose key is at least `key`. */
+  private edge(key: number): number {
+    const nice = this.exponent < 0 ? (key * this.mantissa) / pow10(-this.exponent) : key * this.mantissa * pow10(this.exponent);
+    const reaches = (ordered: bigint) => this.keyOf(fromOrdered(ordered)) >= key;
+    const start = toOrdered(Math.min(Math.max(nice, -Number.MAX_VALUE), Number.MAX_VALUE));
+    let below: bigint;
+    let above: bigint;
+    let step = 1n;
+    if (reaches(start)) {
+      above = start;
+      below = start - step;
+      while (below >= -MAX_ORDERED && reaches(below)) {
+        above = below;
+        step *= 2n;
+        below = above - step;
+      }
+      if (below < -MAX_ORDERED) {
+        if (reaches(-MAX_ORDERED)) return -Number.MAX_VALUE;
+        below = -MAX_ORDERED;
+      }
+    } else {
+      below = start;
+      above = start + step;
+      while (above <= MAX_ORDERED && !reaches(above)) {
+        below = above;
+        step *= 2n;
+        above = below + step;
+      }
+      if (above > MAX_ORDERED) {
+        // Past the largest double: only the top edge of the last bin can be here, and it is closed.
+        if (!reaches(MAX_ORDERED)) return Number.MAX_VALUE;
+        above = MAX_ORDERED;
+      }
+    }
+    while (above - below > 1n) {
+      const middle = (above + below) / 2n;
+      if (reaches(middle)) above = middle;
+      else below = middle;
+    }
+    return fromOrdered(above);
+  }
+}
+
+/** 10^n correctly rounded (Math.pow is not always). */
+function pow10(n: number): number {
+  return Number(`1e${n}`);
+}
+
+// Doubles as integers in the same order (-0 and 0 are both 0), to step by ulps.
+const view = new DataView(new ArrayBuffer(8));
+const SIGN = 1n << 63n;
+const MAX_ORDERED = toOrdered(Number.MAX_VALUE);
+
+function toOrdered(value: number): bigint {
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  return bits >= SIGN ? -(bits - SIGN) : bits;
+}
+
+function fromOrdered(ordered: bigint): number {
+  view.setBigUint64(0, ordered < 0n ? -ordered + SIGN : ordered);
+  return view.getFloat64(0);
+}
