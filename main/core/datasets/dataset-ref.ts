@@ -16,16 +16,3 @@ export function parseDatasetRef(text: string): DatasetRef {
   }
   return { name: parsedName.data, version: Number(versionText) };
 }
-
-/** A dataset name from a file name: `Penguins 2024.csv` → `penguins-2024`. */
-export function datasetNameFromFile(fileName: string): string {
-  const stem = fileName.replace(/\.[^.]*$/, '');
-  const name = stem
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[^a-z0-9]+/, '')
-    .replace(/[-.]+$/, '')
-    .slice(0, 100);
-  return name || 'dataset';
-}

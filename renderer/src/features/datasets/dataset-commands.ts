@@ -1,7 +1,7 @@
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { UiMemory } from '../../lib/ui-memory.ts';
 import type { LatheStore } from '../../state/store.ts';
-import { datasetNameFromFile } from './dataset-name.ts';
+import { datasetNameFromFile } from '../../../../shared/contract/dataset-name.ts';
 
 export interface DatasetCommandDeps {
   api: Pick<LatheApi, 'call' | 'importFile'>;

@@ -5,7 +5,7 @@ import { formatBytes } from '../../lib/format.ts';
 import { datasetCommands } from '../../app/services.ts';
 import { useLathe } from '../../state/use-lathe.ts';
 import { selectSortedDatasets } from './selectors.ts';
-import { datasetNameFromFile, datasetNameProblem } from './dataset-name.ts';
+import { datasetNameFromFile, datasetNameProblem } from '../../../../shared/contract/dataset-name.ts';
 import { ACCEPTED_FILES } from './import-formats.ts';
 import './import-dialog.css';
 

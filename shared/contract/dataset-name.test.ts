@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DatasetName } from '../../../../shared/contract/datasets.ts';
+import { DatasetName } from './datasets.ts';
 import { datasetNameFromFile, datasetNameProblem } from './dataset-name.ts';
 
 describe('datasetNameFromFile', () => {

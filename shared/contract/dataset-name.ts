@@ -1,4 +1,4 @@
-import { DatasetName } from '../../../../shared/contract/datasets.ts';
+import { DatasetName } from './datasets.ts';
 
 const MAX_LENGTH = 100;
 
