@@ -94,6 +94,13 @@ describe('runServe', () => {
     await expect(runServe({ port: 0, json: true, maxUploadMb: -1 }, deps())).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
   });
 
+  it('answers to the extra host names it was given, and to no others', async () => {
+    running = await runServe({ port: 0, json: true, allowedHosts: ['lathe.test'] }, deps());
+    const get = (name: string) => sendRequest(running!.port, { method: 'GET', path: '/', host: `${name}:${running!.port}` });
+    expect((await get('lathe.test')).status).toBe(200);
+    expect((await get('other.test')).status).toBe(403);
+  });
+
   it('opens the browser at the printed address when asked', async () => {
     const opened: string[] = [];
     running = await runServe({ port: 0, json: false, open: true }, { ...deps(), openBrowser: (url) => void opened.push(url) });

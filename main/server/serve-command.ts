@@ -15,6 +15,8 @@ export interface ServeOptions {
   /** Open the address in the default browser. */
   open?: boolean;
   maxUploadMb?: number;
+  /** Host names besides loopback and the bind host that the server answers to. */
+  allowedHosts?: string[];
 }
 
 export interface ServeDeps {
@@ -47,6 +49,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
       uiDir: deps.uiDir,
       ...(opts.port === undefined ? {} : { port: opts.port }),
       ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
+      ...(opts.allowedHosts === undefined ? {} : { allowedHosts: opts.allowedHosts }),
     });
   } catch (thrown) {
     await core.close();

@@ -10,30 +10,33 @@ const uiDir = fileURLToPath(new URL('../../../renderer/dist/', import.meta.url))
 export const serveCommand: CliCommand = {
   path: ['serve'],
   summary: 'Serve the Lathe UI to a browser on this machine',
-  usage: 'lathe serve [--workspace DIR] [--port N] [--host ADDR] [--max-upload-mb N] [--open]',
+  usage: 'lathe serve [--workspace DIR] [--port N] [--host ADDR] [--allow-host NAME]… [--max-upload-mb N] [--open]',
   details: [
     'Prints a URL carrying a fresh token; open it in any browser. Only 127.0.0.1 is bound unless',
     '--host says otherwise. --port 0 picks a free port (default 7272). With --workspace, that folder',
     'is opened (and made a workspace if it is not one); without, the last workspace opened.',
-    '--open also opens the address in your default browser.',
+    '--open also opens the address in your default browser. --allow-host NAME (repeatable) lets the',
+    'server answer to another host name (a reverse proxy, a hosts-file alias); all others get 403.',
   ].join('\n'),
   options: {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     'max-upload-mb': { type: 'string' },
     open: { type: 'boolean' },
+    'allow-host': { type: 'string', multiple: true },
   },
   async run(context) {
     const port = optionalInteger(context.values.port, '--port', 0, 65535);
     const maxUploadMb = optionalInteger(context.values['max-upload-mb'], '--max-upload-mb', 1, 1024 * 1024);
     const host = typeof context.values.host === 'string' ? context.values.host : undefined;
+    const allowedHosts = Array.isArray(context.values['allow-host']) ? context.values['allow-host'].map(String) : undefined;
     const core = context.core('browser');
     let workspace: string | undefined;
     if (typeof context.values.workspace === 'string') {
       workspace = (await callCore(context, 'workspace:create', { path: resolve(context.cwd, context.values.workspace) })).path;
     }
     const server = await runServe(
-      { workspace, host, port, json: context.json, maxUploadMb, open: context.values.open === true },
+      { workspace, host, port, json: context.json, maxUploadMb, allowedHosts, open: context.values.open === true },
       { createCore: () => core, uiDir, print: context.out, warn: context.err },
     );
     const stop = () => {
