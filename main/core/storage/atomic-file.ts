@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Flush a folder's entry list, so a rename inside it survives a power cut. */
@@ -23,6 +23,27 @@ function isIgnorableDirSyncError(error: unknown): boolean {
 
 export function tempPathBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Remove the temp files `writeFileAtomic` left in `dirs` when its process was killed between
+ * writing and renaming (the pid in the name is no longer running). Returns how many it removed.
+ */
+export async function sweepAbandonedTempFiles(dirs: readonly string[], isAlive: (pid: number) => boolean): Promise<number> {
+  let removed = 0;
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(TEMP_NAME.exec(name)?.[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+        await rm(join(dir, name), { force: true });
+        removed += 1;
+      }
+    }
+  }
+  return removed;
 }
 
 /**

@@ -59,4 +59,15 @@ describe('Workspace', () => {
     gitCli(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'broken');
     await expect(Workspace.open(dir)).rejects.toMatchObject({ error: { code: 'PARSE_ERROR', location: { file: join(dir, 'lathe.json') } } });
   });
+
+  it('on open, removes temp files that a killed writer left in the working tree and in .git', async () => {
+    const dir = await tempDir();
+    await Workspace.create(dir);
+    const leftovers = [join(dir, '.lathe.json.999999999.0123456789ab.tmp'), join(dir, '.git', '.index.999999999.0123456789ab.tmp')];
+    await Promise.all(leftovers.map((path) => writeFile(path, 'half-written')));
+    expect(gitCli(dir, 'status', '--porcelain')).not.toBe('');
+    await Workspace.open(dir);
+    expect(gitCli(dir, 'status', '--porcelain')).toBe('');
+    gitFsck(dir);
+  });
 });

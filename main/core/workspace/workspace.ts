@@ -1,8 +1,9 @@
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { WorkspaceInfo } from '../../../shared/contract/workspace.ts';
 import { failure } from '../errors.ts';
-import { BlobStore } from '../storage/blob-store.ts';
+import { sweepAbandonedTempFiles } from '../storage/atomic-file.ts';
+import { BlobStore, isProcessAlive } from '../storage/blob-store.ts';
 import { GitRepo } from './git-repo.ts';
 import { WorkspaceLock } from './workspace-lock.ts';
 import {
@@ -88,16 +89,27 @@ export class Workspace {
   }
 
   /**
-   * Repair what a crash may have left: temp files, and working copies of dataset manifests
-   * (machine-written) that lag behind their commit. Hand-edited files are left alone.
+   * Repair what a crash may have left: temp files (the blob store's, and those of atomic writes
+   * into the working tree and .git), and working copies of dataset manifests (machine-written)
+   * that lag behind their commit. Hand-edited files are left alone.
    */
   async #recover(): Promise<void> {
     await mkdir(this.latheDir, { recursive: true });
     await this.blobs.sweepAbandoned();
-    const manifests = (await this.git.list('datasets'))
-      .filter((entry) => entry.type === 'tree')
-      .map((entry) => `datasets/${entry.path}/dataset.json`);
-    await this.git.syncWorkingTree(manifests);
+    const datasets = (await this.git.list('datasets')).filter((entry) => entry.type === 'tree').map((entry) => `datasets/${entry.path}`);
+    const gitDir = join(this.dir, '.git');
+    const objectDirs = (await readdir(join(gitDir, 'objects')).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    await sweepAbandonedTempFiles(
+      [
+        this.dir,
+        ...datasets.map((path) => join(this.dir, path)),
+        gitDir,
+        join(gitDir, 'refs', 'heads'),
+        ...objectDirs.map((name) => join(gitDir, 'objects', name)),
+      ],
+      isProcessAlive,
+    );
+    await this.git.syncWorkingTree(datasets.map((path) => `${path}/dataset.json`));
   }
 }
 
