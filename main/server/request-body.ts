@@ -1,3 +1,4 @@
+import { formatByteLimit } from '../core/byte-limit.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { failure } from '../core/errors.ts';
 import { refusal, type Refusal } from './json-reply.ts';
@@ -34,7 +35,7 @@ export function checkDeclaredLength(req: IncomingMessage, limitBytes: number, wh
 }
 
 export function tooLarge(limitBytes: number, what: string, hint?: string): Refusal {
-  return refusal(413, 'TOO_LARGE', `${what} is larger than the limit of ${describeBytes(limitBytes)}.`, hint ? { hint } : {});
+  return refusal(413, 'TOO_LARGE', `${what} is larger than the limit of ${formatByteLimit(limitBytes)}.`, hint ? { hint } : {});
 }
 
 /** A JSON call body, at most `limitBytes`. Empty means "no input". */
@@ -112,13 +113,3 @@ export function discardRestOfBody(req: IncomingMessage): void {
   req.resume();
 }
 
-export function describeBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value} ${units[unit]}`;
-}

@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { DatasetDetail, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import { failure } from '../../core/errors.ts';
-import { formatBytes } from '../../core/datasets/import-dataset.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { datasetNameFromFile } from '../../../shared/contract/dataset-name.ts';
 import { parseDatasetRef } from '../../core/datasets/dataset-ref.ts';
 import { callCore } from '../call-core.ts';

@@ -1,4 +1,5 @@
 import type { ImportOutcome } from '../../../shared/contract/datasets.ts';
+import { formatByteLimit } from '../byte-limit.ts';
 import { failure } from '../errors.ts';
 import type { EventHub } from '../events.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -50,7 +51,7 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
     };
     for await (const chunk of source.chunks) {
       if (source.maxBytes !== undefined && writer.bytes + chunk.byteLength > source.maxBytes) {
-        throw failure('TOO_LARGE', `${source.fileName} is larger than the upload limit of ${formatBytes(source.maxBytes)}.`, {
+        throw failure('TOO_LARGE', `${source.fileName} is larger than the upload limit of ${formatByteLimit(source.maxBytes)}.`, {
           hint: 'Import it from the desktop app or with `lathe data import`, which read the file in place, or raise the limit with `lathe serve --max-upload-mb`.',
           location: { file: source.fileName },
         });
@@ -105,15 +106,4 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
     await scanner.close();
     if (!committed) await writer.discard();
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

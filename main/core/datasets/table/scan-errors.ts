@@ -1,3 +1,4 @@
+import { formatByteLimit } from '../../byte-limit.ts';
 import type { ErrorCode, ErrorLocation } from '../../../../shared/contract/result.ts';
 import { failure, type LatheFailure } from '../../errors.ts';
 
@@ -18,19 +19,12 @@ export function fieldLabel(index: number, name: string | undefined): string {
   return name === undefined ? `field ${index + 1}` : `field ${index + 1} ("${name}")`;
 }
 
-/** A byte size for messages: 64 MiB, 1.5 KiB, 12 bytes. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
-
 /** The common TOO_LARGE failure for a field or record over the limit. */
 export function tooLarge(file: string, what: string, limit: number, location: Omit<ErrorLocation, 'file'>): LatheFailure {
   return scanFailure(
     'TOO_LARGE',
     file,
-    `${what} in ${file} is larger than ${formatBytes(limit)}, the most Lathe reads as one value.`,
+    `${what} in ${file} is larger than ${formatByteLimit(limit)}, the most Lathe reads as one value.`,
     location,
     'A value this large is usually a sign of a missing closing quote or bracket; check the file there.',
   );

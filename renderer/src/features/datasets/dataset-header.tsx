@@ -2,7 +2,8 @@ import type { DatasetVersion } from '../../../../shared/contract/datasets.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { useNow } from '../../components/use-now.ts';
-import { formatBytes, formatCount, formatDateTime, formatRelativeTime, shortHash } from '../../lib/format.ts';
+import { formatCount, formatDateTime, formatRelativeTime, shortHash } from '../../lib/format.ts';
+import { formatBytes } from '../../../../shared/format-bytes.ts';
 import { datasetCommands } from '../../app/services.ts';
 import { useImportTools } from './file-drop.tsx';
 

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { Icon } from '../../components/icon.tsx';
-import { formatBytes } from '../../lib/format.ts';
+import { formatBytes } from '../../../../shared/format-bytes.ts';
 import { datasetCommands } from '../../app/services.ts';
 import { useLathe } from '../../state/use-lathe.ts';
 import { selectSortedDatasets } from './selectors.ts';

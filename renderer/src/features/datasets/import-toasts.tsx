@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../../components/icon.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
-import { formatBytes, formatCount } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
+import { formatBytes } from '../../../../shared/format-bytes.ts';
 import { latheStore, useLathe } from '../../state/use-lathe.ts';
 import type { ActiveImport } from './import-slice.ts';
 

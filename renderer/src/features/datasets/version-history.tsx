@@ -1,5 +1,6 @@
 import type { DatasetVersion } from '../../../../shared/contract/datasets.ts';
-import { formatBytes, formatCount, formatDateTime, formatTimestamp, shortHash } from '../../lib/format.ts';
+import { formatCount, formatDateTime, formatTimestamp, shortHash } from '../../lib/format.ts';
+import { formatBytes } from '../../../../shared/format-bytes.ts';
 import { datasetCommands } from '../../app/services.ts';
 
 /** Every version of the dataset, newest first; choosing one shows it. */
