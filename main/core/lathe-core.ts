@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf, ParsedInputOf } from '../../shared/contract/calls.ts';
-import { listDatasets, datasetLog, showDataset } from './datasets/dataset-history.ts';
+import { countDatasets, listDatasets, datasetLog, showDataset } from './datasets/dataset-history.ts';
 import { importDataset } from './datasets/import-dataset.ts';
 import { fileImportSource } from './datasets/import-source.ts';
 import type { Handlers } from './dispatch.ts';
@@ -67,7 +67,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   }
 
   async function infoOf(workspace: Workspace) {
-    return workspace.info((await listDatasets(workspace)).length);
+    return workspace.info(await countDatasets(workspace));
   }
 
   async function remember(workspace: Workspace) {

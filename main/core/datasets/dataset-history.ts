@@ -28,6 +28,11 @@ export async function latestManifest(workspace: Workspace, name: string): Promis
   return text === null ? null : parseManifest(text, manifestPath(name));
 }
 
+/** How many datasets the workspace has, from the folder listing alone (no manifest is read). */
+export async function countDatasets(workspace: Workspace): Promise<number> {
+  return (await workspace.git.list('datasets')).filter((entry) => entry.type === 'tree').length;
+}
+
 export async function listDatasets(workspace: Workspace): Promise<DatasetSummary[]> {
   const head = await workspace.git.head();
   if (!head) return [];

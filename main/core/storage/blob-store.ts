@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { access, chmod, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory } from './atomic-file.ts';
 import { failure } from '../errors.ts';
@@ -43,7 +43,7 @@ export class BlobStore {
     return new BlobWriter(this, tempPath, handle);
   }
 
-  /** Read a blob's bytes. Callers that read it whole should use `readVerified`. */
+  /** Read a blob's bytes (not verified against the hash: callers read only the start, for previews). */
   read(hash: string, options: { highWaterMark?: number } = {}): ReadStream {
     return createReadStream(this.pathOf(hash), { highWaterMark: options.highWaterMark ?? 1 << 20 });
   }
@@ -189,8 +189,4 @@ export function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-export async function sizeOf(path: string): Promise<number> {
-  return (await stat(path)).size;
 }

@@ -84,7 +84,7 @@ export class Workspace {
     return new Workspace(dir, settings);
   }
 
-  async info(datasets: number): Promise<WorkspaceInfo> {
+  info(datasets: number): WorkspaceInfo {
     return { path: this.dir, name: this.settings.name, createdAt: this.settings.createdAt, datasets };
   }
 
