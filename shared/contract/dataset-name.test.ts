@@ -17,6 +17,9 @@ describe('datasetNameFromFile', () => {
     ['README', 'readme'],
     ['数据.csv', 'dataset'],
     ['.csv', 'csv'],
+    ['aux.csv', 'aux-data'],
+    ['CON.tsv', 'con-data'],
+    ['com1.v2.csv', 'com1-data.v2'],
   ])('%s → %s', (fileName, expected) => {
     expect(datasetNameFromFile(fileName)).toBe(expected);
   });
@@ -42,5 +45,9 @@ describe('datasetNameProblem', () => {
     expect(datasetNameProblem('')).toMatch(/empty/);
     expect(datasetNameProblem('my data')).toMatch(/letters, digits/);
     expect(datasetNameProblem('a..b')).toMatch(/\.\./);
+    expect(datasetNameProblem('data.')).toMatch(/end with "\."/);
+    for (const reserved of ['CON', 'nul', 'Aux', 'COM1', 'lpt9', 'aux.csv', 'prn.v2']) expect(datasetNameProblem(reserved)).toMatch(/device names on Windows/);
+    expect(datasetNameProblem('console')).toBeNull();
+    expect(datasetNameProblem('com10')).toBeNull();
   });
 });

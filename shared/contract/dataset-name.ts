@@ -21,6 +21,9 @@ export function datasetNameFromFile(fileName: string): string {
     .replace(/^[._-]+/, '')
     .replace(/[._-]+$/, '');
   if (name.length > MAX_LENGTH) name = name.slice(0, MAX_LENGTH).replace(/[._-]+$/, '');
+  // "aux.csv", "con.tsv": a Windows device name as a stem still makes a usable name.
+  // The device name is what comes before the first ".", so the suffix goes there.
+  if (name && !DatasetName.safeParse(name).success) name = name.replace(/^[^.]*/, (stem) => `${stem}-data`);
   if (!name || !DatasetName.safeParse(name).success) return 'dataset';
   return name;
 }

@@ -1,14 +1,27 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define.ts';
+import { multiLineText, oneLineText } from './text-fields.ts';
 import { WorkspacePath } from './workspace.ts';
 
-/** Dataset names become folder names in git: no slashes, no `..`, no leading dot or dash. */
+/** Windows refuses these as file or folder names, with any extension (`aux.csv` too). */
+const WINDOWS_DEVICE_NAMES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/**
+ * Dataset names become folder names in git, and a workspace made on Linux must open on Windows
+ * and macOS: no slashes, no `..`, no leading dot or dash, no trailing dot, no device names.
+ * (Two names that differ only in case are refused by the import, which knows the others.)
+ */
 export const DatasetName = z
   .string()
   .min(1, 'a dataset name cannot be empty')
   .max(100, 'a dataset name is at most 100 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-", starting with a letter or digit')
-  .refine((name) => !name.includes('..'), 'a dataset name cannot contain ".."');
+  .refine((name) => !name.includes('..'), 'a dataset name cannot contain ".."')
+  .refine((name) => !name.endsWith('.'), 'a dataset name cannot end with "." (Windows drops it, so the folder would change name)')
+  .refine(
+    (name) => !WINDOWS_DEVICE_NAMES.test(name.split('.')[0] ?? ''),
+    'CON, PRN, AUX, NUL, COM0–9 and LPT0–9 are device names on Windows (with any extension after a "."), so no folder there can have this name',
+  );
 export type DatasetName = z.infer<typeof DatasetName>;
 
 export const tableFormats = ['csv', 'tsv', 'json', 'jsonl'] as const;
@@ -137,7 +150,7 @@ export const datasetsImportFile = defineCall(
     workspace: WorkspacePath,
     path: z.string().min(1),
     name: DatasetName,
-    message: z.string().max(2000).optional(),
+    message: multiLineText(2000, 'the message').optional(),
     importId: ImportId.optional(),
   }),
   ImportOutcome,
@@ -152,9 +165,9 @@ export const datasetsImportUpload = defineCall(
   'Import an uploaded file as a new version of a dataset',
   z.object({
     workspace: WorkspacePath,
-    fileName: z.string().min(1).max(255),
+    fileName: oneLineText(255, 'the file name').min(1),
     name: DatasetName,
-    message: z.string().max(2000).optional(),
+    message: multiLineText(2000, 'the message').optional(),
     importId: ImportId.optional(),
   }),
   ImportOutcome,
