@@ -1,17 +1,19 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
 import { commands, runCli } from './cli-app.ts';
+import { latheFiles } from './lathe-files.ts';
 
 const tempDir = useTempDirs();
+const files = latheFiles(new URL('./lathe.ts', import.meta.url));
 
 async function lathe(cwd: string, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   process.env.LATHE_CONFIG_DIR = join(cwd, '.state');
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), cwd, version: '9.9.9' });
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), cwd, version: '9.9.9', files });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -82,5 +84,33 @@ describe('lathe CLI', () => {
   it('runs as a real command on Node 24', () => {
     const out = execFileSync(process.execPath, ['main/cli/lathe.ts', '--version'], { encoding: 'utf8' });
     expect(out.trim()).toMatch(/^lathe \d+\.\d+\.\d+$/);
+  });
+
+  it('starts without loading the core, the server or zod for --help; loads the core when a command calls it', async () => {
+    // A module hook in the child records every module it loads.
+    const recorder = [
+      "import { registerHooks } from 'node:module';",
+      'const loaded = [];',
+      'registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });',
+      "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(loaded) + '\\n'));",
+    ].join('\n');
+    const loadedBy = (...argv: string[]) => {
+      const child = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(recorder)}`, 'main/cli/lathe.ts', ...argv], { encoding: 'utf8' });
+      const line = child.stderr.split('\n').find((text) => text.startsWith('LOADED '));
+      return { code: child.status, out: child.stdout, loaded: JSON.parse(line?.slice('LOADED '.length) ?? '[]') as string[] };
+    };
+    const heavy = /node_modules\/(zod|isomorphic-git|ws)\/|main\/core\/lathe-core\.ts$|main\/server\//;
+
+    const help = loadedBy('--help');
+    expect(help).toMatchObject({ code: 0, out: expect.stringContaining('lathe data import FILE') });
+    expect(help.loaded.some((url) => url.endsWith('main/cli/cli-app.ts'))).toBe(true);
+    expect(help.loaded.filter((url) => heavy.test(url))).toEqual([]);
+    expect(loadedBy('data', 'import', '--help').loaded.filter((url) => heavy.test(url))).toEqual([]);
+
+    const init = loadedBy('init', join(await tempDir(), 'ws'));
+    expect(init.code).toBe(0);
+    expect(init.loaded.some((url) => url.endsWith('main/core/lathe-core.ts'))).toBe(true);
+    expect(init.loaded.some((url) => url.includes('node_modules/isomorphic-git/'))).toBe(true);
+    expect(init.loaded.some((url) => url.includes('main/server/'))).toBe(false);
   });
 });

@@ -1,15 +1,19 @@
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeError, type LatheError } from '../../shared/contract/result.ts';
+import type { LatheError } from '../../shared/contract/result.ts';
 import { failure, toLatheError } from '../core/errors.ts';
-import { createLatheCore, type LatheCore } from '../core/lathe-core.ts';
+import type { LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
+import type { LatheFiles } from './lathe-files.ts';
 
+// Startup time matters (scripts call the CLI in loops), so what this file and the command
+// definitions import statically stays small: the core, the contract's schemas (zod) and the
+// server are imported where a command first needs them. `--help` loads none of them.
 export const commands: readonly CliCommand[] = [initCommand, dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand, serveCommand];
 
 const globalOptions: OptionSpec = {
@@ -23,6 +27,7 @@ export interface CliIo {
   err: (text: string) => void;
   cwd: string;
   version: string;
+  files: LatheFiles;
 }
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
@@ -55,16 +60,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
 
-  let core: LatheCore | undefined;
+  let core: Promise<LatheCore> | undefined;
   const context: CliContext = {
     values: parsed.values,
     positionals: parsed.positionals,
     json,
     cwd: io.cwd,
+    files: io.files,
     out: io.out,
     err: io.err,
     core: (frontDoor = 'cli') =>
-      (core ??= createLatheCore({ frontDoor, version: io.version, stateDir: defaultStateDir(), defaultWorkspace: defaultWorkspacePath() })),
+      (core ??= import('../core/lathe-core.ts').then(({ createLatheCore }) =>
+        createLatheCore({
+          frontDoor,
+          version: io.version,
+          stateDir: defaultStateDir(),
+          defaultWorkspace: defaultWorkspacePath(),
+          resourcesDir: io.files.resourcesDir,
+          scanWorker: io.files.scanWorker,
+        }),
+      )),
     workspace: () => findWorkspace(io.cwd, parsed.values.workspace as string | undefined),
   };
   try {
@@ -77,20 +92,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (thrown) {
     const error = toLatheError(thrown);
-    report(io, json, error);
+    await report(io, json, error);
     return error.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {
-    if (core) await core.close();
+    if (core) await core.then((made) => made.close(), () => undefined);
   }
 }
 
-function report(io: CliIo, json: boolean, error: LatheError): void {
-  if (json) io.out(JSON.stringify({ error }, null, 2));
-  else io.err(`lathe: ${describeError(error)}`);
+async function report(io: CliIo, json: boolean, error: LatheError): Promise<void> {
+  if (json) {
+    io.out(JSON.stringify({ error }, null, 2));
+    return;
+  }
+  const { describeError } = await import('../../shared/contract/result.ts');
+  io.err(`lathe: ${describeError(error)}`);
 }
 
-function usageError(io: CliIo, json: boolean, message: string): number {
-  report(io, json, { code: 'INVALID_INPUT', message });
+async function usageError(io: CliIo, json: boolean, message: string): Promise<number> {
+  await report(io, json, { code: 'INVALID_INPUT', message });
   return 2;
 }
 

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { FrontDoorName, LatheCore } from '../core/lathe-core.ts';
+import type { LatheFiles } from './lathe-files.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -9,10 +10,20 @@ export interface CliContext {
   positionals: string[];
   json: boolean;
   cwd: string;
-  /** The core, made on first use; `serve` asks for one that answers as the browser front door. */
-  core: (frontDoor?: FrontDoorName) => LatheCore;
+  /** Where Lathe's own files are (the built UI, the sample data). */
+  files: LatheFiles;
+  /**
+   * The core, loaded and made on first use (commands that never call it, and `--help`, never load
+   * it); `serve` asks for one that answers as the browser front door.
+   */
+  core: (frontDoor?: FrontDoorName) => Promise<LatheCore>;
   /** The workspace named by --workspace, else the one enclosing the current folder. */
   workspace: () => Promise<string>;
+  /**
+   * Print to stdout / stderr. Control and bidi characters come out as visible escapes; for text
+   * from data or a person in a one-line place (a name in a sentence), use `visible` from
+   * terminal-text.ts too, so a line break in it cannot forge a line of output.
+   */
   out: (text: string) => void;
   err: (text: string) => void;
 }

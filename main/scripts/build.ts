@@ -1,11 +1,15 @@
-// `npm run build`: the renderer (Vite) and the two Electron bundles (esbuild).
+// `npm run build`: the renderer (Vite), the two Electron bundles and the CLI (esbuild).
 //   main/app/main.ts             → main/dist/app.cjs      Node, CommonJS; electron and the
 //                                                          package's dependencies stay external
 //   main/app/preload/preload.ts  → main/dist/preload.cjs  one self-contained CommonJS file: a
 //                                                          sandboxed preload can require only electron
-import { build as esbuild, type BuildOptions, type Plugin } from 'esbuild';
+//   main/core/datasets/table-scan-worker.ts → main/dist/table-scan-worker.cjs
+//   main/cli/lathe.ts            → main/dist/lathe.mjs    the `lathe` command, ESM with its
+//                                  and main/dist/cli-chunks/ dependencies, split so that each
+//                                                          command loads only what it uses
+import { build as esbuild, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +21,7 @@ const shown = (file: string) => path.relative(root, file);
 export async function buildAll(): Promise<void> {
   const started = performance.now();
   await buildRenderer();
-  await Promise.all([buildMain(), buildScanWorker(), buildPreload()]);
+  await Promise.all([buildMain(), buildScanWorker(), buildPreload(), buildCliBundle()]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
 }
 
@@ -60,6 +64,112 @@ async function buildScanWorker(): Promise<void> {
     entryPoints: [at('main', 'core', 'datasets', 'table-scan-worker.ts')],
     outfile: path.join(distDir, 'table-scan-worker.cjs'),
   });
+}
+
+/** The CLI needs its worker beside it: `npm run bench:cli` builds both, not the rest. */
+export async function buildCli(): Promise<void> {
+  await Promise.all([buildCliBundle(), buildScanWorker()]);
+}
+
+/**
+ * How main/cli/lathe.ts is bundled (main/cli/cli-bundle.test.ts bundles it the same way). Scripts
+ * call the CLI in loops, so start-up time is what this is about:
+ * - one ESM entry, split at every dynamic `import()`: `--help` loads the entry chunk only, the core
+ *   (isomorphic-git, zod) loads when a command calls it, the server only for `serve`;
+ * - dependencies are bundled and minified: one file to read and compile instead of hundreds
+ *   (CommonJS ones get a real `require` for the Node modules they ask for);
+ * - zod's translations of its error messages (half of zod's size) are left out: the contract's
+ *   messages are English, and Lathe's own words are what users read.
+ */
+export function cliBundleOptions(outdir: string): BuildOptions {
+  return {
+    entryPoints: { lathe: at('main', 'cli', 'lathe.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    splitting: true,
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'cli-chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    banner: { js: "import { createRequire as __latheRequire } from 'node:module'; const require = __latheRequire(import.meta.url);" },
+    plugins: [withoutZodLocales()],
+    metafile: true,
+  };
+}
+
+async function buildCliBundle(): Promise<void> {
+  const started = performance.now();
+  const result = await esbuild({ logLevel: 'warning', ...cliBundleOptions(distDir), write: false });
+  const entry = path.join(distDir, 'lathe.mjs');
+  const heavy = heavyModulesLoadedAtStart(result.metafile!, path.relative(root, entry));
+  if (heavy.length > 0) throw new Error(`${shown(entry)} loads ${heavy.join(', ')} at start; import them where a command needs them`);
+  await replaceCliBundle(result.outputFiles!, entry);
+  const total = Object.entries(result.metafile!.outputs).reduce((sum, [file, output]) => sum + (file.endsWith('.mjs') ? output.bytes : 0), 0);
+  const { size } = await stat(entry);
+  console.log(
+    `build: cli → ${shown(entry)} (${(size / 1024).toFixed(0)} KiB; ${(total / 1024).toFixed(0)} KiB with its chunks) in ${Math.round(performance.now() - started)} ms`,
+  );
+}
+
+/**
+ * The installed `lathe` runs main/dist/lathe.mjs whenever it exists, so it must never be left
+ * pointing at chunks that are not there: a failed build writes nothing, the new chunks are in place
+ * before the new entry replaces the old one, and only then are the old chunks removed. Each file
+ * is written aside and renamed into place.
+ */
+async function replaceCliBundle(files: readonly OutputFile[], entry: string): Promise<void> {
+  const put = async (file: OutputFile) => {
+    await mkdir(path.dirname(file.path), { recursive: true });
+    const aside = `${file.path}.${process.pid}.tmp`;
+    await writeFile(aside, file.contents);
+    await rename(aside, file.path);
+  };
+  const isEntry = (file: OutputFile) => file.path === entry || file.path === `${entry}.map`;
+  await Promise.all(files.filter((file) => !isEntry(file)).map(put));
+  for (const file of files.filter(isEntry)) await put(file);
+  const chunksDir = path.join(distDir, 'cli-chunks');
+  const current = new Set(files.map((file) => file.path));
+  for (const name of await readdir(chunksDir)) {
+    if (!current.has(path.join(chunksDir, name))) await rm(path.join(chunksDir, name), { force: true });
+  }
+}
+
+/**
+ * What `lathe --help` would load: the entry's static imports, followed through the chunks. The core,
+ * the server and the big dependencies must not be among them.
+ */
+export function heavyModulesLoadedAtStart(metafile: Metafile, entry: string): string[] {
+  const heavy = [/node_modules\/(zod|isomorphic-git|ws|pako)\//, /main\/core\/lathe-core\.ts$/, /main\/server\//];
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) pending.push(imported.path);
+    }
+  }
+  const inputs = [...seen].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
+  return [...new Set(inputs.filter((input) => heavy.some((pattern) => pattern.test(input))))];
+}
+
+/** zod's `locales` namespace, replaced by an empty one (see cliBundleOptions). */
+function withoutZodLocales(): Plugin {
+  return {
+    name: 'without-zod-locales',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'without-zod-locales' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'without-zod-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+    },
+  };
 }
 
 async function buildPreload(): Promise<void> {

@@ -2,11 +2,12 @@ import { basename, resolve } from 'node:path';
 import type { DatasetDetail, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import { failure } from '../../core/errors.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
-import { datasetNameFromFile } from '../../../shared/contract/dataset-name.ts';
-import { parseDatasetRef } from '../../core/datasets/dataset-ref.ts';
 import { callCore } from '../call-core.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { formatNumber, textTable } from '../text-table.ts';
+
+// dataset-name.ts and dataset-ref.ts check names with the contract's schemas (zod): imported in
+// `run`, so that loading this file for `--help` stays cheap.
 
 export const dataImportCommand: CliCommand = {
   path: ['data', 'import'],
@@ -28,6 +29,7 @@ export const dataImportCommand: CliCommand = {
     if (!file) throw failure('INVALID_INPUT', 'Name the file to import: lathe data import FILE [--name NAME]');
     if (context.positionals.length > 1) throw failure('INVALID_INPUT', `Import one file at a time; got ${context.positionals.length}.`);
     const path = resolve(context.cwd, file);
+    const { datasetNameFromFile } = await import('../../../shared/contract/dataset-name.ts');
     const name = typeof context.values.name === 'string' ? context.values.name : datasetNameFromFile(basename(path));
     const message = typeof context.values.message === 'string' ? context.values.message : undefined;
     const outcome = await callCore(context, 'datasets:import-file', { workspace: await context.workspace(), path, name, message });
@@ -80,6 +82,7 @@ export const dataShowCommand: CliCommand = {
   async run(context) {
     const ref = context.positionals[0];
     if (!ref) throw failure('INVALID_INPUT', 'Name the dataset: lathe data show NAME[@VERSION]');
+    const { parseDatasetRef } = await import('../../core/datasets/dataset-ref.ts');
     const { name, version } = parseDatasetRef(ref);
     const rows = context.values.rows === undefined ? 10 : Number(context.values.rows);
     if (!Number.isInteger(rows) || rows < 0) throw failure('INVALID_INPUT', `--rows takes a whole number; got "${String(context.values.rows)}".`);
@@ -113,7 +116,7 @@ function describeDetail(detail: DatasetDetail, previewRows: number): string {
       c.max,
       c.mean === null ? null : formatNumber(c.mean),
       c.std === null ? null : formatNumber(c.std),
-      c.top.slice(0, 3).map((t) => `${t.value} (${t.count})`).join(', '),
+      c.top.slice(0, 3).map((t) => `${t.value} (${t.error === undefined ? t.count : `≈${t.count} ± ${t.error}`})`).join(', '),
     ]),
     32,
   );

@@ -1,11 +1,7 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { failure } from '../../core/errors.ts';
-import { runServe } from '../../server/serve-command.ts';
 import { callCore } from '../call-core.ts';
 import type { CliCommand } from '../cli-command.ts';
-
-const uiDir = fileURLToPath(new URL('../../../renderer/dist/', import.meta.url));
 
 export const serveCommand: CliCommand = {
   path: ['serve'],
@@ -30,14 +26,16 @@ export const serveCommand: CliCommand = {
     const maxUploadMb = optionalInteger(context.values['max-upload-mb'], '--max-upload-mb', 1, 1024 * 1024);
     const host = typeof context.values.host === 'string' ? context.values.host : undefined;
     const allowedHosts = Array.isArray(context.values['allow-host']) ? context.values['allow-host'].map(String) : undefined;
-    const core = context.core('browser');
+    const core = await context.core('browser');
     let workspace: string | undefined;
     if (typeof context.values.workspace === 'string') {
       workspace = (await callCore(context, 'workspace:create', { path: resolve(context.cwd, context.values.workspace) })).path;
     }
+    // The server is loaded only for `serve`.
+    const { runServe } = await import('../../server/serve-command.ts');
     const server = await runServe(
       { workspace, host, port, json: context.json, maxUploadMb, allowedHosts, open: context.values.open === true },
-      { createCore: () => core, uiDir, print: context.out, warn: context.err },
+      { createCore: () => core, uiDir: context.files.uiDir, print: context.out, warn: context.err },
     );
     const stop = () => {
       void server.close().finally(() => process.exit(0));
