@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gitCli } from '../core/testing/git-cli.ts';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
 import { commands, runCli } from './cli-app.ts';
 import { latheFiles } from './lathe-files.ts';
@@ -114,3 +115,72 @@ describe('lathe CLI', () => {
     expect(init.loaded.some((url) => url.includes('main/server/'))).toBe(false);
   });
 });
+
+describe('what lathe prints cannot drive the terminal', () => {
+  // An erase-screen sequence, a one-byte CSI (C1) and a right-to-left override.
+  const NASTY = '\x1b[2J\x9b31m\u202e';
+  const ESCAPED = '\\x1b[2J\\x9b31m\\u202e';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  async function workspaceWithNastyData() {
+    const root = await tempDir();
+    await lathe(root, 'init', '.');
+    await writeFile(join(root, 'cells.csv'), `name,note\nplain,ok\nnasty,"${NASTY}"\n`);
+    expect((await lathe(root, 'data', 'import', 'cells.csv', '-m', 'clean')).code).toBe(0);
+    // A message that did not come through Lathe (Lathe refuses such text): a manifest committed
+    // with git by someone else, then pulled.
+    const manifestFile = join(root, 'datasets', 'cells', 'dataset.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { message: string };
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, message: `pulled ${NASTY}` }, null, 2));
+    gitCli(root, '-c', 'user.name=Someone', '-c', 'user.email=someone@example.com', 'commit', '-qam', 'edited by hand');
+    return root;
+  }
+
+  it('shows control and bidi characters of a CSV cell and a message as escapes, in human output', async () => {
+    const root = await workspaceWithNastyData();
+    const shown = await lathe(root, 'data', 'show', 'cells');
+    expect(shown.code).toBe(0);
+    expect(shown.out).not.toMatch(RAW);
+    expect(shown.out).toContain(`pulled ${ESCAPED}`); // the message, in the heading
+    expect(shown.out).toContain(ESCAPED); // the cell, in the first rows and the top values
+    expect(shown.out.split('\n').filter((line) => line.includes(ESCAPED)).length).toBeGreaterThanOrEqual(3);
+
+    const log = await lathe(root, 'data', 'log', 'cells');
+    expect(log.out).not.toMatch(RAW);
+    expect(log.out).toContain(`pulled ${ESCAPED}`);
+  });
+
+  it('writes them as \\u escapes in --json output, which still parses to the same text', async () => {
+    const root = await workspaceWithNastyData();
+    const shown = await lathe(root, 'data', 'show', 'cells', '--json');
+    expect(shown.out).not.toMatch(RAW);
+    expect(shown.out).toContain('\\u001b[2J\\u009b31m\\u202e');
+    const detail = JSON.parse(shown.out) as { version: { message: string }; preview: { rows: unknown[][] } };
+    expect(detail.version.message).toBe(`pulled ${NASTY}`);
+    expect(detail.preview.rows).toContainEqual(['nasty', NASTY]);
+
+    const log = await lathe(root, 'data', 'log', 'cells', '--json');
+    expect(log.out).not.toMatch(RAW);
+    expect((JSON.parse(log.out) as { message: string }[])[0]?.message).toBe(`pulled ${NASTY}`);
+  });
+
+  it('shows them as escapes in error messages, in both modes', async () => {
+    const root = await tempDir();
+    await lathe(root, 'init', '.');
+    const human = await lathe(root, 'data', 'show', `bad${NASTY}name`);
+    expect(human.code).toBe(2);
+    expect(human.err).toContain(`bad${ESCAPED}name`);
+    expect(human.err).not.toMatch(RAW);
+
+    const json = await lathe(root, 'data', 'show', `bad${NASTY}name`, '--json');
+    expect(json.code).toBe(2);
+    expect(json.out).not.toMatch(RAW);
+    expect((JSON.parse(json.out) as { error: { message: string } }).error.message).toContain(`bad${NASTY}name`);
+
+    const unknown = await lathe(root, 'data', `frob${NASTY}`);
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining(`frob${ESCAPED}`) });
+    expect(unknown.err).not.toMatch(RAW);
+  });
+});
+

@@ -10,6 +10,7 @@ import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } f
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import type { LatheFiles } from './lathe-files.ts';
+import { safeJsonText, visible } from './terminal-text.ts';
 
 // Startup time matters (scripts call the CLI in loops), so what this file and the command
 // definitions import statically stays small: the core, the contract's schemas (zod) and the
@@ -31,8 +32,9 @@ export interface CliIo {
 }
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number | 'keep-running'> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number | 'keep-running'> {
   const json = argv.includes('--json');
+  const io = safeIo(rawIo, json);
   const words = argv.filter((arg) => !arg.startsWith('-'));
   const command = commands.find((c) => c.path.every((word, i) => words[i] === word));
 
@@ -46,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (!command) {
     const known = words[0] === 'data' ? 'lathe data import|list|log|show' : 'lathe init|data|serve';
-    return usageError(io, json, `Unknown command "${words.join(' ') || argv.join(' ')}". Try ${known}, or lathe --help.`);
+    return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 
   let parsed;
@@ -99,13 +101,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/**
+ * What the CLI prints goes through here: text from data or a person (cells, messages, file names,
+ * errors quoting them) must not drive the terminal. Human text keeps its line breaks, every other
+ * control or bidi character is shown as an escape; JSON is the same value with them as \uXXXX.
+ */
+function safeIo(io: CliIo, json: boolean): CliIo {
+  const human = (text: string) => visible(text, { lines: true });
+  return { ...io, out: (text) => io.out(json ? safeJsonText(text) : human(text)), err: (text) => io.err(human(text)) };
+}
+
 async function report(io: CliIo, json: boolean, error: LatheError): Promise<void> {
   if (json) {
     io.out(JSON.stringify({ error }, null, 2));
     return;
   }
+  // A name quoted in the message or location stays on its line: a line break in it is shown.
   const { describeError } = await import('../../shared/contract/result.ts');
-  io.err(`lathe: ${describeError(error)}`);
+  const location = error.location && {
+    ...error.location,
+    ...(error.location.file === undefined ? {} : { file: visible(error.location.file) }),
+    ...(error.location.field === undefined ? {} : { field: visible(error.location.field) }),
+  };
+  io.err(`lathe: ${describeError({ ...error, location })}`);
 }
 
 async function usageError(io: CliIo, json: boolean, message: string): Promise<number> {

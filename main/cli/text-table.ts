@@ -1,6 +1,11 @@
-/** A plain-text table for terminals: columns padded, numbers right-aligned, long cells cut. */
+import { visible } from './terminal-text.ts';
+
+/**
+ * A plain-text table for terminals: columns padded, numbers right-aligned, long cells cut. Every
+ * cell is one line, with control characters shown as escapes: cells are data.
+ */
 export function textTable(header: readonly string[], rows: readonly (readonly unknown[])[], maxCell = 40): string {
-  const cells = [header.map(String), ...rows.map((row) => row.map((cell) => cut(display(cell), maxCell)))];
+  const cells = [header.map((name) => cut(visible(name), maxCell)), ...rows.map((row) => row.map((cell) => cut(display(cell), maxCell)))];
   const numeric = header.map((_, col) => rows.length > 0 && rows.every((row) => typeof row[col] === 'number' || row[col] === null));
   const widths = header.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
   const line = (row: readonly string[]) =>
@@ -12,7 +17,7 @@ export function textTable(header: readonly string[], rows: readonly (readonly un
 function display(cell: unknown): string {
   if (cell === null || cell === undefined) return '·';
   if (typeof cell === 'number') return Number.isInteger(cell) ? String(cell) : formatNumber(cell);
-  return String(cell).replace(/[\r\n\t]/g, ' ');
+  return visible(String(cell));
 }
 
 function cut(text: string, max: number): string {

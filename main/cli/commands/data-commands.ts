@@ -4,6 +4,7 @@ import { failure } from '../../core/errors.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
 import { callCore } from '../call-core.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { visible } from '../terminal-text.ts';
 import { formatNumber, textTable } from '../text-table.ts';
 
 // dataset-name.ts and dataset-ref.ts check names with the contract's schemas (zod): imported in
@@ -36,7 +37,7 @@ export const dataImportCommand: CliCommand = {
     const v = outcome.version;
     const human =
       outcome.status === 'unchanged'
-        ? `No changes: ${basename(path)} is identical to ${v.name}@${v.version}; no new version was made.`
+        ? `No changes: ${visible(basename(path))} is identical to ${v.name}@${v.version}; no new version was made.`
         : `Created ${v.name}@${v.version}: ${v.rows} rows × ${v.columns} columns, ${formatBytes(v.bytes)}, ${v.contentHash.slice(0, 19)}…`;
     return { json: outcome, human };
   },
@@ -101,8 +102,8 @@ function versionTable(versions: readonly DatasetVersion[]): string {
 function describeDetail(detail: DatasetDetail, previewRows: number): string {
   const v = detail.version;
   const head = [
-    `${v.name}@${v.version}  ${v.message}`,
-    `${v.rows} rows × ${v.columns} columns · ${v.format.toUpperCase()} · ${formatBytes(v.bytes)} · from ${v.sourceFile} · ${v.date}`,
+    `${v.name}@${v.version}  ${visible(v.message)}`,
+    `${v.rows} rows × ${v.columns} columns · ${v.format.toUpperCase()} · ${formatBytes(v.bytes)} · from ${visible(v.sourceFile)} · ${visible(v.date)}`,
     `${v.contentHash}  commit ${v.commit.slice(0, 10)}`,
   ].join('\n');
   const profile = textTable(

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CliCommand } from '../cli-command.ts';
 import { callCore } from '../call-core.ts';
+import { visible } from '../terminal-text.ts';
 
 export const initCommand: CliCommand = {
   path: ['init'],
@@ -11,6 +12,6 @@ export const initCommand: CliCommand = {
   async run(context) {
     const path = resolve(context.cwd, context.positionals[0] ?? '.');
     const info = await callCore(context, 'workspace:create', { path });
-    return { json: info, human: `Lathe workspace "${info.name}" is ready at ${info.path}` };
+    return { json: info, human: `Lathe workspace "${visible(info.name)}" is ready at ${visible(info.path)}` };
   },
 };
