@@ -7,6 +7,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import * as espree from 'espree';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
@@ -32,6 +33,13 @@ export default tseslint.config(
   {
     files: ['main/**/*.ts', '.config/**', 'e2e/**/*.ts'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The `lathe` launcher must parse and run on any Node from 14 on (it is what finds Node 24):
+    // plain CommonJS, parsed as ES2020 by ESLint's own parser so newer syntax is refused here.
+    files: ['main/cli/*.cjs'],
+    languageOptions: { parser: espree, ecmaVersion: 2020, sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
     files: ['main/core/**/*.ts'],

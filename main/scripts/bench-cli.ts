@@ -4,6 +4,7 @@
 //   LATHE_BENCH_RUNS=31 npm run bench:cli    (default 21 runs of each; the median is shown)
 // It builds the CLI bundle first, so the figures are never those of a stale bundle.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ const runs = Math.max(15, Number(process.env.LATHE_BENCH_RUNS ?? 21));
 const root = join(import.meta.dirname, '..', '..');
 const node = process.execPath;
 const bundle = join(root, 'main', 'dist', 'lathe.mjs');
+const launcher = join(root, 'main', 'cli', 'lathe-launcher.cjs');
 const source = join(root, 'main', 'cli', 'lathe.ts');
+const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => existsSync(path) && nodeMajor(path) < 24);
 
 interface Contender {
   label: string;
@@ -21,6 +24,11 @@ interface Contender {
   env?: Record<string, string>;
   /** Counts toward the aim. */
   simple?: boolean;
+}
+
+function nodeMajor(binary: string): number {
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
 function run(contender: Contender, cwd: string, env: NodeJS.ProcessEnv): number {
@@ -54,6 +62,7 @@ try {
     { label: 'lathe data list', command: [node, bundle, 'data', 'list'], simple: true },
     { label: 'lathe data log weather', command: [node, bundle, 'data', 'log', 'weather'], simple: true },
     { label: 'lathe data show weather', command: [node, bundle, 'data', 'show', 'weather'] },
+    { label: 'lathe data list, through the launcher', command: [node, launcher, 'data', 'list'] },
     {
       label: 'lathe data list, no compile cache',
       command: [node, bundle, 'data', 'list'],
@@ -62,6 +71,7 @@ try {
     { label: 'lathe data list, from source (type stripping)', command: [node, source, 'data', 'list'] },
     { label: 'git log (for scale)', command: ['git', 'log', '--oneline'] },
   ];
+  if (oldNode) contenders.splice(6, 0, { label: `lathe data list, launcher on ${oldNode} (re-runs on Node 24)`, command: [oldNode, launcher, 'data', 'list'] });
 
   // Two warm-up runs each (page cache, V8's compile cache), then rounds over all contenders, so
   // that a busy moment of the machine weighs on each of them alike.
