@@ -57,13 +57,12 @@ async function buildMain(): Promise<void> {
 }
 
 /** The table-scan worker runs as a file of its own (main/core/datasets/table-scan.ts starts it). */
+export async function scanWorkerBundleOptions(outfile: string): Promise<BuildOptions & { outfile: string }> {
+  return { ...(await mainBundleOptions()), entryPoints: [at('main', 'core', 'datasets', 'table-scan-worker.ts')], outfile };
+}
+
 async function buildScanWorker(): Promise<void> {
-  const options = await mainBundleOptions();
-  await bundle('scan worker', {
-    ...options,
-    entryPoints: [at('main', 'core', 'datasets', 'table-scan-worker.ts')],
-    outfile: path.join(distDir, 'table-scan-worker.cjs'),
-  });
+  await bundle('scan worker', await scanWorkerBundleOptions(path.join(distDir, 'table-scan-worker.cjs')));
 }
 
 /** The CLI needs its worker beside it: `npm run bench:cli` builds both, not the rest. */
