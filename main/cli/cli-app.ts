@@ -116,7 +116,7 @@ async function report(io: CliIo, json: boolean, error: LatheError): Promise<void
     io.out(JSON.stringify({ error }, null, 2));
     return;
   }
-  // A name quoted in the message or location stays on its line: a line break in it is shown.
+  // A file name or field in the location stays on its line: a line break in it is shown as \n.
   const { describeError } = await import('../../shared/contract/result.ts');
   const location = error.location && {
     ...error.location,

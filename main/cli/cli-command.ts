@@ -28,6 +28,11 @@ export interface CliContext {
   err: (text: string) => void;
 }
 
+/**
+ * One command; cli-app.ts lists them all. A command file is loaded for every `lathe` start, so it
+ * imports the core's modules and the contract's schemas inside `run` (`await import(…)`, or through
+ * `callCore`), never at the top: `npm run build` refuses a bundle whose start loads them.
+ */
 export interface CliCommand {
   /** Words that select it: ['data', 'import']. */
   path: readonly string[];
