@@ -8,8 +8,10 @@ import { z } from 'zod';
  * their position, rather than silently changed.
  */
 // C0 controls, DEL, C1 controls, and the Unicode bidi embedding/override/isolate characters.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // The same, but a line break (LF, CRLF) and a tab are fine in a message.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 /** Where the first unsafe character is, or null: "U+0000 at character 6". */
@@ -18,6 +20,12 @@ export function unsafeCharacter(text: string, allowLineBreaks: boolean): string 
   if (!match) return null;
   const code = match[0].codePointAt(0) ?? 0;
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${match.index + 1}`;
+}
+
+/** The text without them (line breaks kept when allowed, CRLF made LF): for text Lathe makes itself. */
+export function withoutUnsafeCharacters(text: string, allowLineBreaks: boolean): string {
+  const pattern = new RegExp((allowLineBreaks ? UNSAFE_IN_TEXT : UNSAFE_IN_ONE_LINE).source, 'g');
+  return (allowLineBreaks ? text.replace(/\r\n/g, '\n') : text).replace(pattern, '');
 }
 
 function checked(schema: z.ZodString, allowLineBreaks: boolean, what: string) {

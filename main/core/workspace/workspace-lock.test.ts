@@ -1,49 +1,81 @@
-import { utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startScript } from '../testing/child-process.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { WorkspaceLock } from './workspace-lock.ts';
 
 const tempDir = useTempDirs();
+const holder = new URL('../testing/lock-holder.ts', import.meta.url);
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe('WorkspaceLock', () => {
   it('runs in-process writers one at a time, in order', async () => {
-    const lock = new WorkspaceLock(join(await tempDir(), 'lock'));
+    const lock = new WorkspaceLock(join(await tempDir(), 'write.lock'));
     const order: string[] = [];
-    const slow = (name: string, ms: number) => lock.run(async () => {
-      order.push(`${name}:start`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      order.push(`${name}:end`);
+    const release = deferred();
+    const first = lock.run(async () => {
+      order.push('a:start');
+      await release.promise;
+      order.push('a:end');
     });
-    await Promise.all([slow('a', 30), slow('b', 1), slow('c', 1)]);
+    const rest = ['b', 'c'].map((name) => lock.run(async () => void order.push(`${name}:start`, `${name}:end`)));
+    await Promise.resolve();
+    release.resolve();
+    await Promise.all([first, ...rest]);
     expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
+    await lock.close();
   });
 
   it('keeps going after a writer fails', async () => {
-    const lock = new WorkspaceLock(join(await tempDir(), 'lock'));
+    const lock = new WorkspaceLock(join(await tempDir(), 'write.lock'));
     await expect(lock.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await lock.run(async () => 'next')).toBe('next');
+    await lock.close();
   });
 
-  it('takes over the lock of a process that died', async () => {
-    const path = join(await tempDir(), 'lock');
-    const { hostname } = await import('node:os');
-    await writeFile(path, JSON.stringify({ pid: 999_999_999, host: hostname() }));
-    expect(await new WorkspaceLock(path).run(async () => 'ran')).toBe('ran');
+  it('waits for a live holder in another process, names it, and goes ahead the moment it dies', async () => {
+    const path = join(await tempDir(), 'write.lock');
+    const { child, line, exited } = startScript(holder, [path]);
+    await line((l) => l === 'locked');
+    const lock = new WorkspaceLock(path);
+    await expect(lock.run(async () => 'ran', { timeoutMs: 50 })).rejects.toMatchObject({
+      error: { code: 'CONFLICT', message: expect.stringContaining(`Lathe process ${child.pid} on ${hostname()} (holding it for a test`) },
+    });
+    // Killed without a chance to clean up: the operating system lets go of the lock.
+    child.kill('SIGKILL');
+    await exited;
+    expect(await lock.run(async () => 'ran')).toBe('ran');
+    await lock.close();
   });
 
-  it('waits for a live holder, then says who to blame', async () => {
-    const path = join(await tempDir(), 'lock');
-    const { hostname } = await import('node:os');
-    await writeFile(path, JSON.stringify({ pid: process.pid, host: hostname() }));
-    await expect(new WorkspaceLock(path).run(async () => 'ran', 100)).rejects.toMatchObject({ error: { code: 'CONFLICT', hint: expect.stringContaining(path) } });
+  it('hands the lock on when the other process lets go normally', async () => {
+    const path = join(await tempDir(), 'write.lock');
+    const { child, line, exited } = startScript(holder, [path]);
+    await line((l) => l === 'locked');
+    const lock = new WorkspaceLock(path);
+    const waiting = lock.run(async () => 'after');
+    child.stdin!.end();
+    expect(await waiting).toBe('after');
+    expect(await exited).toBe(0);
+    await lock.close();
   });
 
-  it('treats a long-unreadable lock (its writer died mid-write) as stale', async () => {
-    const path = join(await tempDir(), 'lock');
-    await writeFile(path, '');
-    const old = new Date(Date.now() - 60_000);
-    await utimes(path, old, old);
-    expect(await new WorkspaceLock(path).run(async () => 'ran', 100)).toBe('ran');
+  it('is not fooled by what a crashed or older Lathe wrote beside it, or into it', async () => {
+    const dir = await tempDir();
+    // The lock file of Lathe 0.1 (a JSON note), left by a process that no longer runs.
+    await writeFile(join(dir, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname() }));
+    await writeFile(join(dir, 'write.lock.owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    // Something wrote garbage into the lock file itself.
+    await writeFile(join(dir, 'write.lock'), 'not a database');
+    const lock = new WorkspaceLock(join(dir, 'write.lock'));
+    expect(await lock.run(async () => 'ran', { timeoutMs: 5_000 })).toBe('ran');
+    await lock.close();
   });
 });
