@@ -33,3 +33,20 @@ export function parseInput<N extends CallName>(name: N, rawInput: unknown): Pars
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
 }
+
+/**
+ * Merge the call tables of the capabilities into one. A name that is not in the contract, or
+ * that two tables both answer, is a wiring mistake: it fails when the core is built, not when
+ * a user first makes the call.
+ */
+export function mergeCallTables(...tables: readonly Handlers[]): Handlers {
+  const merged: Handlers = {};
+  for (const table of tables) {
+    for (const [name, handler] of Object.entries(table)) {
+      if (!isCallName(name)) throw new Error(`A call table answers "${name}", which the contract does not declare.`);
+      if (Object.hasOwn(merged, name)) throw new Error(`Two call tables both answer "${name}".`);
+      (merged as Record<string, unknown>)[name] = handler;
+    }
+  }
+  return merged;
+}

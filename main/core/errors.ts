@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorLocation, LatheError } from '../../shared/contract/result.ts';
+import { diskError, isSystemError } from './storage/disk-errors.ts';
 
 /**
  * The one exception the core throws on purpose. Front doors turn it into a `Result` with
@@ -23,6 +24,24 @@ export function failure(
 
 export function toLatheError(thrown: unknown): LatheError {
   if (thrown instanceof LatheFailure) return thrown.error;
+  const disk = isSystemError(thrown) ? diskError(thrown) : null;
+  if (disk) return disk;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return { code: 'INTERNAL', message: `Unexpected error: ${message}`, hint: 'This is a bug in Lathe; please report it with the steps that led here.' };
+}
+
+/**
+ * The failure of a whole operation, said from the user's side: "Could not import x.csv: the
+ * disk is full (…). Nothing was kept." Failures that already speak of the input (a parse error
+ * at line 3) pass through unchanged; disk errors and the like get the context they lack.
+ */
+export function failedTo(doing: string, thrown: unknown, outcome: string): LatheFailure {
+  if (thrown instanceof LatheFailure) return thrown;
+  const error = toLatheError(thrown);
+  if (error.code === 'INTERNAL') return new LatheFailure(error);
+  return new LatheFailure({ ...error, message: `Could not ${doing}: ${lowerFirst(error.message)} ${outcome}` });
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }

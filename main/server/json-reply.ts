@@ -16,6 +16,8 @@ export const statusForErrorCode: Readonly<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   UNAVAILABLE: 501,
+  DISK_ERROR: 507,
+  DATA_DAMAGED: 500,
   INTERNAL: 500,
 };
 

@@ -16,4 +16,6 @@ export const callNames = [
   'datasets:import-file',
   'datasets:import-upload',
   'datasets:import-sample',
+  'store:verify',
+  'store:gc',
 ] as const;

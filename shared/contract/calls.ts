@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
+import * as store from './store.ts';
 import * as workspace from './workspace.ts';
 
 /** Every call, by name. Front doors look calls up here; nothing else lists them. */
@@ -18,6 +19,8 @@ export const calls = {
   'datasets:import-file': datasets.datasetsImportFile,
   'datasets:import-upload': datasets.datasetsImportUpload,
   'datasets:import-sample': datasets.datasetsImportSample,
+  'store:verify': store.storeVerify,
+  'store:gc': store.storeGc,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {

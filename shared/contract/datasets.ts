@@ -32,7 +32,18 @@ export const columnTypes = ['integer', 'number', 'boolean', 'datetime', 'string'
 export const ColumnType = z.enum(columnTypes);
 export type ColumnType = z.infer<typeof ColumnType>;
 
-export const TopValue = z.object({ value: z.string(), count: z.number().int().nonnegative() });
+export const TopValue = z.object({
+  value: z.string(),
+  /** Rows holding the value: exact, unless `error` says how far off it may be. */
+  count: z.number().int().nonnegative(),
+  /**
+   * Present when the count is an estimate (a column with too many distinct values to count each
+   * exactly): the true count lies within count ± error, either way. Absent: the count is exact
+   * (manifests written before this field existed gave approximate columns a lower bound here).
+   */
+  error: z.number().int().positive().optional(),
+});
+export type TopValue = z.infer<typeof TopValue>;
 
 export const ColumnProfile = z.object({
   name: z.string(),
@@ -59,7 +70,10 @@ export const ColumnProfile = z.object({
     .object({ edges: z.array(z.number()), counts: z.array(z.number().int().nonnegative()) })
     .nullable()
     .optional(),
-  /** Most frequent values, most frequent first (up to 10), for every column type. */
+  /**
+   * Most frequent values, most frequent first (up to 10), for every column type. When
+   * `approximate`, counts may be estimates, each with its `error`.
+   */
   top: z.array(TopValue),
 });
 export type ColumnProfile = z.infer<typeof ColumnProfile>;
@@ -112,6 +126,8 @@ export const ImportOutcome = z.object({
   /** `unchanged`: the bytes are identical to the latest version, so no version was made. */
   status: z.enum(['created', 'unchanged']),
   version: DatasetVersion,
+  /** The stored copy of these bytes was damaged (altered, cut short or missing) and these replaced it. */
+  repaired: z.boolean().optional(),
 });
 export type ImportOutcome = z.infer<typeof ImportOutcome>;
 

@@ -16,6 +16,8 @@ export const errorCodes = [
   'UNAUTHORIZED', // token missing or wrong
   'FORBIDDEN', // Host, Origin or sender not allowed
   'UNAVAILABLE', // the feature needs something this front door or machine lacks
+  'DISK_ERROR', // the disk refused a read or write: full, read-only, over quota, failing
+  'DATA_DAMAGED', // stored bytes no longer match their content hash (altered or truncated)
   'INTERNAL', // a bug: the message says what happened
 ] as const;
 

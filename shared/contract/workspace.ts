@@ -27,7 +27,11 @@ export const workspaceOpen = defineCall(
 export const workspaceCreate = defineCall(
   'workspace:create',
   'Make a folder into a Lathe workspace (creating it if needed); opening one that already is one is fine',
-  z.object({ path: WorkspacePath }),
+  z.object({
+    path: WorkspacePath,
+    /** A folder that is already a git repository with history is refused unless this is true: Lathe would commit to its branch. */
+    useExistingGitRepository: z.boolean().optional(),
+  }),
   WorkspaceInfo,
 );
 

@@ -1,7 +1,7 @@
-import type { DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
+import type { ColumnProfile, DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import { failure } from '../errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { manifestPath, parseManifest, type DatasetManifest } from './dataset-manifest.ts';
+import { datasetManifest, datasetProfile, manifestPath, profileOfOriginal, profilePath, type DatasetManifest } from './dataset-manifest.ts';
 import { readPreview } from './table/table-scanner.ts';
 
 /** Reading datasets back: every version is a commit that changed `datasets/<name>/dataset.json`. */
@@ -15,7 +15,7 @@ export function versionOf(manifest: DatasetManifest, commit: string): DatasetVer
     message: manifest.message,
     format: manifest.format,
     rows: manifest.rows,
-    columns: manifest.schema.length,
+    columns: manifest.columns,
     bytes: manifest.bytes,
     contentHash: manifest.contentHash,
     sourceFile: manifest.source.fileName,
@@ -25,7 +25,7 @@ export function versionOf(manifest: DatasetManifest, commit: string): DatasetVer
 /** The latest manifest of a dataset, or null when there is no such dataset. */
 export async function latestManifest(workspace: Workspace, name: string): Promise<DatasetManifest | null> {
   const text = await workspace.git.readFile(manifestPath(name));
-  return text === null ? null : parseManifest(text, manifestPath(name));
+  return text === null ? null : datasetManifest.parse(text, manifestPath(name));
 }
 
 /** How many datasets the workspace has, from the folder listing alone (no manifest is read). */
@@ -54,34 +54,61 @@ export async function datasetLog(workspace: Workspace, name: string): Promise<Da
   const versions: DatasetVersion[] = [];
   for (const commit of commits) {
     const text = await workspace.git.readFile(path, commit.oid);
-    if (text !== null) versions.push(versionOf(parseManifest(text, `${path}@${commit.oid.slice(0, 7)}`), commit.oid));
+    if (text !== null) versions.push(versionOf(datasetManifest.parse(text, `${path}@${commit.oid.slice(0, 7)}`), commit.oid));
   }
   return versions;
 }
 
-export async function findVersion(workspace: Workspace, name: string, version?: number): Promise<{ manifest: DatasetManifest; commit: string }> {
+export interface FoundVersion {
+  manifest: DatasetManifest;
+  commit: string;
+  /** Its per-column profile (read on demand: it is the large part). */
+  profile(): Promise<ColumnProfile[]>;
+}
+
+export async function findVersion(workspace: Workspace, name: string, version?: number): Promise<FoundVersion> {
   const path = manifestPath(name);
   const commits = await workspace.git.history(path);
   if (commits.length === 0) throw noSuchDataset(name);
   for (const commit of commits) {
     const text = await workspace.git.readFile(path, commit.oid);
     if (text === null) continue;
-    const manifest = parseManifest(text, `${path}@${commit.oid.slice(0, 7)}`);
-    if (version === undefined || manifest.version === version) return { manifest, commit: commit.oid };
+    const where = `${path}@${commit.oid.slice(0, 7)}`;
+    const parsed = datasetManifest.parseWithOriginal(text, where);
+    const manifest = parsed.value;
+    if (version === undefined || manifest.version === version) {
+      return { manifest, commit: commit.oid, profile: () => profileAt(workspace, manifest, commit.oid, profileOfOriginal(parsed.version, parsed.original)) };
+    }
     if (manifest.version < version) break;
   }
   const latest = (await latestManifest(workspace, name))?.version ?? 0;
   throw failure('NOT_FOUND', `Dataset "${name}" has no version ${version}; its versions are 1 to ${latest}.`);
 }
 
+async function profileAt(workspace: Workspace, manifest: DatasetManifest, commit: string, inline: ColumnProfile[] | null): Promise<ColumnProfile[]> {
+  if (inline) return inline;
+  const path = profilePath(manifest.name);
+  const where = `${path}@${commit.slice(0, 7)}`;
+  const text = await workspace.git.readFile(path, commit);
+  if (text === null) throw failure('NOT_FOUND', `${where} is missing: the profile of ${manifest.name}@${manifest.version} was not committed with it.`, { location: { file: where } });
+  const profile = datasetProfile.parse(text, where);
+  if (profile.contentHash !== manifest.contentHash) {
+    throw failure('PARSE_ERROR', `${where} describes other bytes (${profile.contentHash}) than ${manifest.name}@${manifest.version} (${manifest.contentHash}).`, {
+      location: { file: where, field: 'contentHash' },
+    });
+  }
+  return profile.columns;
+}
+
 export async function showDataset(workspace: Workspace, name: string, version?: number): Promise<DatasetDetail> {
-  const { manifest, commit } = await findVersion(workspace, name, version);
-  await workspace.blobs.assertPresent(manifest.contentHash, `${name}@${manifest.version}`);
+  const found = await findVersion(workspace, name, version);
+  const { manifest, commit } = found;
+  await workspace.blobs.assertIntact(manifest.contentHash, manifest.bytes, `${name}@${manifest.version}`);
   const preview = await readPreview(workspace.blobs.read(manifest.contentHash), {
     format: manifest.format,
     fileName: manifest.source.fileName,
   });
-  return { version: versionOf(manifest, commit), profile: manifest.profile, preview };
+  return { version: versionOf(manifest, commit), profile: await found.profile(), preview };
 }
 
 export function noSuchDataset(name: string) {

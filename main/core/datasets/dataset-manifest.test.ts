@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest, serializeManifest } from './dataset-manifest.ts';
+import { datasetManifest, datasetProfile, profileOfOriginal } from './dataset-manifest.ts';
 
 /** A schema version 1 manifest as Lathe wrote it before profiles had histograms. */
 const beforeHistograms = {
@@ -36,24 +36,44 @@ const beforeHistograms = {
   parse: { encoding: 'utf-8', bom: false, lineEnding: 'lf' },
 };
 
+const profileOf = (manifest: unknown) => {
+  const parsed = datasetManifest.parseWithOriginal(JSON.stringify(manifest), 'datasets/penguins/dataset.json');
+  return profileOfOriginal(parsed.version, parsed.original)!;
+};
+
 describe('dataset manifests', () => {
-  it('still reads manifests written before column histograms', () => {
-    const manifest = parseManifest(JSON.stringify(beforeHistograms), 'datasets/penguins/dataset.json');
-    expect(manifest.profile[0]?.histogram).toBeUndefined();
-    expect(manifest.profile[0]?.mean).toBe(3500);
+  it('reads a version 1 manifest as version 2, its inline profile still at hand', () => {
+    const manifest = datasetManifest.parse(JSON.stringify(beforeHistograms), 'datasets/penguins/dataset.json');
+    expect(manifest).toMatchObject({ schemaVersion: 2, columns: 1, rows: 2, contentHash: beforeHistograms.contentHash });
+    expect(manifest).not.toHaveProperty('profile');
+    expect(profileOf(beforeHistograms)[0]?.histogram).toBeUndefined();
+    expect(profileOf(beforeHistograms)[0]?.mean).toBe(3500);
   });
 
-  it('round-trips a histogram', () => {
-    const withHistogram = structuredClone(beforeHistograms) as typeof beforeHistograms & { profile: Record<string, unknown>[] };
-    (withHistogram.profile[0] as Record<string, unknown>).histogram = { edges: [3000, 3500, 4000], counts: [1, 1] };
-    const manifest = parseManifest(JSON.stringify(withHistogram), 'dataset.json');
-    expect(manifest.profile[0]?.histogram).toEqual({ edges: [3000, 3500, 4000], counts: [1, 1] });
-    expect(parseManifest(serializeManifest(manifest), 'dataset.json')).toEqual(manifest);
+  it('writes version 2 small: no per-column data in the manifest', () => {
+    const manifest = datasetManifest.parse(JSON.stringify(beforeHistograms), 'dataset.json');
+    const text = datasetManifest.serialize(manifest);
+    expect(text).not.toContain('mass');
+    expect(datasetManifest.parse(text, 'dataset.json')).toEqual(manifest);
   });
 
-  it('rejects a histogram with fractional counts', () => {
+  it('round-trips a histogram in the profile record', () => {
+    const columns = structuredClone(beforeHistograms.profile) as Record<string, unknown>[];
+    columns[0]!.histogram = { edges: [3000, 3500, 4000], counts: [1, 1] };
+    const profile = datasetProfile.parse(JSON.stringify({ schemaVersion: 1, contentHash: beforeHistograms.contentHash, columns }), 'profile.json');
+    expect(profile.columns[0]?.histogram).toEqual({ edges: [3000, 3500, 4000], counts: [1, 1] });
+    expect(datasetProfile.parse(datasetProfile.serialize(profile), 'profile.json')).toEqual(profile);
+  });
+
+  it('rejects a histogram with fractional counts, naming the field', () => {
     const broken = structuredClone(beforeHistograms) as typeof beforeHistograms & { profile: Record<string, unknown>[] };
     (broken.profile[0] as Record<string, unknown>).histogram = { edges: [0, 1], counts: [0.5] };
-    expect(() => parseManifest(JSON.stringify(broken), 'dataset.json')).toThrow(/histogram/);
+    expect(() => datasetManifest.parse(JSON.stringify(broken), 'dataset.json')).toThrow(/dataset.json is not a valid dataset manifest: profile\.0\.histogram\.counts\.0/);
+  });
+
+  it('refuses a manifest from a newer Lathe, saying so', () => {
+    expect(() => datasetManifest.parse(JSON.stringify({ ...beforeHistograms, schemaVersion: 3 }), 'dataset.json')).toThrow(
+      expect.objectContaining({ error: expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringContaining('newer Lathe (dataset manifest version 3') }) }),
+    );
   });
 });

@@ -1,14 +1,25 @@
 import { z } from 'zod';
 import { ColumnProfile, ColumnType, ContentHash, DatasetName, TableFormat } from '../../../shared/contract/datasets.ts';
-import { failure } from '../errors.ts';
+import { versionedRecord } from '../storage/versioned-record.ts';
 
 /**
- * `datasets/<name>/dataset.json`: what one version of a dataset is. Committed to git, so a
- * version is a commit. Readers accept every schema version ever written and migrate it.
+ * One version of a dataset is one commit that changed `datasets/<name>/dataset.json`.
+ *
+ * - `dataset.json` (the manifest) says what the version is: its bytes (content hash, size,
+ *   format), its shape (rows, columns), where it came from and the message. It stays small
+ *   whatever the data's width, so listing datasets reads little.
+ * - `profile.json`, written in the same commit, holds the per-column schema and statistics.
+ *
+ * Version 1 manifests held the schema and profile inline; they are still read (see
+ * `profileOfOriginal`).
  */
-export const MANIFEST_SCHEMA_VERSION = 1;
+const Parse = z.object({
+  encoding: z.literal('utf-8'),
+  bom: z.boolean(),
+  lineEnding: z.enum(['lf', 'crlf', 'mixed', 'none']),
+});
 
-export const DatasetManifestV1 = z.object({
+const ManifestV1 = z.object({
   schemaVersion: z.literal(1),
   name: DatasetName,
   version: z.number().int().positive(),
@@ -21,38 +32,53 @@ export const DatasetManifestV1 = z.object({
   schema: z.array(z.object({ name: z.string(), type: ColumnType })),
   profile: z.array(ColumnProfile),
   source: z.object({ fileName: z.string() }),
-  parse: z.object({
-    encoding: z.literal('utf-8'),
-    bom: z.boolean(),
-    lineEnding: z.enum(['lf', 'crlf', 'mixed', 'none']),
-  }),
+  parse: Parse,
 });
-export type DatasetManifest = z.infer<typeof DatasetManifestV1>;
+type ManifestV1 = z.infer<typeof ManifestV1>;
+
+const ManifestV2 = z.object({
+  schemaVersion: z.literal(2),
+  name: DatasetName,
+  version: z.number().int().positive(),
+  message: z.string(),
+  importedAt: z.string(),
+  format: TableFormat,
+  contentHash: ContentHash,
+  bytes: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  columns: z.number().int().nonnegative(),
+  source: z.object({ fileName: z.string() }),
+  parse: Parse,
+});
+export type DatasetManifest = z.infer<typeof ManifestV2>;
+
+export const datasetManifest = versionedRecord<DatasetManifest>({
+  kind: 'dataset manifest',
+  versions: [ManifestV1, ManifestV2],
+  migrations: [
+    ({ schema, profile: _profile, ...rest }: ManifestV1): DatasetManifest => ({ ...rest, schemaVersion: 2, columns: schema.length }),
+  ],
+});
+
+const ProfileV1 = z.object({
+  schemaVersion: z.literal(1),
+  /** The bytes this profile describes (the manifest's contentHash). */
+  contentHash: ContentHash,
+  columns: z.array(ColumnProfile),
+});
+export type DatasetProfile = z.infer<typeof ProfileV1>;
+
+export const datasetProfile = versionedRecord<DatasetProfile>({ kind: 'dataset profile', versions: [ProfileV1], migrations: [] });
 
 export function manifestPath(name: string): string {
   return `datasets/${name}/dataset.json`;
 }
 
-export function parseManifest(text: string, where: string): DatasetManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw failure('PARSE_ERROR', `${where} is not valid JSON: ${(error as Error).message}`, { location: { file: where } });
-  }
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version > MANIFEST_SCHEMA_VERSION) {
-    throw failure('UNAVAILABLE', `${where} was written by a newer Lathe (manifest version ${version}).`, { hint: 'Update Lathe to read it.' });
-  }
-  const parsed = DatasetManifestV1.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw failure('PARSE_ERROR', `${where} is not a valid dataset manifest: ${field || 'root'}: ${issue?.message}`, { location: { file: where, field } });
-  }
-  return parsed.data;
+export function profilePath(name: string): string {
+  return `datasets/${name}/profile.json`;
 }
 
-export function serializeManifest(manifest: DatasetManifest): string {
-  return `${JSON.stringify(DatasetManifestV1.parse(manifest), null, 2)}\n`;
+/** A version 1 manifest's inline profile, or null for a manifest that keeps it in profile.json. */
+export function profileOfOriginal(version: number, original: unknown): ColumnProfile[] | null {
+  return version === 1 ? (original as ManifestV1).profile : null;
 }

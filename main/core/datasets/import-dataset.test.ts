@@ -31,7 +31,10 @@ describe('importing a dataset', () => {
     const hex = outcome.version.contentHash.slice(7);
     expect(await readFile(join(workspace, '.lathe/objects/sha256', hex.slice(0, 2), hex.slice(2)), 'utf8')).toBe(V1);
     const manifest = JSON.parse(await readFile(join(workspace, 'datasets/penguins/dataset.json'), 'utf8'));
-    expect(manifest).toMatchObject({ schemaVersion: 1, version: 1, contentHash: outcome.version.contentHash, rows: 3, source: { fileName: 'penguins.csv' } });
+    expect(manifest).toMatchObject({ schemaVersion: 2, version: 1, contentHash: outcome.version.contentHash, rows: 3, columns: 4, source: { fileName: 'penguins.csv' } });
+    const profile = JSON.parse(await readFile(join(workspace, 'datasets/penguins/profile.json'), 'utf8'));
+    expect(profile).toMatchObject({ schemaVersion: 1, contentHash: outcome.version.contentHash, columns: [{ name: 'species' }, { name: 'island' }, { name: 'bill_mm' }, { name: 'mass_g' }] });
+    expect(gitCli(workspace, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(['datasets/penguins/dataset.json', 'datasets/penguins/profile.json']);
     expect(gitCli(workspace, 'log', '-1', '--format=%B')).toContain(`Lathe-Dataset: penguins\nLathe-Version: 1`);
     expect(gitCli(workspace, 'status', '--porcelain')).toBe('');
     gitFsck(workspace);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { reachPhase } from '../base/phases.ts';
 
 /** Flush a folder's entry list, so a rename inside it survives a power cut. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -66,11 +67,13 @@ export async function writeFileAtomic(
     throw error;
   }
   await handle.close();
+  await reachPhase('atomic-write:temp-written');
   try {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  await reachPhase('atomic-write:renamed');
   await fsyncDirectory(dirname(path));
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { failure } from '../errors.ts';
+import { withoutUnsafeCharacters } from '../../../shared/contract/text-fields.ts';
+import { versionedRecord } from '../storage/versioned-record.ts';
 
 /**
  * `lathe.json` at the root of a workspace: its settings, committed to git. Every version of
- * this record stays readable: add a schema, bump CURRENT, and migrate from the one before.
+ * this record stays readable: add a schema, and a migration from the one before.
  */
 export const WORKSPACE_SETTINGS_FILE = 'lathe.json';
-const CURRENT = 1;
 
 const SettingsV1 = z.object({
   schemaVersion: z.literal(1),
@@ -15,33 +15,10 @@ const SettingsV1 = z.object({
 });
 export type WorkspaceSettings = z.infer<typeof SettingsV1>;
 
-export function newWorkspaceSettings(name: string, now = new Date()): WorkspaceSettings {
-  return { schemaVersion: CURRENT, name, createdAt: now.toISOString() };
-}
+export const workspaceSettings = versionedRecord<WorkspaceSettings>({ kind: 'workspace settings file', versions: [SettingsV1], migrations: [] });
 
-export function parseWorkspaceSettings(text: string, file: string): WorkspaceSettings {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw failure('PARSE_ERROR', `${file} is not valid JSON: ${(error as Error).message}`, { location: { file } });
-  }
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version > CURRENT) {
-    throw failure('UNAVAILABLE', `${file} was written by a newer Lathe (settings version ${version}; this Lathe reads up to ${CURRENT}).`, {
-      hint: 'Update Lathe to open this workspace.',
-    });
-  }
-  const parsed = SettingsV1.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw failure('PARSE_ERROR', `${file} is not valid workspace settings: ${issue?.path.join('.') || 'root'}: ${issue?.message}`, {
-      location: { file, field: issue?.path.join('.') },
-    });
-  }
-  return parsed.data;
-}
-
-export function serializeWorkspaceSettings(settings: WorkspaceSettings): string {
-  return `${JSON.stringify(settings, null, 2)}\n`;
+/** A new workspace is named after its folder, minus what a name cannot hold (control characters). */
+export function newWorkspaceSettings(folderName: string, now = new Date()): WorkspaceSettings {
+  const name = withoutUnsafeCharacters(folderName, false).trim().slice(0, 200) || 'workspace';
+  return { schemaVersion: 1, name, createdAt: now.toISOString() };
 }

@@ -26,14 +26,18 @@ describe('Workspace', () => {
     expect(gitCli(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
   });
 
-  it('joins an existing git repository, keeping its .gitignore lines and history', async () => {
+  it('joins an existing git repository only when asked, keeping its .gitignore lines and history', async () => {
     const dir = await tempDir();
     gitCli(dir, 'init', '-q', '-b', 'trunk');
     await writeFile(join(dir, '.gitignore'), 'node_modules/');
     await writeFile(join(dir, 'train.py'), 'print(1)\n');
     gitCli(dir, 'add', '.');
     gitCli(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'first');
-    await Workspace.create(dir);
+    await expect(Workspace.create(dir)).rejects.toMatchObject({
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('already a git repository with its own history'), issues: [{ path: 'useExistingGitRepository' }] },
+    });
+    expect(gitCli(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+    await Workspace.create(dir, { useExistingGitRepository: true });
     expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n# Lathe\'s local state: content-addressed data, runs database, locks\n/.lathe/\n');
     expect(gitCli(dir, 'log', '--format=%s', 'trunk').trim().split('\n')).toEqual([expect.stringContaining('Create Lathe workspace'), 'first']);
     expect(gitCli(dir, 'ls-files')).toContain('train.py');

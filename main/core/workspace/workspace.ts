@@ -3,14 +3,17 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { WorkspaceInfo } from '../../../shared/contract/workspace.ts';
 import { failure } from '../errors.ts';
 import { sweepAbandonedTempFiles } from '../storage/atomic-file.ts';
+import { BlobChecks } from '../storage/blob-checks.ts';
 import { BlobStore, isProcessAlive } from '../storage/blob-store.ts';
+import { mkdirInside } from '../storage/folders.ts';
+import { WorkspaceDb } from '../storage/workspace-db.ts';
 import { GitRepo } from './git-repo.ts';
 import { WorkspaceLock } from './workspace-lock.ts';
+import { refuseKernelFileSystem } from './workspace-place.ts';
 import {
   WORKSPACE_SETTINGS_FILE,
   newWorkspaceSettings,
-  parseWorkspaceSettings,
-  serializeWorkspaceSettings,
+  workspaceSettings,
   type WorkspaceSettings,
 } from './workspace-settings.ts';
 
@@ -27,17 +30,64 @@ export class Workspace {
   readonly blobs: BlobStore;
   readonly lock: WorkspaceLock;
   settings: WorkspaceSettings;
+  /** The folder's identity when it was opened: a folder deleted and made again is another one. */
+  readonly #identity: string;
+  #db: WorkspaceDb | null = null;
 
-  private constructor(dir: string, settings: WorkspaceSettings) {
+  private constructor(dir: string, settings: WorkspaceSettings, identity: string) {
     this.dir = dir;
     this.settings = settings;
+    this.#identity = identity;
     this.git = new GitRepo(dir);
-    this.blobs = new BlobStore(join(dir, LATHE_DIR));
-    this.lock = new WorkspaceLock(join(dir, LATHE_DIR, 'lock'));
+    this.blobs = new BlobStore(dir, join(dir, LATHE_DIR), new BlobChecks(() => this.#cacheDb()));
+    this.lock = new WorkspaceLock(join(dir, LATHE_DIR, 'write.lock'));
   }
 
   get latheDir(): string {
     return join(this.dir, LATHE_DIR);
+  }
+
+  /** The workspace database (`.lathe/lathe.db`), opened on first use. */
+  get db(): WorkspaceDb {
+    this.#db ??= WorkspaceDb.open(join(this.latheDir, 'lathe.db'));
+    return this.#db;
+  }
+
+  /** The database where it only caches: null when it cannot be opened (work goes on without). */
+  #cacheDb(): WorkspaceDb | null {
+    try {
+      return this.db;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Is this still the folder that was opened? 'replaced' when a new folder now stands at the
+   * path (the caller opens that one afresh); a folder that is gone, or is no longer a git
+   * repository, is refused here, before any call reads a stale cache or writes half a workspace.
+   */
+  async stillHere(): Promise<'same' | 'replaced'> {
+    const identity = await folderIdentity(this.dir).catch(() => null);
+    if (identity === null) {
+      throw failure('NOT_FOUND', `The workspace ${this.dir} is gone: it was deleted or moved while Lathe had it open.`, {
+        hint: 'Open it where it is now, or make a new workspace.',
+      });
+    }
+    if (identity !== this.#identity) return 'replaced';
+    if (!(await stat(join(this.dir, '.git')).then(() => true, () => false))) {
+      throw failure('NOT_A_WORKSPACE', `${this.dir} is no longer a Lathe workspace: its .git folder was removed while Lathe had it open.`, {
+        hint: 'Restore the .git folder, or make the folder a workspace again.',
+      });
+    }
+    return 'same';
+  }
+
+  /** Let go of the database and the lock file; the object is not used again. */
+  async close(): Promise<void> {
+    await this.lock.close();
+    this.#db?.close();
+    this.#db = null;
   }
 
   /** Open a folder that already is a workspace. */
@@ -50,14 +100,19 @@ export class Workspace {
         hint: `Run \`lathe init ${dir}\` or choose "New workspace…" to make it one.`,
       });
     }
-    const workspace = new Workspace(dir, parseWorkspaceSettings(committed, join(dir, WORKSPACE_SETTINGS_FILE)));
+    const workspace = new Workspace(dir, workspaceSettings.parse(committed, join(dir, WORKSPACE_SETTINGS_FILE)), await folderIdentity(dir));
     await workspace.#recover();
     return workspace;
   }
 
-  /** Make a folder a workspace (creating it if needed). Idempotent: an existing one is opened. */
-  static async create(path: string): Promise<Workspace> {
+  /**
+   * Make a folder a workspace (creating it if needed). Idempotent: an existing one is opened.
+   * A folder that already is a git repository with history is left alone unless the user says
+   * to use it (`useExistingGitRepository`): Lathe would add its commits to that branch.
+   */
+  static async create(path: string, options: { useExistingGitRepository?: boolean } = {}): Promise<Workspace> {
     if (!isAbsolute(path)) throw failure('INVALID_INPUT', `A workspace path must be absolute; got "${path}".`);
+    await refuseKernelFileSystem(path);
     try {
       return await Workspace.open(path);
     } catch (error) {
@@ -67,21 +122,28 @@ export class Workspace {
     await mkdir(path, { recursive: true });
     const dir = await realpath(path);
     const repo = new GitRepo(dir);
-    if (!(await repo.head())) await repo.init();
+    const head = await repo.head();
+    if (head && !options.useExistingGitRepository) {
+      throw failure('INVALID_INPUT', `${dir} is already a git repository with its own history. Making it a Lathe workspace adds Lathe's commits (lathe.json, then one per dataset version) to its current branch.`, {
+        hint: `If that is what you want, say so: \`lathe init ${dir} --use-git-repo\`, or "Use this repository" in the app. Otherwise choose an empty folder.`,
+        issues: [{ path: 'useExistingGitRepository', message: 'the folder is a git repository with history; set this to use it' }],
+      });
+    }
+    if (!head) await repo.init();
     const settings = newWorkspaceSettings(basename(dir) || dir);
     const gitignore = await readText(join(dir, '.gitignore'));
     const ignore = gitignore.split(/\r?\n/).some((line) => line.trim() === IGNORE_LINE || line.trim() === '.lathe/' || line.trim() === '.lathe')
       ? gitignore
       : `${gitignore}${gitignore && !gitignore.endsWith('\n') ? '\n' : ''}# Lathe's local state: content-addressed data, runs database, locks\n${IGNORE_LINE}\n`;
-    await mkdir(join(dir, LATHE_DIR), { recursive: true });
+    await mkdirInside(dir, join(dir, LATHE_DIR));
     await repo.commit(
       [
-        { path: WORKSPACE_SETTINGS_FILE, content: serializeWorkspaceSettings(settings) },
+        { path: WORKSPACE_SETTINGS_FILE, content: workspaceSettings.serialize(settings) },
         { path: '.gitignore', content: ignore },
       ],
       `Create Lathe workspace "${settings.name}"`,
     );
-    return new Workspace(dir, settings);
+    return new Workspace(dir, settings, await folderIdentity(dir));
   }
 
   info(datasets: number): WorkspaceInfo {
@@ -94,7 +156,7 @@ export class Workspace {
    * that lag behind their commit. Hand-edited files are left alone.
    */
   async #recover(): Promise<void> {
-    await mkdir(this.latheDir, { recursive: true });
+    await mkdirInside(this.dir, this.latheDir);
     await this.blobs.sweepAbandoned();
     const datasets = (await this.git.list('datasets')).filter((entry) => entry.type === 'tree').map((entry) => `datasets/${entry.path}`);
     const gitDir = join(this.dir, '.git');
@@ -109,12 +171,22 @@ export class Workspace {
       ],
       isProcessAlive,
     );
-    await this.git.syncWorkingTree(datasets.map((path) => `${path}/dataset.json`));
+    // Every file Lathe writes in a dataset's folder (dataset.json, profile.json) is machine-written.
+    const written = await Promise.all(
+      datasets.map(async (path) => (await this.git.list(path)).filter((entry) => entry.type === 'blob').map((entry) => `${path}/${entry.path}`)),
+    );
+    await this.git.syncWorkingTree(written.flat());
   }
+}
+
+async function folderIdentity(dir: string): Promise<string> {
+  const info = await stat(dir, { bigint: true });
+  return `${info.dev}:${info.ino}`;
 }
 
 async function existingFolder(path: string): Promise<string> {
   if (!isAbsolute(path)) throw failure('INVALID_INPUT', `A workspace path must be absolute; got "${path}".`);
+  await refuseKernelFileSystem(path);
   let info;
   try {
     info = await stat(path);

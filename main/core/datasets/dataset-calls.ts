@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import type { Handlers } from '../dispatch.ts';
+import type { EventHub } from '../events.ts';
+import type { OpenWorkspaces } from '../workspace/open-workspaces.ts';
+import { datasetLog, listDatasets, showDataset } from './dataset-history.ts';
+import { importDataset } from './import-dataset.ts';
+import { fileImportSource } from './import-source.ts';
+
+export const SAMPLE_DATASET = { name: 'penguins', file: 'samples/penguins.csv', message: 'Import the Palmer Penguins sample (CC0)' };
+
+export interface DatasetCallsContext {
+  workspaces: OpenWorkspaces;
+  events: EventHub;
+  /** Lathe's `resources/` folder (sample data). */
+  resourcesDir: string;
+  /** The table-scan worker's entry file, when not the source tree's. */
+  scanWorker?: URL | undefined;
+}
+
+/** Datasets: import, history, versions. (Uploads arrive through LatheCore.importUpload.) */
+export function datasetCalls({ workspaces, events, resourcesDir, scanWorker }: DatasetCallsContext): Handlers {
+  const importContext = { events, scanWorker };
+  return {
+    'datasets:list': async ({ workspace }) => listDatasets(await workspaces.at(workspace)),
+    'datasets:log': async ({ workspace, name }) => datasetLog(await workspaces.at(workspace), name),
+    'datasets:show': async ({ workspace, name, version }) => showDataset(await workspaces.at(workspace), name, version),
+    'datasets:import-file': async ({ workspace, path, name, message, importId }) =>
+      importDataset(await workspaces.at(workspace), await fileImportSource(path), { name, message, importId }, importContext),
+    'datasets:import-sample': async ({ workspace }) => {
+      const source = await fileImportSource(join(resourcesDir, SAMPLE_DATASET.file));
+      return importDataset(await workspaces.at(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message }, importContext);
+    },
+  };
+}
