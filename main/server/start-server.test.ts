@@ -91,3 +91,26 @@ describe('startServer', () => {
     await server.close(); // twice is fine
   });
 });
+
+describe('connections that never finish their headers', () => {
+  function closed(socket: import('node:net').Socket): Promise<void> {
+    return new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  it('are closed, whether they send nothing or a header line now and then (Slowloris)', async () => {
+    const { connect } = await import('node:net');
+    const t = await startTestServer(createFakeCore(), { headersTimeoutMs: 300 });
+    cleanups.push(() => t.close());
+    const silent = connect(t.port, '127.0.0.1');
+    silent.on('error', () => {});
+    const slow = connect(t.port, '127.0.0.1', () => slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+    slow.on('error', () => {});
+    // A header line each time the server has read the last one: never a finished head.
+    slow.on('data', () => {});
+    const drip = setInterval(() => slow.writable && slow.write('X-Drip: 1\r\n'), 50);
+    await Promise.all([closed(silent), closed(slow)]);
+    clearInterval(drip);
+    // Meanwhile, and afterwards, ordinary requests are answered.
+    expect((await sendRequest(t.port, { path: '/' })).status).toBe(200);
+  });
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_UPLOAD_BYTES, TOKEN_QUERY, httpPaths } from '../../shared/contract/http.ts';
@@ -28,6 +28,8 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** Host names allowed besides 127.0.0.1, localhost, [::1] and the bind host. */
   allowedHosts?: string[];
+  /** How long a client may take to send a request's headers, from connecting. Default 20 s. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -52,8 +54,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   checkOptions({ port, token, maxUploadBytes });
   allowedHostHeaders({ bindHost: host, port, allowedHosts }); // refuses a bad extra host before binding
 
-  // No whole-request deadline (a large upload on a slow link takes long); bodies have an idle timeout instead.
-  const server = createServer({ requestTimeout: 0 });
+  // No whole-request deadline (a large upload on a slow link takes long; bodies have an idle
+  // timeout instead), but the headers must arrive in time: from the moment a connection opens,
+  // not only once its first byte came, or idle connections would pile up for good (Slowloris).
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const server = createServer({ requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(5_000, headersTimeout) });
+  server.on('connection', (socket) => hangUpUnlessRequested(socket, headersTimeout));
   await listen(server, host, port);
   server.on('error', () => {});
   const boundPort = (server.address() as AddressInfo).port;
@@ -63,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    requested.add(req.socket);
     route(req, res, routes).catch((thrown: unknown) => {
       sendRefusal(res, { status: 500, error: toLatheError(thrown) });
       discardRestOfBody(req);
@@ -72,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // `Expect: 100-continue`: the routes send "100 Continue" only after their checks pass.
   server.on('checkContinue', onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    requested.add(req.socket);
     socket.on('error', () => socket.destroy());
     if (closing) return void socket.destroy();
     const refused = guard.checkSender(req) ?? checkEventsAddress(req, guard);
@@ -93,6 +101,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closing;
     },
   };
+}
+
+/** Sockets on which a request (or upgrade) arrived. */
+const requested = new WeakSet<object>();
+
+/** Close a connection that has not sent a whole request head within `ms` of opening. */
+function hangUpUnlessRequested(socket: Socket, ms: number): void {
+  const timer = setTimeout(() => {
+    if (!requested.has(socket)) socket.destroy();
+  }, ms);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 interface Routes {

@@ -47,6 +47,8 @@ export class BlobWriter {
         // shorter than what was hashed, stored under a name it does not match.
         if (chunk.byteLength !== length) throw new Error('a chunk changed between hashing and writing');
       } catch (error) {
+        // A write through a handle does not say which file it was: this one.
+        if (error instanceof Error && !('path' in error)) Object.assign(error, { path: this.#tempPath, syscall: 'write' });
         this.#failed = error;
       }
     });
