@@ -57,3 +57,30 @@ test('a window opened on a folder that is not a workspace says so and offers to 
   await expect(page.getByRole('heading', { name: 'Bring in your first dataset' })).toBeVisible();
   await expect(page.getByRole('banner').getByText(folder)).toBeVisible();
 });
+
+test('a git repository with its own history becomes a workspace only when the user says so', async ({ page, lathe }) => {
+  const { execFileSync } = await import('node:child_process');
+  const { writeFile } = await import('node:fs/promises');
+  const project = join(lathe.root, 'training-code');
+  await mkdir(project);
+  await writeFile(join(project, 'train.py'), 'print("hello")\n');
+  const git = (...args: string[]) => execFileSync('git', ['-C', project, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-qm', 'the team’s own first commit');
+
+  await page.goto(lathe.url);
+  await page.getByRole('button', { name: 'Workspace: workspace' }).click();
+  await page.getByRole('menuitem', { name: 'New workspace…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New workspace' });
+  await dialog.getByLabel('Folder path').fill(project);
+  await dialog.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('already a git repository with its own history');
+  expect(git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+  await page.screenshot({ path: screenshotPath('35-git-repository-consent'), animations: 'disabled' });
+
+  await dialog.getByRole('button', { name: 'Use this repository' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Workspace: training-code' })).toBeVisible();
+  expect(git('log', '--format=%s').trim().split('\n')).toEqual([expect.stringContaining('Create Lathe workspace'), 'the team’s own first commit']);
+});

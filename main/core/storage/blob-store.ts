@@ -22,7 +22,7 @@ export type BlobState =
 /** How a blob came to be in place. */
 export type Placement = 'stored' | 'present' | 'repaired';
 
-const REPAIR_HINT = 'Import the original file again (the same bytes repair the store), or copy the blob from a machine that has it intact; `lathe data verify` lists every damaged blob.';
+const REPAIR_HINT = 'Import the original file again (the same bytes repair the store), or copy the blob from a machine that has it intact. "Stored data…" in the workspace menu, or `lathe data verify`, lists every damaged blob.';
 
 /**
  * Content-addressed bytes under `.lathe/objects/sha256/ab/cdef…`, written once, read-only.

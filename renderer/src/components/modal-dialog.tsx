@@ -4,7 +4,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * A native modal <dialog>: the browser traps focus, Escape closes it, the page behind is inert.
  * Mount it to open it; `onClose` runs however it closes.
  */
-export function ModalDialog({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
+export function ModalDialog({ label, onClose, children, wide = false }: { label: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   useEffect(() => {
@@ -24,7 +24,7 @@ export function ModalDialog({ label, onClose, children }: { label: string; onClo
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog dialog--wide' : 'dialog'}
       aria-label={label}
       onClick={(event) => {
         // A click on the backdrop lands on the <dialog> itself.

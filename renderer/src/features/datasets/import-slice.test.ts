@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLatheStore } from '../../state/store.ts';
+import { importNoticeText } from './import-slice.ts';
 import { versionOf } from '../../testing/fake-api.ts';
 
 function storeWithImport() {
@@ -54,5 +55,14 @@ describe('import slice', () => {
     store.getState().datasetImported({ status: 'created', version: versionOf('big', 2) }, 'big.csv');
     store.getState().noticeDismissed(first?.id ?? -1);
     expect(store.getState().notice?.text).toBe('Version 2 of big created');
+  });
+
+  it('says when an import repaired the stored copy of its bytes', () => {
+    expect(importNoticeText({ status: 'unchanged', repaired: true, version: versionOf('big', 2) }, 'big.csv')).toBe(
+      'No changes: big.csv is identical to version 2; no new version was made. The stored copy of these bytes was damaged, and this import repaired it.',
+    );
+    expect(importNoticeText({ status: 'created', repaired: true, version: versionOf('big', 3) }, 'big.csv')).toBe(
+      'Version 3 of big created. The stored copy of these bytes was damaged, and this import repaired it.',
+    );
   });
 });

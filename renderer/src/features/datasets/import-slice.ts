@@ -55,9 +55,12 @@ let nextNoticeId = 1;
 
 export function importNoticeText(outcome: ImportOutcome, fileName: string): string {
   const { name, version } = outcome.version;
-  return outcome.status === 'unchanged'
-    ? `No changes: ${fileName} is identical to version ${version}; no new version was made.`
-    : `Version ${version} of ${name} created`;
+  const made =
+    outcome.status === 'unchanged'
+      ? `No changes: ${fileName} is identical to version ${version}; no new version was made.`
+      : `Version ${version} of ${name} created.`;
+  const text = outcome.repaired ? `${made} The stored copy of these bytes was damaged, and this import repaired it.` : made;
+  return text.replace(/ created\.$/, ' created');
 }
 
 export const createImportSlice: LatheSlice<ImportSlice> = (set) => ({

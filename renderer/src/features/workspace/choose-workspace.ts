@@ -1,6 +1,7 @@
 import { api } from '../../lib/api.ts';
 import { latheStore } from '../../state/use-lathe.ts';
 import { workspaceCommands } from '../../app/services.ts';
+import type { WorkspaceOpenOptions } from './workspace-commands.ts';
 import type { WorkspaceDialogMode } from './workspace-slice.ts';
 
 /**
@@ -25,11 +26,11 @@ export async function chooseWorkspace(mode: WorkspaceDialogMode): Promise<void> 
 }
 
 /** Act on a folder path for a dialog mode; on failure, show the dialog with the error. */
-export async function applyWorkspacePath(mode: WorkspaceDialogMode, path: string, options: { create?: boolean } = {}): Promise<boolean> {
+export async function applyWorkspacePath(mode: WorkspaceDialogMode, path: string, options: WorkspaceOpenOptions = {}): Promise<boolean> {
   const result =
     mode === 'new-window'
       ? await workspaceCommands.openInNewWindow(path)
-      : await workspaceCommands.openWorkspace(path, { create: mode === 'create' || options.create === true });
+      : await workspaceCommands.openWorkspace(path, { ...options, create: mode === 'create' || options.create === true });
   if (result.ok) {
     latheStore.getState().workspaceDialogClosed();
     return true;

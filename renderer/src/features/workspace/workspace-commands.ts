@@ -1,5 +1,5 @@
 import type { WorkspaceInfo } from '../../../../shared/contract/workspace.ts';
-import type { Result } from '../../../../shared/contract/result.ts';
+import type { LatheError, Result } from '../../../../shared/contract/result.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { UiMemory } from '../../lib/ui-memory.ts';
 import type { LatheStore } from '../../state/store.ts';
@@ -15,6 +15,18 @@ export interface WorkspaceCommandDeps {
 }
 
 export type WorkspaceCommands = ReturnType<typeof createWorkspaceCommands>;
+
+export interface WorkspaceOpenOptions {
+  /** Make the folder a workspace first. */
+  create?: boolean;
+  /** ...even though it is a git repository with history (Lathe then commits to its branch). */
+  useExistingGitRepository?: boolean;
+}
+
+/** The failure of making a workspace in a git repository that already has history: the user may choose to go ahead. */
+export function needsGitRepositoryConsent(error: LatheError): boolean {
+  return error.code === 'INVALID_INPUT' && (error.issues ?? []).some((issue) => issue.path === 'useExistingGitRepository');
+}
 
 export function createWorkspaceCommands({ api, store, memory, datasets, showInAddress }: WorkspaceCommandDeps) {
   let openRequest = 0;
@@ -34,10 +46,12 @@ export function createWorkspaceCommands({ api, store, memory, datasets, showInAd
    * Open a workspace in this window (`create`: make the folder one first). The Result goes back
    * to the caller, who shows a failure where the user asked (a dialog, the start page).
    */
-  async function openWorkspace(path: string, options: { create?: boolean } = {}): Promise<Result<WorkspaceInfo>> {
+  async function openWorkspace(path: string, options: WorkspaceOpenOptions = {}): Promise<Result<WorkspaceInfo>> {
     const request = ++openRequest;
     store.getState().workspaceOpening(path);
-    const result = await api.call(options.create ? 'workspace:create' : 'workspace:open', { path });
+    const result = options.create
+      ? await api.call('workspace:create', { path, ...(options.useExistingGitRepository ? { useExistingGitRepository: true } : {}) })
+      : await api.call('workspace:open', { path });
     if (request !== openRequest) return result;
     if (result.ok) await opened(result.value);
     else store.getState().workspaceOpenFailed(path, result.error);
@@ -69,5 +83,15 @@ export function createWorkspaceCommands({ api, store, memory, datasets, showInAd
     await loadRecent();
   }
 
-  return { openWorkspace, openFirstWorkspace, openInNewWindow, forgetRecent, loadRecent };
+  /** Hash every stored blob again (slow for large stores: it reads every byte). */
+  function checkStoredData(workspace: string) {
+    return api.call('store:verify', { workspace });
+  }
+
+  /** What removing unused data would remove (dryRun) or did remove. */
+  function removeUnusedData(workspace: string, options: { dryRun: boolean }) {
+    return api.call('store:gc', { workspace, dryRun: options.dryRun });
+  }
+
+  return { openWorkspace, openFirstWorkspace, openInNewWindow, forgetRecent, loadRecent, checkStoredData, removeUnusedData };
 }

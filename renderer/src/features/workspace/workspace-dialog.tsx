@@ -5,6 +5,7 @@ import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { useLathe } from '../../state/use-lathe.ts';
 import { latheStore } from '../../state/use-lathe.ts';
 import { applyWorkspacePath } from './choose-workspace.ts';
+import { needsGitRepositoryConsent, type WorkspaceOpenOptions } from './workspace-commands.ts';
 import type { WorkspaceDialog as WorkspaceDialogState } from './workspace-slice.ts';
 
 const copy = {
@@ -30,8 +31,9 @@ function WorkspaceDialogForm({ dialog }: { dialog: WorkspaceDialogState }) {
   const problem = parsed.success ? null : (parsed.error.issues[0]?.message ?? 'not a valid path');
   const error = dialog.error && dialog.path === path.trim() ? dialog.error : null;
   const canMakeWorkspace = error?.code === 'NOT_A_WORKSPACE' || error?.code === 'NOT_FOUND';
+  const askConsent = error !== null && needsGitRepositoryConsent(error);
 
-  async function submit(event: FormEvent, options: { create?: boolean } = {}) {
+  async function submit(event: FormEvent, options: WorkspaceOpenOptions = {}) {
     event.preventDefault();
     setTouched(true);
     if (problem || busy) return;
@@ -66,7 +68,11 @@ function WorkspaceDialogForm({ dialog }: { dialog: WorkspaceDialogState }) {
           <ErrorBanner
             error={error}
             actions={
-              canMakeWorkspace && dialog.mode === 'open' ? (
+              askConsent ? (
+                <button type="button" className="button button--small" disabled={busy} onClick={(event) => void submit(event, { create: true, useExistingGitRepository: true })}>
+                  Use this repository
+                </button>
+              ) : canMakeWorkspace && dialog.mode === 'open' ? (
                 <button type="button" className="button button--small" disabled={busy} onClick={(event) => void submit(event, { create: true })}>
                   {error.code === 'NOT_FOUND' ? 'Create a workspace here' : 'Make it a workspace'}
                 </button>

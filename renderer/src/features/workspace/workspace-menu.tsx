@@ -5,12 +5,14 @@ import { useLathe } from '../../state/use-lathe.ts';
 import { workspaceCommands } from '../../app/services.ts';
 import { applyWorkspacePath, chooseWorkspace } from './choose-workspace.ts';
 import { selectOtherRecentWorkspaces } from './selectors.ts';
+import { StoredDataDialog } from './stored-data-dialog.tsx';
 
 /** The workspace switcher in the top bar: a menu button with the usual keyboard behaviour. */
 export function WorkspaceMenu() {
   const { name, path } = useLathe(useShallow((state) => ({ name: state.workspace?.name ?? 'Workspace', path: state.workspace?.path ?? '' })));
   const recent = useLathe(selectOtherRecentWorkspaces);
   const [open, setOpen] = useState(false);
+  const [storedDataOpen, setStoredDataOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
@@ -81,6 +83,7 @@ export function WorkspaceMenu() {
           <MenuItem icon="folderPlus" label="New workspace…" onSelect={() => run(() => void chooseWorkspace('create'))} />
           <MenuItem icon="newWindow" label="Open in new window…" onSelect={() => run(() => void chooseWorkspace('new-window'))} />
           <MenuItem icon="newWindow" label="Duplicate this window" onSelect={() => run(() => void workspaceCommands.openInNewWindow(path))} />
+          {path ? <MenuItem icon="check" label="Stored data…" sub="Check bytes, remove unused ones" onSelect={() => run(() => setStoredDataOpen(true))} /> : null}
           <div className="menu__separator" role="separator" />
           <div className="menu__label" role="presentation">
             Recent
@@ -108,6 +111,7 @@ export function WorkspaceMenu() {
           )}
         </div>
       ) : null}
+      {storedDataOpen && path ? <StoredDataDialog workspace={path} onClose={() => setStoredDataOpen(false)} /> : null}
     </div>
   );
 }

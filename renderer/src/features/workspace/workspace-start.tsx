@@ -3,6 +3,7 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { useLathe } from '../../state/use-lathe.ts';
 import { workspaceCommands } from '../../app/services.ts';
 import { chooseWorkspace } from './choose-workspace.ts';
+import { needsGitRepositoryConsent } from './workspace-commands.ts';
 
 /** What a window shows before its workspace is open: that it is opening, or why it could not. */
 export function WorkspaceStart() {
@@ -23,9 +24,10 @@ export function WorkspaceStart() {
 
   const { error, path } = status;
   const canMake = path !== null && (error.code === 'NOT_A_WORKSPACE' || error.code === 'NOT_FOUND');
-  const retry = async (create: boolean) => {
+  const askConsent = path !== null && needsGitRepositoryConsent(error);
+  const retry = async (create: boolean, useExistingGitRepository = false) => {
     setBusy(true);
-    if (path) await workspaceCommands.openWorkspace(path, { create });
+    if (path) await workspaceCommands.openWorkspace(path, { create, useExistingGitRepository });
     else await workspaceCommands.openFirstWorkspace(null);
     setBusy(false);
   };
@@ -37,6 +39,11 @@ export function WorkspaceStart() {
         {path ? <p className="start-page__path mono">{path}</p> : null}
         <ErrorBanner error={error} />
         <div className="start-page__actions">
+          {askConsent ? (
+            <button type="button" className="button button--primary" disabled={busy} onClick={() => void retry(true, true)}>
+              Use this repository
+            </button>
+          ) : null}
           {canMake ? (
             <button type="button" className="button button--primary" disabled={busy} onClick={() => void retry(true)}>
               {error.code === 'NOT_FOUND' ? 'Create a workspace here' : 'Make it a workspace'}
