@@ -3,20 +3,39 @@ import { calls, isCallName, type CallName, type OutputOf, type ParsedInputOf } f
 import type { Result } from '../../shared/contract/result.ts';
 import { failure, toLatheError } from './errors.ts';
 
-export type Handler<N extends CallName> = (input: ParsedInputOf<N>) => Promise<OutputOf<N>>;
+/** The bytes of an `upload` call, as the front door receives them (HTTP: the request body). */
+export interface UploadBody {
+  /** The bytes, in order. */
+  chunks: AsyncIterable<Uint8Array>;
+  /** Content-Length when the client sent one, for progress. */
+  declaredBytes: number | null;
+  /** Refuse (TOO_LARGE) past this many bytes; nothing is kept. */
+  maxBytes: number;
+}
+
+/** What travels with a call besides its input. */
+export interface CallContext {
+  /** For calls whose transport is `upload`. */
+  upload?: UploadBody;
+}
+
+export type Handler<N extends CallName> = (input: ParsedInputOf<N>, context: CallContext) => Promise<OutputOf<N>>;
 export type Handlers = { [N in CallName]?: Handler<N> };
 
 /**
  * The single path from a front door into the core: check the call exists and is offered here,
  * validate its input against the contract, run it, and return a Result — never throw.
  */
-export async function dispatch(handlers: Handlers, name: string, rawInput: unknown): Promise<Result<unknown>> {
+export async function dispatch(handlers: Handlers, name: string, rawInput: unknown, context: CallContext = {}): Promise<Result<unknown>> {
   try {
     if (!isCallName(name)) throw failure('NOT_FOUND', `There is no call named "${name}".`);
     const handler = handlers[name] as Handler<CallName> | undefined;
     if (!handler) throw failure('UNAVAILABLE', `"${name}" is not available from this front door.`);
     const input = parseInput(name, rawInput);
-    return { ok: true, value: await handler(input as never) };
+    if (calls[name].transport === 'upload' && !context.upload) {
+      throw failure('INVALID_INPUT', `"${name}" takes a file's bytes as well as its input; this front door sent none.`);
+    }
+    return { ok: true, value: await handler(input as never, context) };
   } catch (thrown) {
     return { ok: false, error: toLatheError(thrown) };
   }

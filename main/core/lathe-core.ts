@@ -1,8 +1,6 @@
-import type { OutputOf, ParsedInputOf } from '../../shared/contract/calls.ts';
 import { datasetCalls } from './datasets/dataset-calls.ts';
 import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
-import { importDataset } from './datasets/import-dataset.ts';
 import { mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { sourceResourcesDir } from './paths.ts';
@@ -28,21 +26,10 @@ export interface LatheCoreOptions {
   scanWorker?: URL;
 }
 
-export interface UploadBody {
-  /** The bytes, in order. */
-  chunks: AsyncIterable<Uint8Array>;
-  /** Content-Length when the client sent one, for progress. */
-  declaredBytes: number | null;
-  /** Refuse (TOO_LARGE) past this many bytes; nothing is kept. */
-  maxBytes: number;
-}
-
 export interface LatheCore {
   /** The calls this core answers; front doors add their own (dialogs, windows) beside them. */
   readonly handlers: Handlers;
   readonly events: EventHub;
-  /** `datasets:import-upload`: the body streams through the import and is kept only if it parses. */
-  importUpload(input: ParsedInputOf<'datasets:import-upload'>, body: UploadBody): Promise<OutputOf<'datasets:import-upload'>>;
   close(): Promise<void>;
 }
 
@@ -51,7 +38,6 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const events = new EventHub();
   const workspaces = new OpenWorkspaces();
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
-  const importContext = { events, scanWorker: options.scanWorker };
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
 
   const handlers = mergeCallTables(
@@ -76,13 +62,6 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   return {
     handlers,
     events,
-    async importUpload(input, body) {
-      const workspace = await workspaces.at(input.workspace);
-      // The client's file name is data, shown to people; it never chooses a local path.
-      const fileName = input.fileName.split(/[\\/]/).pop() || 'upload';
-      const source = { chunks: body.chunks, fileName, totalBytes: body.declaredBytes, maxBytes: body.maxBytes };
-      return importDataset(workspace, source, { name: input.name, message: input.message, importId: input.importId }, importContext);
-    },
     async close() {
       await workspaces.closeAll();
     },

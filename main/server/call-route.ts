@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isCallName, pathCalls, uploadCalls } from '../../shared/contract/calls.ts';
+import { isCallName, transportOf } from '../../shared/contract/calls.ts';
 import { httpPaths } from '../../shared/contract/http.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
 import { refusal, sendRefusal, sendResult, type Refusal } from './json-reply.ts';
@@ -41,12 +41,12 @@ export function checkMethod(req: IncomingMessage, allowed: 'POST'): Refusal | nu
 /** Which calls HTTP offers as plain JSON calls. */
 function checkCallRoute(name: string): Refusal | null {
   if (!isCallName(name)) return refusal(404, 'NOT_FOUND', `There is no call named "${name.slice(0, 100)}".`);
-  if (pathCalls.includes(name)) {
+  if (transportOf(name) === 'path') {
     return refusal(403, 'FORBIDDEN', `"${name}" reads a file by its path, and this server never opens a path a web page names.`, {
       hint: `Upload the file's bytes instead: POST ${httpPaths.upload}<call>?<input>.`,
     });
   }
-  if (uploadCalls.includes(name)) {
+  if (transportOf(name) === 'upload') {
     return refusal(400, 'INVALID_INPUT', `"${name}" takes the file's bytes as the request body, not JSON.`, {
       hint: `POST them to ${httpPaths.upload}${name}?<input as a query string> with Content-Type: application/octet-stream.`,
     });

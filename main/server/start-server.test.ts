@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Handlers } from '../core/dispatch.ts';
 import { startServer, type RunningServer } from './start-server.ts';
@@ -93,7 +94,7 @@ describe('startServer', () => {
 });
 
 describe('connections that never finish their headers', () => {
-  function closed(socket: import('node:net').Socket): Promise<void> {
+  function closed(socket: Socket): Promise<void> {
     return new Promise((resolve) => socket.once('close', () => resolve()));
   }
 

@@ -141,7 +141,7 @@ async function route(req: IncomingMessage, res: ServerResponse, { guard, core, u
   }
   if (rawPath.startsWith(httpPaths.call)) return handleCall(req, res, decodeName(rawPath.slice(httpPaths.call.length)), core.handlers);
   if (rawPath.startsWith(httpPaths.upload)) {
-    return handleUpload(req, res, decodeName(rawPath.slice(httpPaths.upload.length)), query, core, maxUploadBytes);
+    return handleUpload(req, res, decodeName(rawPath.slice(httpPaths.upload.length)), query, core.handlers, maxUploadBytes);
   }
   sendRefusal(
     res,

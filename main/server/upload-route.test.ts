@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UploadBody } from '../core/lathe-core.ts';
+import type { UploadBody } from '../core/dispatch.ts';
 import { failure } from '../core/errors.ts';
 import { createFakeCore, fakeUploadOutcome, type FakeCore } from './test-support/fake-core.ts';
 import { startTestServer, type TestServer } from './test-support/test-server.ts';

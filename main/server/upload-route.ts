@@ -1,14 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isCallName, uploadCalls, type CallName } from '../../shared/contract/calls.ts';
+import { isCallName, transportOf, type CallName } from '../../shared/contract/calls.ts';
 import { httpPaths } from '../../shared/contract/http.ts';
-import { parseInput } from '../core/dispatch.ts';
-import { failure, LatheFailure, toLatheError } from '../core/errors.ts';
-import type { LatheCore, UploadBody } from '../core/lathe-core.ts';
+import { dispatch, parseInput, type Handlers } from '../core/dispatch.ts';
+import { failure, LatheFailure } from '../core/errors.ts';
 import { checkMethod } from './call-route.ts';
 import { refusal, sendRefusal, sendResult, statusForErrorCode, type Refusal } from './json-reply.ts';
 import { askForBody, bodyChunks, checkContentType, checkDeclaredLength, declaredLength, discardRestOfBody, tooLarge } from './request-body.ts';
-
-type StartUpload = (body: UploadBody) => Promise<unknown>;
 
 const TOO_LARGE_HINT = 'Start `lathe serve` with a larger --max-upload-mb, or import the file with the CLI.';
 
@@ -22,10 +19,10 @@ export async function handleUpload(
   res: ServerResponse,
   callName: string,
   query: string,
-  core: LatheCore,
+  handlers: Handlers,
   maxBytes: number,
 ): Promise<void> {
-  const checked = checkUpload(req, callName, query, core, maxBytes);
+  const checked = checkUpload(req, callName, query, maxBytes);
   if ('status' in checked) {
     sendRefusal(res, checked);
     discardRestOfBody(req);
@@ -33,44 +30,31 @@ export async function handleUpload(
   }
   askForBody(req, res);
   try {
-    const value = await checked.start({ chunks: capped(bodyChunks(req), maxBytes), declaredBytes: declaredLength(req), maxBytes });
-    sendResult(res, { ok: true, value });
-  } catch (thrown) {
-    sendResult(res, { ok: false, error: toLatheError(thrown) });
+    const upload = { chunks: capped(bodyChunks(req), maxBytes), declaredBytes: declaredLength(req), maxBytes };
+    sendResult(res, await dispatch(handlers, checked.name, checked.fields, { upload }));
   } finally {
     discardRestOfBody(req);
   }
 }
 
-function checkUpload(req: IncomingMessage, name: string, query: string, core: LatheCore, maxBytes: number): Refusal | { start: StartUpload } {
+/** Everything about an upload that can be refused before a byte of its body is read. */
+function checkUpload(req: IncomingMessage, name: string, query: string, maxBytes: number): Refusal | { name: CallName; fields: Record<string, string> } {
   const refused = checkMethod(req, 'POST') ?? checkUploadName(name) ?? checkContentType(req, 'application/octet-stream');
   if (refused) return refused;
-  let start: StartUpload | null;
+  let fields: Record<string, string>;
   try {
-    start = uploadStarter(name as CallName, queryFields(query), core);
+    fields = queryFields(query);
+    parseInput(name as CallName, fields);
   } catch (thrown) {
     if (!(thrown instanceof LatheFailure)) throw thrown;
     return { status: statusForErrorCode[thrown.error.code], error: thrown.error };
   }
-  if (!start) return refusal(501, 'UNAVAILABLE', `"${name}" is not available from this server.`);
-  return checkDeclaredLength(req, maxBytes, 'The upload', TOO_LARGE_HINT) ?? { start };
-}
-
-/** Validate the input now, so a bad request is refused before its body is read. */
-function uploadStarter(name: CallName, fields: Record<string, string>, core: LatheCore): StartUpload | null {
-  switch (name) {
-    case 'datasets:import-upload': {
-      const input = parseInput(name, fields);
-      return (body) => core.importUpload(input, body);
-    }
-    default:
-      return null;
-  }
+  return checkDeclaredLength(req, maxBytes, 'The upload', TOO_LARGE_HINT) ?? { name: name as CallName, fields };
 }
 
 function checkUploadName(name: string): Refusal | null {
   if (!isCallName(name)) return refusal(404, 'NOT_FOUND', `There is no call named "${name.slice(0, 100)}".`);
-  if (uploadCalls.includes(name)) return null;
+  if (transportOf(name) === 'upload') return null;
   return refusal(400, 'INVALID_INPUT', `"${name}" is not an upload.`, { hint: `POST its input as JSON to ${httpPaths.call}${name}.` });
 }
 

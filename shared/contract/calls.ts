@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CallSpec, EventSpec } from './define.ts';
+import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
 import * as store from './store.ts';
@@ -44,7 +44,7 @@ export function isCallName(name: string): name is CallName {
   return Object.hasOwn(calls, name);
 }
 
-/** Calls that read a file by path: only front doors with a trusted path source (CLI, Electron) offer them. */
-export const pathCalls: readonly CallName[] = ['datasets:import-file'];
-/** Calls whose bytes arrive as a streamed body, not as JSON. */
-export const uploadCalls: readonly CallName[] = ['datasets:import-upload'];
+/** How a call's input travels (see CallTransport). */
+export function transportOf(name: CallName): CallTransport {
+  return calls[name].transport;
+}

@@ -170,6 +170,7 @@ export const datasetsImportFile = defineCall(
     importId: ImportId.optional(),
   }),
   ImportOutcome,
+  { transport: 'path' },
 );
 
 /**
@@ -187,6 +188,7 @@ export const datasetsImportUpload = defineCall(
     importId: ImportId.optional(),
   }),
   ImportOutcome,
+  { transport: 'upload' },
 );
 
 export const datasetsImportSample = defineCall(

@@ -17,7 +17,7 @@ export interface DatasetCallsContext {
   scanWorker?: URL | undefined;
 }
 
-/** Datasets: import, history, versions. (Uploads arrive through LatheCore.importUpload.) */
+/** Datasets: import (from a path, an upload or the sample), history, versions. */
 export function datasetCalls({ workspaces, events, resourcesDir, scanWorker }: DatasetCallsContext): Handlers {
   const importContext = { events, scanWorker };
   return {
@@ -26,6 +26,12 @@ export function datasetCalls({ workspaces, events, resourcesDir, scanWorker }: D
     'datasets:show': async ({ workspace, name, version }) => showDataset(await workspaces.at(workspace), name, version),
     'datasets:import-file': async ({ workspace, path, name, message, importId }) =>
       importDataset(await workspaces.at(workspace), await fileImportSource(path), { name, message, importId }, importContext),
+    'datasets:import-upload': async ({ workspace, fileName, name, message, importId }, { upload }) => {
+      // The client's file name is data, shown to people; it never chooses a local path.
+      const shownName = fileName.split(/[\\/]/).pop() || 'upload';
+      const source = { chunks: upload!.chunks, fileName: shownName, totalBytes: upload!.declaredBytes, maxBytes: upload!.maxBytes };
+      return importDataset(await workspaces.at(workspace), source, { name, message, importId }, importContext);
+    },
     'datasets:import-sample': async ({ workspace }) => {
       const source = await fileImportSource(join(resourcesDir, SAMPLE_DATASET.file));
       return importDataset(await workspaces.at(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message }, importContext);

@@ -124,22 +124,27 @@ describe('importing a dataset', () => {
   });
 
   it('refuses an upload over the size limit and keeps nothing of it', async () => {
-    const { core, workspace } = await setup();
+    const { call, workspace } = await setup();
     async function* body() {
       for (let i = 0; i < 10; i += 1) yield new TextEncoder().encode('a,b\n1,2\n'.repeat(100));
     }
-    await expect(core.importUpload({ workspace, fileName: 'big.csv', name: 'big' }, { chunks: body(), declaredBytes: null, maxBytes: 2000 })).rejects.toMatchObject({
+    await expect(call('datasets:import-upload', { workspace, fileName: 'big.csv', name: 'big' }, { upload: { chunks: body(), declaredBytes: null, maxBytes: 2000 } })).rejects.toMatchObject({
       error: { code: 'TOO_LARGE' },
     });
     expect(await readdir(join(workspace, '.lathe/tmp'))).toEqual([]);
   });
 
+  it('refuses an upload call that comes without its bytes', async () => {
+    const { call, workspace } = await setup();
+    await expect(call('datasets:import-upload', { workspace, fileName: 'a.csv', name: 'a' })).rejects.toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining("takes a file's bytes") } });
+  });
+
   it('never lets an uploaded file name choose a path', async () => {
-    const { core, workspace } = await setup();
+    const { call, workspace } = await setup();
     async function* body() {
       yield new TextEncoder().encode(V1);
     }
-    const outcome = await core.importUpload({ workspace, fileName: '../../../etc/evil.csv', name: 'up' }, { chunks: body(), declaredBytes: null, maxBytes: 1e6 });
+    const outcome = await call('datasets:import-upload', { workspace, fileName: '../../../etc/evil.csv', name: 'up' }, { upload: { chunks: body(), declaredBytes: null, maxBytes: 1e6 } });
     expect(outcome.version.sourceFile).toBe('evil.csv');
   });
 

@@ -37,12 +37,12 @@ describe('names that would break on another system are refused, saying why', () 
 describe('text that reaches a commit', () => {
   it('refuses NUL and escape characters in a message or an uploaded file name, and commits nothing', async () => {
     const root = await tempDir();
-    const { call, core, file, workspace } = await coreOnNewWorkspace(root);
+    const { call, file, workspace } = await coreOnNewWorkspace(root);
     await expect(call('datasets:import-file', { workspace, path: await file('a.csv', 'x\n1\n'), name: 'a', message: 'fine\u0000hidden' })).rejects.toMatchObject({
       error: { code: 'INVALID_INPUT', issues: [{ path: 'message', message: expect.stringContaining('U+0000 at character 5') }] },
     });
     const upload = (fileName: string) =>
-      core.importUpload({ workspace, fileName, name: 'up' } as never, { chunks: (async function* () { yield new TextEncoder().encode('x\n1\n'); })(), declaredBytes: 4, maxBytes: 100 });
+      call('datasets:import-upload', { workspace, fileName, name: 'up' }, { upload: { chunks: (async function* () { yield new TextEncoder().encode('x\n1\n'); })(), declaredBytes: 4, maxBytes: 100 } });
     // The HTTP door validates the upload's fields with the contract before reading the body:
     const { parseInput } = await import('../dispatch.ts');
     expect(() => parseInput('datasets:import-upload', { workspace, fileName: 'evil\u0000.csv', name: 'up' })).toThrow(/U\+0000/);

@@ -41,7 +41,7 @@ export function workspaceCalls({ workspaces, lastWorkspace, defaultWorkspace, de
         const workspace = await workspaces.at(last).catch(() => null);
         if (workspace) return describe(workspace);
       }
-      return create({ path: defaultWorkspace });
+      return create({ path: defaultWorkspace }, {});
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { OutputOf, ParsedInputOf } from '../../../shared/contract/calls.ts';
-import type { Handlers } from '../../core/dispatch.ts';
+import type { Handlers, UploadBody } from '../../core/dispatch.ts';
 import { EventHub } from '../../core/events.ts';
-import type { LatheCore, UploadBody } from '../../core/lathe-core.ts';
+import type { LatheCore } from '../../core/lathe-core.ts';
 
 type UploadInput = ParsedInputOf<'datasets:import-upload'>;
 type UploadOutcome = OutputOf<'datasets:import-upload'>;
@@ -17,7 +17,8 @@ export interface RecordedUpload {
 
 /**
  * A test double of the core for the server's tests: real EventHub, handler functions chosen by
- * each test, and an importUpload that reads the body the way the real one does and records it.
+ * each test, and a `datasets:import-upload` that reads the body the way the real one does and
+ * records it (or the `importUpload` a test gives).
  */
 export interface FakeCore extends LatheCore {
   readonly uploads: RecordedUpload[];
@@ -48,25 +49,25 @@ export function createFakeCore(
   importUpload?: (input: UploadInput, body: UploadBody) => Promise<UploadOutcome>,
 ): FakeCore {
   const uploads: RecordedUpload[] = [];
+  const recordUpload = async (input: UploadInput, body: UploadBody): Promise<UploadOutcome> => {
+    if (importUpload) return importUpload(input, body);
+    const record: RecordedUpload = { input, declaredBytes: body.declaredBytes, maxBytes: body.maxBytes, bytes: Buffer.alloc(0), failure: undefined };
+    uploads.push(record);
+    const parts: Uint8Array[] = [];
+    try {
+      for await (const chunk of body.chunks) parts.push(chunk);
+    } catch (thrown) {
+      record.failure = thrown;
+      throw thrown;
+    }
+    record.bytes = Buffer.concat(parts);
+    return fakeUploadOutcome(input, record.bytes.length);
+  };
   const core: FakeCore = {
-    handlers,
+    handlers: { 'datasets:import-upload': (input, { upload }) => recordUpload(input, upload!), ...handlers },
     events: new EventHub(),
     uploads,
     closed: false,
-    async importUpload(input, body) {
-      if (importUpload) return importUpload(input, body);
-      const record: RecordedUpload = { input, declaredBytes: body.declaredBytes, maxBytes: body.maxBytes, bytes: Buffer.alloc(0), failure: undefined };
-      uploads.push(record);
-      const parts: Uint8Array[] = [];
-      try {
-        for await (const chunk of body.chunks) parts.push(chunk);
-      } catch (thrown) {
-        record.failure = thrown;
-        throw thrown;
-      }
-      record.bytes = Buffer.concat(parts);
-      return fakeUploadOutcome(input, record.bytes.length);
-    },
     async close() {
       core.closed = true;
     },
