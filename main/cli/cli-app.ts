@@ -7,6 +7,7 @@ import type { LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
+import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import type { LatheFiles } from './lathe-files.ts';
@@ -15,7 +16,16 @@ import { safeJsonText, visible } from './terminal-text.ts';
 // Startup time matters (scripts call the CLI in loops), so what this file and the command
 // definitions import statically stays small: the core, the contract's schemas (zod) and the
 // server are imported where a command first needs them. `--help` loads none of them.
-export const commands: readonly CliCommand[] = [initCommand, dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand, serveCommand];
+export const commands: readonly CliCommand[] = [
+  initCommand,
+  dataImportCommand,
+  dataListCommand,
+  dataLogCommand,
+  dataShowCommand,
+  dataVerifyCommand,
+  dataGcCommand,
+  serveCommand,
+];
 
 const globalOptions: OptionSpec = {
   workspace: { type: 'string', short: 'w' },
@@ -47,7 +57,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return 0;
   }
   if (!command) {
-    const known = words[0] === 'data' ? 'lathe data import|list|log|show' : 'lathe init|data|serve';
+    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : 'lathe init|data|serve';
     return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 
@@ -91,7 +101,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
       return 'keep-running';
     }
     io.out(json ? JSON.stringify(result.json, null, 2) : result.human);
-    return 0;
+    return result.exitCode ?? 0;
   } catch (thrown) {
     const error = toLatheError(thrown);
     await report(io, json, error);

@@ -42,5 +42,12 @@ export interface CliCommand {
   details?: string;
   options: OptionSpec;
   /** Returns what `--json` prints; `human` is what a person reads. */
-  run(context: CliContext): Promise<{ json: unknown; human: string } | 'keep-running'>;
+  run(context: CliContext): Promise<CommandOutput | 'keep-running'>;
+}
+
+/** What a command prints; `exitCode` 1 says "done, and what it found is a failure" (verify). */
+export interface CommandOutput {
+  json: unknown;
+  human: string;
+  exitCode?: 0 | 1;
 }

@@ -35,10 +35,11 @@ export const dataImportCommand: CliCommand = {
     const message = typeof context.values.message === 'string' ? context.values.message : undefined;
     const outcome = await callCore(context, 'datasets:import-file', { workspace: await context.workspace(), path, name, message });
     const v = outcome.version;
-    const human =
+    const made =
       outcome.status === 'unchanged'
         ? `No changes: ${visible(basename(path))} is identical to ${v.name}@${v.version}; no new version was made.`
         : `Created ${v.name}@${v.version}: ${v.rows} rows × ${v.columns} columns, ${formatBytes(v.bytes)}, ${v.contentHash.slice(0, 19)}…`;
+    const human = outcome.repaired ? `${made}\nThe stored copy of these bytes was damaged; this import repaired it.` : made;
     return { json: outcome, human };
   },
 };
