@@ -38,8 +38,10 @@ const BYTES3 = 6; // bytes 12-15
  * bytes, so `distinct` and `top` are exact. A key keeps at most MAX_KEY_BYTES bytes: longer
  * values are told apart by their full hash and length (a false match needs a 64-bit collision).
  * At EXACT_DISTINCT_LIMIT + 1 distinct values the table is replaced by HyperLogLog (distinct)
- * and Misra–Gries (top), seeded from the exact counts, and results become approximate.
- * Memory: at most 10,000 keys of 256 bytes plus ~0.9 MiB of table, then ~20 KiB.
+ * and Space-Saving (top, heavy-hitters.ts), seeded with every exact count, and results become
+ * approximate: each top value then carries its error bound.
+ * Memory: at most 10,000 keys of 256 bytes plus ~0.9 MiB of table, then ~0.6 MiB plus the
+ * kept keys.
  *
  * Values arrive with the raw hash lanes of byte-hash (the CSV tokenizer computes them while
  * scanning). The table is laid out for few cache misses per lookup (in profiles, its loads
@@ -230,7 +232,12 @@ export class DistinctCounter {
       return [finishLow(rawLow, rawHigh, this.entries[ENTRY * i + LENGTH] as number), finishHigh(rawLow, rawHigh)];
     };
     for (let i = 0; i < this.size; i++) hll.add(...finished(i));
-    for (const i of this.exactOrder(counts)) heavy.seed(...finished(i), this.displayKey(i), counts[i] as number);
+    for (const i of this.exactOrder(counts)) {
+      const at = ENTRY * i;
+      const start = this.entries[at + KEY_START] as number;
+      const kept = this.entries[at + KEY_LENGTH] as number;
+      heavy.seed(...finished(i), this.pool, start, start + kept, (this.entries[at + LENGTH] as number) > kept, counts[i] as number);
+    }
     this.hll = hll;
     this.heavy = heavy;
     this.slots = new Int32Array(0);

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { ColumnProfile as Profile } from '../../../../shared/contract/datasets.ts';
+import type { ColumnProfile as Profile, TopValue } from '../../../../shared/contract/datasets.ts';
 import { formatCount, formatShare, formatStat } from '../../lib/format.ts';
 import { binTitle, histogramSummary, type HistogramData } from './histogram-labels.ts';
 import { TypeBadge } from './type-badge.tsx';
@@ -72,31 +72,51 @@ function ColumnProfileCard({ column }: { column: Profile }) {
       ) : null}
 
       {column.top.length > 0 && (!numeric || !column.histogram || (!column.approximate && column.distinct <= NUMERIC_TOP_DISTINCT)) ? (
-        <div className="top-values">
-          <h4 className="profile-card__label">
-            Top values{column.approximate ? <span className="faint"> (estimated)</span> : null}
-          </h4>
-          <ol className="top-values__list">
-            {column.top.slice(0, TOP_SHOWN).map((entry) => {
-              const share = rows > 0 ? entry.count / rows : 0;
-              return (
-                <li key={entry.value} className="top-values__item">
-                  <span className="top-values__value" title={entry.value}>
-                    {entry.value === '' ? <span className="null-cell">empty</span> : entry.value}
-                  </span>
-                  <span className="share-bar" aria-hidden="true">
-                    <span className="share-bar__value" style={{ width: barWidth(share) }} />
-                  </span>
-                  <span className="top-values__count num" title={`${formatShare(share)} of rows`}>
-                    {formatCount(entry.count)}
-                  </span>
-                </li>
-              );
-            })}
-          </ol>
-        </div>
+        <TopValues column={column} rows={rows} />
       ) : null}
     </article>
+  );
+}
+
+/**
+ * The commonest values with their counts. Estimated counts show their bound; when even the
+ * first one's bound is wider than what is certain (ids, measurements: no value stands out),
+ * the list would only name arbitrary values, so it says how often any value can occur instead.
+ */
+function TopValues({ column, rows }: { column: Profile; rows: number }) {
+  const most = noneStandsOut(column.top);
+  if (most !== null) {
+    return (
+      <div className="top-values">
+        <h4 className="profile-card__label">Top values</h4>
+        <p className="top-values__none muted">No value stands out: none occurs more than {formatCount(most)} times.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="top-values">
+      <h4 className="profile-card__label">
+        Top values{column.approximate ? <span className="faint"> (estimated)</span> : null}
+      </h4>
+      <ol className="top-values__list">
+        {column.top.slice(0, TOP_SHOWN).map((entry) => {
+          const share = rows > 0 ? entry.count / rows : 0;
+          return (
+            <li key={entry.value} className="top-values__item">
+              <span className="top-values__value" title={entry.value}>
+                {entry.value === '' ? <span className="null-cell">empty</span> : entry.value}
+              </span>
+              <span className="share-bar" aria-hidden="true">
+                <span className="share-bar__value" style={{ width: barWidth(share) }} />
+              </span>
+              <span className="top-values__count num" title={topCountTitle(entry, share)}>
+                {topCountText(entry)}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
   );
 }
 
@@ -132,6 +152,26 @@ function Histogram({ name, histogram, integer, min, max }: { name: string; histo
       </figcaption>
     </figure>
   );
+}
+
+/**
+ * When the commonest value's count is an estimate less certain than it is large, the most any
+ * value can occur (estimated lists are ordered by that bound); otherwise null.
+ */
+export function noneStandsOut(top: readonly TopValue[]): number | null {
+  const first = top[0];
+  return first?.error !== undefined && first.count <= 2 * first.error ? first.count + first.error : null;
+}
+
+/** A top value's count: exact, or an estimate with its bound ("≈16 ± 2"). */
+export function topCountText(entry: TopValue): string {
+  return entry.error === undefined ? formatCount(entry.count) : `≈${formatCount(entry.count)} ± ${formatCount(entry.error)}`;
+}
+
+function topCountTitle(entry: TopValue, share: number): string {
+  if (entry.error === undefined) return `${formatShare(share)} of rows`;
+  const low = Math.max(0, entry.count - entry.error);
+  return `Between ${formatCount(low)} and ${formatCount(entry.count + entry.error)} rows (about ${formatShare(share)}): an estimate, as this column has too many distinct values to count each one`;
 }
 
 /** A share as a bar width; any share above zero stays visible. */
