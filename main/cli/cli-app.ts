@@ -127,7 +127,7 @@ async function report(io: CliIo, json: boolean, error: LatheError): Promise<void
     return;
   }
   // A file name or field in the location stays on its line: a line break in it is shown as \n.
-  const { describeError } = await import('../../shared/contract/result.ts');
+  const { describeError } = await import('../../shared/contract/describe-error.ts');
   const location = error.location && {
     ...error.location,
     ...(error.location.file === undefined ? {} : { file: visible(error.location.file) }),

@@ -1,8 +1,7 @@
-import type { ColumnProfile, DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
+import type { ColumnProfile, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import { failure } from '../errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { datasetManifest, datasetProfile, manifestPath, profileOfOriginal, profilePath, type DatasetManifest } from './dataset-manifest.ts';
-import { readPreview } from './table/table-scanner.ts';
 
 /** Reading datasets back: every version is a commit that changed `datasets/<name>/dataset.json`. */
 
@@ -44,7 +43,8 @@ export async function listDatasets(workspace: Workspace): Promise<DatasetSummary
     const [latestCommit] = await workspace.git.history(manifestPath(entry.path), 1);
     summaries.push({ name: manifest.name, versions: manifest.version, latest: versionOf(manifest, latestCommit?.oid ?? head) });
   }
-  return summaries.sort((a, b) => a.name.localeCompare(b.name));
+  // Names are ASCII (the contract says so): a plain comparison, without loading ICU's collator.
+  return summaries.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
 }
 
 export async function datasetLog(workspace: Workspace, name: string): Promise<DatasetVersion[]> {
@@ -98,17 +98,6 @@ async function profileAt(workspace: Workspace, manifest: DatasetManifest, commit
     });
   }
   return profile.columns;
-}
-
-export async function showDataset(workspace: Workspace, name: string, version?: number): Promise<DatasetDetail> {
-  const found = await findVersion(workspace, name, version);
-  const { manifest, commit } = found;
-  await workspace.blobs.assertIntact(manifest.contentHash, manifest.bytes, `${name}@${manifest.version}`);
-  const preview = await readPreview(workspace.blobs.read(manifest.contentHash), {
-    format: manifest.format,
-    fileName: manifest.source.fileName,
-  });
-  return { version: versionOf(manifest, commit), profile: await found.profile(), preview };
 }
 
 export function noSuchDataset(name: string) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitCli, gitFsck } from '../testing/git-cli.ts';
@@ -66,12 +66,27 @@ describe('Workspace', () => {
 
   it('on open, removes temp files that a killed writer left in the working tree and in .git', async () => {
     const dir = await tempDir();
-    await Workspace.create(dir);
+    await (await Workspace.create(dir)).close();
     const leftovers = [join(dir, '.lathe.json.999999999.0123456789ab.tmp'), join(dir, '.git', '.index.999999999.0123456789ab.tmp')];
     await Promise.all(leftovers.map((path) => writeFile(path, 'half-written')));
+    // The killed process never closed the workspace: its mark is still there.
+    await writeFile(join(dir, '.lathe/users/999999999-00c0ffee'), '');
     expect(gitCli(dir, 'status', '--porcelain')).not.toBe('');
-    await Workspace.open(dir);
+    const workspace = await Workspace.open(dir);
     expect(gitCli(dir, 'status', '--porcelain')).toBe('');
+    expect(await readdir(join(dir, '.lathe/users'))).toHaveLength(1); // only this process now
     gitFsck(dir);
+    await workspace.close();
+    expect(await readdir(join(dir, '.lathe/users'))).toEqual([]);
+  });
+
+  it('opens without the crash sweep when every earlier user closed it', async () => {
+    const dir = await tempDir();
+    await (await Workspace.create(dir)).close();
+    // A file shaped like a dead writer's leftover, but no user died: nothing looks for it.
+    const lookalike = join(dir, '.notes.999999999.0123456789ab.tmp');
+    await writeFile(lookalike, 'not Lathe’s');
+    await (await Workspace.open(dir)).close();
+    expect(await readFile(lookalike, 'utf8')).toBe('not Lathe’s');
   });
 });

@@ -9,6 +9,7 @@ import { mkdirInside } from '../storage/folders.ts';
 import { WorkspaceDb } from '../storage/workspace-db.ts';
 import { GitRepo } from './git-repo.ts';
 import { WorkspaceLock } from './workspace-lock.ts';
+import { WorkspaceUsers } from './workspace-users.ts';
 import { refuseKernelFileSystem } from './workspace-place.ts';
 import {
   WORKSPACE_SETTINGS_FILE,
@@ -33,6 +34,7 @@ export class Workspace {
   /** The folder's identity when it was opened: a folder deleted and made again is another one. */
   readonly #identity: string;
   #db: WorkspaceDb | null = null;
+  #users: WorkspaceUsers;
 
   private constructor(dir: string, settings: WorkspaceSettings, identity: string) {
     this.dir = dir;
@@ -41,6 +43,7 @@ export class Workspace {
     this.git = new GitRepo(dir);
     this.blobs = new BlobStore(dir, join(dir, LATHE_DIR), new BlobChecks(() => this.#cacheDb()));
     this.lock = new WorkspaceLock(join(dir, LATHE_DIR, 'write.lock'));
+    this.#users = new WorkspaceUsers(join(dir, LATHE_DIR));
   }
 
   get latheDir(): string {
@@ -86,6 +89,7 @@ export class Workspace {
   /** Let go of the database and the lock file; the object is not used again. */
   async close(): Promise<void> {
     await this.lock.close();
+    await this.#users.leave();
     this.#db?.close();
     this.#db = null;
   }
@@ -101,7 +105,11 @@ export class Workspace {
       });
     }
     const workspace = new Workspace(dir, workspaceSettings.parse(committed, join(dir, WORKSPACE_SETTINGS_FILE)), await folderIdentity(dir));
-    await workspace.#recover();
+    await mkdirInside(dir, workspace.latheDir);
+    if (await workspace.#users.arrive()) {
+      await workspace.#recover();
+      await workspace.#users.forgetTheDead();
+    }
     return workspace;
   }
 
@@ -136,6 +144,9 @@ export class Workspace {
       ? gitignore
       : `${gitignore}${gitignore && !gitignore.endsWith('\n') ? '\n' : ''}# Lathe's local state: content-addressed data, runs database, locks\n${IGNORE_LINE}\n`;
     await mkdirInside(dir, join(dir, LATHE_DIR));
+    // Made with the workspace: a crash from here on leaves a user behind, so the next open sweeps.
+    const users = new WorkspaceUsers(join(dir, LATHE_DIR));
+    await users.arrive();
     await repo.commit(
       [
         { path: WORKSPACE_SETTINGS_FILE, content: workspaceSettings.serialize(settings) },
@@ -143,7 +154,9 @@ export class Workspace {
       ],
       `Create Lathe workspace "${settings.name}"`,
     );
-    return new Workspace(dir, settings, await folderIdentity(dir));
+    const workspace = new Workspace(dir, settings, await folderIdentity(dir));
+    workspace.#users = users;
+    return workspace;
   }
 
   info(datasets: number): WorkspaceInfo {
@@ -156,7 +169,6 @@ export class Workspace {
    * that lag behind their commit. Hand-edited files are left alone.
    */
   async #recover(): Promise<void> {
-    await mkdirInside(this.dir, this.latheDir);
     await this.blobs.sweepAbandoned();
     const datasets = (await this.git.list('datasets')).filter((entry) => entry.type === 'tree').map((entry) => `datasets/${entry.path}`);
     const gitDir = join(this.dir, '.git');

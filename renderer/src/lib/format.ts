@@ -1,4 +1,5 @@
-import { formatLocation, type LatheError } from '../../../shared/contract/result.ts';
+import { formatLocation } from '../../../shared/contract/describe-error.ts';
+import type { LatheError } from '../../../shared/contract/result.ts';
 
 
 /** `sha256:9f86d0…` → `9f86d081884c`: enough to tell versions apart at a glance. */
