@@ -104,6 +104,7 @@ describe('connections that never finish their headers', () => {
     cleanups.push(() => t.close());
     const silent = connect(t.port, '127.0.0.1');
     silent.on('error', () => {});
+    silent.resume(); // read, so the server's FIN is seen (a paused socket never ends)
     const slow = connect(t.port, '127.0.0.1', () => slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
     slow.on('error', () => {});
     // A header line each time the server has read the last one: never a finished head.
