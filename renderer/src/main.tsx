@@ -9,11 +9,21 @@ import './styles/navigation-and-tables.css';
 import './styles/shell.css';
 // After the design system, so feature styles (imported by their components) build on it.
 import { App } from './app/app.tsx';
+import { createServices } from './app/services.ts';
+import { ServicesProvider } from './app/services-context.tsx';
+import { api } from './lib/api.ts';
+import { createUiMemory } from './lib/ui-memory.ts';
+import { createLatheStore } from './state/store.ts';
+
+// The window's composition root: one API, one store, one memory; features get them from context.
+const services = createServices({ api, store: createLatheStore(), memory: createUiMemory() });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <ServicesProvider services={services}>
+      <App />
+    </ServicesProvider>
   </StrictMode>,
 );

@@ -1,3 +1,4 @@
+import type { ComponentType } from 'react';
 import type { IconName } from '../components/icon.tsx';
 
 export interface Area {
@@ -6,19 +7,31 @@ export interface Area {
   readonly icon: IconName;
   /** What the area is for, in a sentence; shown on areas that are not built yet. */
   readonly purpose: string;
-  readonly built: boolean;
+  /** The area's page, loaded the first time it is shown; none: the area is not built yet. */
+  readonly page?: () => Promise<ComponentType>;
 }
 
-/** Every area of Lathe, in the order of the ML lifecycle. */
+/**
+ * Every area of Lathe, in the order of the ML lifecycle: the registry the shell, the side
+ * navigation and the address hash all read. An area's page is its own chunk of the bundle.
+ */
 export const areas: readonly Area[] = [
-  { id: 'datasets', label: 'Datasets', icon: 'datasets', built: true, purpose: 'Versioned tables with their schema, profile and history.' },
-  { id: 'features', label: 'Features', icon: 'features', built: false, purpose: 'Feature definitions computed from datasets, reviewed like code and reused across models.' },
-  { id: 'experiments', label: 'Experiments', icon: 'experiments', built: false, purpose: 'Training runs with their parameters, metrics per step and artifacts, side by side.' },
-  { id: 'models', label: 'Models', icon: 'models', built: false, purpose: 'A registry of model versions, their lineage back to data and code, and their stage.' },
-  { id: 'deployments', label: 'Deployments', icon: 'deployments', built: false, purpose: 'Serving targets, canary and A/B rollouts of registered models.' },
-  { id: 'monitoring', label: 'Monitoring', icon: 'monitoring', built: false, purpose: 'Live traffic, latency and drift of deployed models against their training data.' },
-  { id: 'pipelines', label: 'Pipelines', icon: 'pipelines', built: false, purpose: 'CI gates that check data and models before they move on.' },
+  {
+    id: 'datasets',
+    label: 'Datasets',
+    icon: 'datasets',
+    purpose: 'Versioned tables with their schema, profile and history.',
+    page: () => import('../features/datasets/datasets-page.tsx').then((module) => module.DatasetsPage),
+  },
+  { id: 'features', label: 'Features', icon: 'features', purpose: 'Feature definitions computed from datasets, reviewed like code and reused across models.' },
+  { id: 'experiments', label: 'Experiments', icon: 'experiments', purpose: 'Training runs with their parameters, metrics per step and artifacts, side by side.' },
+  { id: 'models', label: 'Models', icon: 'models', purpose: 'A registry of model versions, their lineage back to data and code, and their stage.' },
+  { id: 'deployments', label: 'Deployments', icon: 'deployments', purpose: 'Serving targets, canary and A/B rollouts of registered models.' },
+  { id: 'monitoring', label: 'Monitoring', icon: 'monitoring', purpose: 'Live traffic, latency and drift of deployed models against their training data.' },
+  { id: 'pipelines', label: 'Pipelines', icon: 'pipelines', purpose: 'CI gates that check data and models before they move on.' },
 ];
+
+export const isBuilt = (area: Area): boolean => area.page !== undefined;
 
 export const DEFAULT_AREA = 'datasets';
 

@@ -1,39 +1,50 @@
-import { api } from '../lib/api.ts';
-import { createUiMemory } from '../lib/ui-memory.ts';
-import { latheStore } from '../state/use-lathe.ts';
+import type { LatheApi } from '../lib/api-types.ts';
+import type { UiMemory } from '../lib/ui-memory.ts';
+import type { LatheStore } from '../state/store.ts';
 import { createDatasetCommands } from '../features/datasets/dataset-commands.ts';
 import { createWorkspaceCommands } from '../features/workspace/workspace-commands.ts';
 import { hrefWithWorkspace } from '../features/workspace/workspace-url.ts';
 
-/** The composition root of the window: one API, one store, one memory, the commands on them. */
-export const memory = createUiMemory();
-export const datasetCommands = createDatasetCommands({ api, store: latheStore, memory });
-export const workspaceCommands = createWorkspaceCommands({
-  api,
-  store: latheStore,
-  memory,
-  datasets: datasetCommands,
-  showInAddress: (path) => window.history.replaceState(window.history.state, '', hrefWithWorkspace(window.location.href, path)),
-});
+/**
+ * What a window's features work with: one API, one store, one memory, and the commands built on
+ * them. Made once per window (main.tsx) and handed down through React context (services-context),
+ * never imported as module singletons, so a test can give a component its own.
+ */
+export function createServices({ api, store, memory }: { api: LatheApi; store: LatheStore; memory: UiMemory }) {
+  const datasetCommands = createDatasetCommands({ api, store, memory });
+  const workspaceCommands = createWorkspaceCommands({
+    api,
+    store,
+    memory,
+    datasets: datasetCommands,
+    showInAddress: (path) => window.history.replaceState(window.history.state, '', hrefWithWorkspace(window.location.href, path)),
+  });
 
-/** Feed main's events and the connection state into the store. Returns the unsubscribe function. */
-export function connectToMain(): () => void {
-  let wasDown = false;
-  const offs = [
-    api.on('datasets:import-progress', (progress) => latheStore.getState().importProgressReported(progress)),
-    api.on('datasets:changed', (change) => {
-      if (change.workspace !== latheStore.getState().workspace?.path) return;
-      void datasetCommands.datasetChanged(change.name);
-    }),
-    api.onConnection((connection) => {
-      latheStore.getState().connectionChanged(connection);
-      if (connection === 'reconnecting') wasDown = true;
-      // Events sent while the link was down are lost: catch up once it is back.
-      if (connection === 'connected' && wasDown) {
-        wasDown = false;
-        void datasetCommands.refreshDatasets();
-      }
-    }),
-  ];
-  return () => offs.forEach((off) => off());
+  /** Feed main's events and the connection state into the store. Returns the unsubscribe function. */
+  function connectToMain(): () => void {
+    let wasDown = false;
+    const offs = [
+      api.on('datasets:import-progress', (progress) => store.getState().importProgressReported(progress)),
+      api.on('datasets:changed', (change) => {
+        if (change.workspace !== store.getState().workspace?.path) return;
+        // An import of this window's: its own result brings the view up to date, once.
+        if (change.importId && datasetCommands.isOwnImport(change.importId)) return;
+        void datasetCommands.datasetChanged(change.name);
+      }),
+      api.onConnection((connection) => {
+        store.getState().connectionChanged(connection);
+        if (connection === 'reconnecting') wasDown = true;
+        // Events sent while the link was down are lost: catch up once it is back.
+        if (connection === 'connected' && wasDown) {
+          wasDown = false;
+          void datasetCommands.refreshDatasets();
+        }
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  return { api, store, memory, datasetCommands, workspaceCommands, connectToMain };
 }
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,6 @@
 import { Icon } from '../components/icon.tsx';
-import { useLathe } from '../state/use-lathe.ts';
-import { areas, type Area } from './areas.ts';
+import { useLathe } from './services-context.tsx';
+import { areas, isBuilt, type Area } from './areas.ts';
 
 /** Every area of Lathe; the one on screen is marked as the current page. */
 export function SideNav({ current }: { current: Area }) {
@@ -13,7 +13,7 @@ export function SideNav({ current }: { current: Area }) {
             <a className="side-nav__link" href={`#/${area.id}`} aria-current={area.id === current.id ? 'page' : undefined}>
               <Icon name={area.icon} size={16} />
               <span>{area.label}</span>
-              {area.built ? null : <span className="side-nav__soon">Not built</span>}
+              {isBuilt(area) ? null : <span className="side-nav__soon">Not built</span>}
             </a>
           </li>
         ))}

@@ -1,5 +1,5 @@
 import { Icon } from '../components/icon.tsx';
-import { useLathe } from '../state/use-lathe.ts';
+import { useLathe } from './services-context.tsx';
 import { WorkspaceMenu } from '../features/workspace/workspace-menu.tsx';
 import { selectWorkspacePath } from '../features/workspace/selectors.ts';
 

@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
-import { datasetCommands } from '../../app/services.ts';
-import { useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { ColumnProfiles } from './column-profile.tsx';
 import { DatasetHeader } from './dataset-header.tsx';
 import { DATASET_DROP_ZONE } from './file-drop.tsx';
@@ -16,6 +15,7 @@ type Tab = 'preview' | 'profile';
 
 /** The selected dataset at the version on screen: facts, history, first rows and profile. */
 export function DatasetDetail() {
+  const { datasetCommands } = useServices();
   const { selection, detail, detailStatus, detailError, history } = useLathe(
     useShallow((state) => ({
       selection: state.selection,

@@ -4,11 +4,12 @@ import { Icon } from '../../components/icon.tsx';
 import { useNow } from '../../components/use-now.ts';
 import { formatCount, formatDateTime, formatRelativeTime, shortHash } from '../../lib/format.ts';
 import { formatBytes } from '../../../../shared/format-bytes.ts';
-import { datasetCommands } from '../../app/services.ts';
 import { useImportTools } from './file-drop.tsx';
+import { useServices } from '../../app/services-context.tsx';
 
 /** Name, version and the facts of the version on screen. */
 export function DatasetHeader({ version, latest }: { version: DatasetVersion; latest: DatasetVersion | null }) {
+  const { datasetCommands } = useServices();
   const { openImportDialog } = useImportTools();
   const isLatest = latest === null || latest.version === version.version;
   const now = useNow();

@@ -2,14 +2,14 @@ import type { KeyboardEvent } from 'react';
 import { Icon } from '../../components/icon.tsx';
 import { useNow } from '../../components/use-now.ts';
 import { formatRelativeTime, formatShape } from '../../lib/format.ts';
-import { datasetCommands } from '../../app/services.ts';
-import { useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { useImportTools } from './file-drop.tsx';
 import { selectSelectedName, selectSortedDatasets } from './selectors.ts';
 import './dataset-list.css';
 
 /** Every dataset in the workspace, by name, with its latest version at a glance. */
 export function DatasetList() {
+  const { datasetCommands } = useServices();
   const datasets = useLathe(selectSortedDatasets);
   const selected = useLathe(selectSelectedName);
   const { chooseFile } = useImportTools();

@@ -1,7 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBanner } from '../../components/error-banner.tsx';
-import { datasetCommands } from '../../app/services.ts';
-import { latheStore, useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { DatasetDetail } from './dataset-detail.tsx';
 import { DatasetList } from './dataset-list.tsx';
 import { EmptyState } from './empty-state.tsx';
@@ -10,6 +9,7 @@ import './datasets-page.css';
 
 /** The Datasets area: the list and the selected dataset, or a way in when there are none. */
 export function DatasetsPage() {
+  const { datasetCommands } = useServices();
   const isEmpty = useLathe(selectWorkspaceIsEmpty);
   const { listStatus, listError, count } = useLathe(
     useShallow((state) => ({ listStatus: state.datasetsStatus, listError: state.datasetsError, count: state.datasets.length })),
@@ -48,6 +48,7 @@ export function DatasetsPage() {
 
 /** A failed import: what, where and what to do. It stays until dismissed; nothing else changed. */
 function ImportFailureBanner() {
+  const { store } = useServices();
   const failure = useLathe((state) => state.importFailure);
   if (!failure) return null;
   return (
@@ -56,7 +57,7 @@ function ImportFailureBanner() {
         error={failure.error}
         fileName={failure.fileName}
         title={`Could not import ${failure.fileName}. Nothing was changed.`}
-        onDismiss={() => latheStore.getState().importFailureDismissed()}
+        onDismiss={() => store.getState().importFailureDismissed()}
       />
     </div>
   );

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { Icon } from '../../components/icon.tsx';
-import { datasetCommands } from '../../app/services.ts';
-import { useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { useImportTools } from './file-drop.tsx';
 import { selectIsImporting } from './selectors.ts';
 import './empty-state.css';
 
 /** A workspace with no datasets: one obvious way in (drop or choose a file), and a sample to try. */
 export function EmptyState() {
+  const { datasetCommands } = useServices();
   const { chooseFile } = useImportTools();
   const importing = useLathe(selectIsImporting);
   const [sampleBusy, setSampleBusy] = useState(false);

@@ -1,7 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Icon } from '../../components/icon.tsx';
-import { latheStore, useLathe } from '../../state/use-lathe.ts';
-import { datasetCommands } from '../../app/services.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { showArea } from '../../app/use-area.ts';
 import { ImportDialog, type ImportDialogRequest } from './import-dialog.tsx';
 import { ACCEPTED_FILES } from './import-formats.ts';
@@ -41,6 +40,7 @@ function zoneOf(target: EventTarget | null): 'dataset' | 'page' {
  * named after the file. Hold Alt (Option) while dropping to name the dataset and add a message.
  */
 export function FileDrop({ children }: { children: ReactNode }) {
+  const { datasetCommands, store } = useServices();
   const [drag, setDrag] = useState<DragState>(null);
   const [dialog, setDialog] = useState<ImportDialogRequest | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -64,7 +64,7 @@ export function FileDrop({ children }: { children: ReactNode }) {
       setDrag(null);
       const files = [...(event.dataTransfer?.files ?? [])];
       if (files.length === 0) return;
-      const state = latheStore.getState();
+      const state = store.getState();
       const datasetName = zoneOf(event.target) === 'dataset' ? (state.selection.name ?? undefined) : undefined;
       showArea('datasets');
       const [only] = files;
@@ -84,7 +84,7 @@ export function FileDrop({ children }: { children: ReactNode }) {
       window.removeEventListener('drop', onDrop);
       window.removeEventListener('dragend', onDragEnd);
     };
-  }, []);
+  }, [datasetCommands, store]);
 
   const chooseFile = useCallback(() => inputRef.current?.click(), []);
   const tools = useMemo<ImportTools>(() => ({ chooseFile, openImportDialog: setDialog }), [chooseFile]);

@@ -2,8 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { formatBytes } from '../../../../shared/format-bytes.ts';
-import { datasetCommands } from '../../app/services.ts';
-import { useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { selectSortedDatasets } from './selectors.ts';
 import { datasetNameFromFile, datasetNameProblem } from '../../../../shared/contract/dataset-name.ts';
 import { ACCEPTED_FILES } from './import-formats.ts';
@@ -17,6 +16,7 @@ export interface ImportDialogRequest {
 
 /** Import with a chosen dataset name and a message: the slower path beside one-gesture drops. */
 export function ImportDialog({ request, onClose }: { request: ImportDialogRequest; onClose: () => void }) {
+  const { datasetCommands } = useServices();
   const [file, setFile] = useState<File | null>(request.file ?? null);
   const [name, setName] = useState(request.datasetName ?? (request.file ? datasetNameFromFile(request.file.name) : ''));
   const [nameEdited, setNameEdited] = useState(request.datasetName !== undefined);

@@ -4,22 +4,23 @@ import { Icon } from '../../components/icon.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { formatBytes } from '../../../../shared/format-bytes.ts';
-import { latheStore, useLathe } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import type { ActiveImport } from './import-slice.ts';
 
 const NOTICE_SECONDS = 12;
 
 /** Bottom-right: the import under way with its progress, then what it made. */
 export function ImportToasts() {
+  const { store } = useServices();
   const { activeImport, queued, notice } = useLathe(
     useShallow((state) => ({ activeImport: state.activeImport, queued: state.queuedImports, notice: state.notice })),
   );
 
   useEffect(() => {
     if (!notice) return;
-    const timer = setTimeout(() => latheStore.getState().noticeDismissed(notice.id), NOTICE_SECONDS * 1000);
+    const timer = setTimeout(() => store.getState().noticeDismissed(notice.id), NOTICE_SECONDS * 1000);
     return () => clearTimeout(timer);
-  }, [notice]);
+  }, [notice, store]);
 
   return (
     <div className="toasts">
@@ -32,7 +33,7 @@ export function ImportToasts() {
             <div className="toast__body">
               <p className="toast__title">{notice.text}</p>
             </div>
-            <button type="button" className="icon-button" aria-label="Dismiss" title="Dismiss" onClick={() => latheStore.getState().noticeDismissed(notice.id)}>
+            <button type="button" className="icon-button" aria-label="Dismiss" title="Dismiss" onClick={() => store.getState().noticeDismissed(notice.id)}>
               <Icon name="close" size={14} />
             </button>
           </div>

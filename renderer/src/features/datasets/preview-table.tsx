@@ -1,7 +1,7 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import type { ColumnType, DatasetDetail, PreviewCell } from '../../../../shared/contract/datasets.ts';
 import { formatCount } from '../../lib/format.ts';
-import { useLathe } from '../../state/use-lathe.ts';
+import { useLathe } from '../../app/services-context.tsx';
 import { defaultColumnWidth, KEYBOARD_STEP } from './column-widths.ts';
 import { TypeBadge } from './type-badge.tsx';
 import { useColumnWidths } from './use-column-widths.ts';

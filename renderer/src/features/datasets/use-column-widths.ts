@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { memory } from '../../app/services.ts';
 import { clampWidth, widthsToRemember } from './column-widths.ts';
+import { useServices } from '../../app/services-context.tsx';
 
 /**
  * Column widths a user set on a dataset's preview, remembered per workspace and dataset in
  * IndexedDB. `resize` moves a column's edge (null: back to its default); `commit` saves.
  */
 export function useColumnWidths(workspace: string, dataset: string, columns: readonly string[]) {
+  const { memory } = useServices();
   const key = `${workspace}\u0000${dataset}`;
   const [state, setState] = useState<{ key: string; widths: Record<string, number> }>({ key, widths: {} });
   const latest = useRef(state);
@@ -24,7 +25,7 @@ export function useColumnWidths(workspace: string, dataset: string, columns: rea
     return () => {
       cancelled = true;
     };
-  }, [key, workspace, dataset]);
+  }, [key, workspace, dataset, memory]);
 
   const resize = useCallback(
     (column: string, width: number | null) => {
@@ -41,7 +42,7 @@ export function useColumnWidths(workspace: string, dataset: string, columns: rea
   const commit = useCallback(() => {
     if (latest.current.key !== key) return;
     void memory.columnWidthsChanged(workspace, dataset, widthsToRemember(latest.current.widths, columns));
-  }, [key, workspace, dataset, columns]);
+  }, [key, workspace, dataset, columns, memory]);
 
   return { widths, resize, commit };
 }

@@ -1,10 +1,11 @@
 import type { DatasetVersion } from '../../../../shared/contract/datasets.ts';
 import { formatCount, formatDateTime, formatTimestamp, shortHash } from '../../lib/format.ts';
 import { formatBytes } from '../../../../shared/format-bytes.ts';
-import { datasetCommands } from '../../app/services.ts';
+import { useServices } from '../../app/services-context.tsx';
 
 /** Every version of the dataset, newest first; choosing one shows it. */
 export function VersionHistory({ versions, shown }: { versions: DatasetVersion[]; shown: number | null }) {
+  const { datasetCommands } = useServices();
   return (
     <section className="version-history" aria-labelledby="version-history-title">
       <h2 id="version-history-title" className="section-title">

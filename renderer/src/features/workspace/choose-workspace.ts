@@ -1,6 +1,4 @@
-import { api } from '../../lib/api.ts';
-import { latheStore } from '../../state/use-lathe.ts';
-import { workspaceCommands } from '../../app/services.ts';
+import type { Services } from '../../app/services.ts';
 import type { WorkspaceOpenOptions } from './workspace-commands.ts';
 import type { WorkspaceDialogMode } from './workspace-slice.ts';
 
@@ -9,8 +7,9 @@ import type { WorkspaceDialogMode } from './workspace-slice.ts';
  * Electron, else a dialog where the user types a path. A failure opens the dialog on the path
  * with the error and what can be done about it.
  */
-export async function chooseWorkspace(mode: WorkspaceDialogMode): Promise<void> {
-  const store = latheStore.getState();
+export async function chooseWorkspace(services: Services, mode: WorkspaceDialogMode): Promise<void> {
+  const { api } = services;
+  const store = services.store.getState();
   if (!api.frontDoor.nativeDialogs) {
     store.workspaceDialogOpened({ mode, path: '', error: null });
     return;
@@ -22,19 +21,19 @@ export async function chooseWorkspace(mode: WorkspaceDialogMode): Promise<void> 
     return;
   }
   if (picked.value === null) return;
-  await applyWorkspacePath(mode, picked.value);
+  await applyWorkspacePath(services, mode, picked.value);
 }
 
 /** Act on a folder path for a dialog mode; on failure, show the dialog with the error. */
-export async function applyWorkspacePath(mode: WorkspaceDialogMode, path: string, options: WorkspaceOpenOptions = {}): Promise<boolean> {
+export async function applyWorkspacePath({ store, workspaceCommands }: Services, mode: WorkspaceDialogMode, path: string, options: WorkspaceOpenOptions = {}): Promise<boolean> {
   const result =
     mode === 'new-window'
       ? await workspaceCommands.openInNewWindow(path)
       : await workspaceCommands.openWorkspace(path, { ...options, create: mode === 'create' || options.create === true });
   if (result.ok) {
-    latheStore.getState().workspaceDialogClosed();
+    store.getState().workspaceDialogClosed();
     return true;
   }
-  latheStore.getState().workspaceDialogOpened({ mode, path, error: result.error });
+  store.getState().workspaceDialogOpened({ mode, path, error: result.error });
   return false;
 }

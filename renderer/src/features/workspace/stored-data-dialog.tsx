@@ -6,8 +6,8 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { formatCount } from '../../lib/format.ts';
-import { workspaceCommands } from '../../app/services.ts';
 import './stored-data-dialog.css';
+import { useServices } from '../../app/services-context.tsx';
 
 const PROBLEM_WORDS: Record<StoreVerifyReport['problems'][number]['problem'], string> = {
   missing: 'Missing',
@@ -23,6 +23,7 @@ const blobs = (n: number) => `${formatCount(n)} ${n === 1 ? 'blob' : 'blobs'}`;
  * the ones no version needs. What verify and gc do from the CLI, for a person.
  */
 export function StoredDataDialog({ workspace, onClose }: { workspace: string; onClose: () => void }) {
+  const { workspaceCommands } = useServices();
   const [check, setCheck] = useState<Result<StoreVerifyReport> | 'running' | null>(null);
   const [unused, setUnused] = useState<Result<StoreGcReport> | 'running' | null>(null);
 
@@ -32,7 +33,7 @@ export function StoredDataDialog({ workspace, onClose }: { workspace: string; on
     return () => {
       live = false;
     };
-  }, [workspace]);
+  }, [workspace, workspaceCommands]);
 
   async function runCheck() {
     setCheck('running');

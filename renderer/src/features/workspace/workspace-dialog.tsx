@@ -2,8 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { WorkspacePath } from '../../../../shared/contract/workspace.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
-import { useLathe } from '../../state/use-lathe.ts';
-import { latheStore } from '../../state/use-lathe.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { applyWorkspacePath } from './choose-workspace.ts';
 import { needsGitRepositoryConsent, type WorkspaceOpenOptions } from './workspace-commands.ts';
 import type { WorkspaceDialog as WorkspaceDialogState } from './workspace-slice.ts';
@@ -23,6 +22,8 @@ export function WorkspaceDialog() {
 }
 
 function WorkspaceDialogForm({ dialog }: { dialog: WorkspaceDialogState }) {
+  const services = useServices();
+  const { store } = services;
   const [path, setPath] = useState(dialog.path);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
@@ -38,12 +39,12 @@ function WorkspaceDialogForm({ dialog }: { dialog: WorkspaceDialogState }) {
     setTouched(true);
     if (problem || busy) return;
     setBusy(true);
-    await applyWorkspacePath(dialog.mode, path.trim(), options);
+    await applyWorkspacePath(services, dialog.mode, path.trim(), options);
     setBusy(false);
   }
 
   return (
-    <ModalDialog label={text.title} onClose={() => latheStore.getState().workspaceDialogClosed()}>
+    <ModalDialog label={text.title} onClose={() => store.getState().workspaceDialogClosed()}>
       <form className="dialog__form" onSubmit={(event) => void submit(event)}>
         <div>
           <h2 className="dialog__title">{text.title}</h2>
@@ -81,7 +82,7 @@ function WorkspaceDialogForm({ dialog }: { dialog: WorkspaceDialogState }) {
           />
         ) : null}
         <div className="dialog__actions">
-          <button type="button" className="button" onClick={() => latheStore.getState().workspaceDialogClosed()}>
+          <button type="button" className="button" onClick={() => store.getState().workspaceDialogClosed()}>
             Cancel
           </button>
           <button type="submit" className="button button--primary" disabled={busy}>

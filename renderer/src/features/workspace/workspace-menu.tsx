@@ -1,14 +1,15 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Icon, type IconName } from '../../components/icon.tsx';
-import { useLathe } from '../../state/use-lathe.ts';
-import { workspaceCommands } from '../../app/services.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { applyWorkspacePath, chooseWorkspace } from './choose-workspace.ts';
 import { selectOtherRecentWorkspaces } from './selectors.ts';
 import { StoredDataDialog } from './stored-data-dialog.tsx';
 
 /** The workspace switcher in the top bar: a menu button with the usual keyboard behaviour. */
 export function WorkspaceMenu() {
+  const services = useServices();
+  const { workspaceCommands } = services;
   const { name, path } = useLathe(useShallow((state) => ({ name: state.workspace?.name ?? 'Workspace', path: state.workspace?.path ?? '' })));
   const recent = useLathe(selectOtherRecentWorkspaces);
   const [open, setOpen] = useState(false);
@@ -79,9 +80,9 @@ export function WorkspaceMenu() {
       </button>
       {open ? (
         <div ref={menuRef} id={menuId} className="menu workspace-menu__menu" role="menu" aria-label="Workspace" onKeyDown={onMenuKeyDown}>
-          <MenuItem icon="folder" label="Open workspace…" onSelect={() => run(() => void chooseWorkspace('open'))} />
-          <MenuItem icon="folderPlus" label="New workspace…" onSelect={() => run(() => void chooseWorkspace('create'))} />
-          <MenuItem icon="newWindow" label="Open in new window…" onSelect={() => run(() => void chooseWorkspace('new-window'))} />
+          <MenuItem icon="folder" label="Open workspace…" onSelect={() => run(() => void chooseWorkspace(services, 'open'))} />
+          <MenuItem icon="folderPlus" label="New workspace…" onSelect={() => run(() => void chooseWorkspace(services, 'create'))} />
+          <MenuItem icon="newWindow" label="Open in new window…" onSelect={() => run(() => void chooseWorkspace(services, 'new-window'))} />
           <MenuItem icon="newWindow" label="Duplicate this window" onSelect={() => run(() => void workspaceCommands.openInNewWindow(path))} />
           {path ? <MenuItem icon="check" label="Stored data…" sub="Check bytes, remove unused ones" onSelect={() => run(() => setStoredDataOpen(true))} /> : null}
           <div className="menu__separator" role="separator" />
@@ -103,7 +104,7 @@ export function WorkspaceMenu() {
                 onSelect={(event) =>
                   run(() => {
                     if (event && (event.metaKey || event.ctrlKey)) void workspaceCommands.openInNewWindow(workspace.path);
-                    else void applyWorkspacePath('open', workspace.path);
+                    else void applyWorkspacePath(services, 'open', workspace.path);
                   })
                 }
               />

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner.tsx';
-import { useLathe } from '../../state/use-lathe.ts';
-import { workspaceCommands } from '../../app/services.ts';
+import { useLathe, useServices } from '../../app/services-context.tsx';
 import { chooseWorkspace } from './choose-workspace.ts';
 import { needsGitRepositoryConsent } from './workspace-commands.ts';
 
 /** What a window shows before its workspace is open: that it is opening, or why it could not. */
 export function WorkspaceStart() {
+  const services = useServices();
+  const { workspaceCommands } = services;
   const status = useLathe((state) => state.workspaceStatus);
   const [busy, setBusy] = useState(false);
 
@@ -49,7 +50,7 @@ export function WorkspaceStart() {
               {error.code === 'NOT_FOUND' ? 'Create a workspace here' : 'Make it a workspace'}
             </button>
           ) : null}
-          <button type="button" className="button" disabled={busy} onClick={() => void chooseWorkspace('open')}>
+          <button type="button" className="button" disabled={busy} onClick={() => void chooseWorkspace(services, 'open')}>
             Open another workspace…
           </button>
           <button type="button" className="button button--ghost" disabled={busy} onClick={() => void retry(false)}>
