@@ -194,7 +194,7 @@ export const datasetsImportUpload = defineCall(
 export const datasetsImportSample = defineCall(
   'datasets:import-sample',
   'Import the sample table that ships with Lathe, so a new workspace has something to look at',
-  z.object({ workspace: WorkspacePath }),
+  z.object({ workspace: WorkspacePath, importId: ImportId.optional() }),
   ImportOutcome,
 );
 
@@ -210,5 +210,10 @@ export const importProgress = defineEvent(
 
 export const datasetsChanged = defineEvent(
   'datasets:changed',
-  z.object({ workspace: WorkspacePath, name: DatasetName }),
+  z.object({
+    workspace: WorkspacePath,
+    name: DatasetName,
+    /** The import that made the change, when it had an id: the window that asked for it already knows. */
+    importId: ImportId.optional(),
+  }),
 );

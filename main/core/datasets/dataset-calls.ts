@@ -40,10 +40,10 @@ export function datasetCalls({ workspaces, events, resourcesDir, scanWorker }: D
       const [{ importDataset }] = await importing();
       return importDataset(await workspaces.at(workspace), source, { name, message, importId }, importContext);
     },
-    'datasets:import-sample': async ({ workspace }) => {
+    'datasets:import-sample': async ({ workspace, importId }) => {
       const [{ importDataset }, { fileImportSource }] = await importing();
       const source = await fileImportSource(join(resourcesDir, SAMPLE_DATASET.file));
-      return importDataset(await workspaces.at(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message }, importContext);
+      return importDataset(await workspaces.at(workspace), source, { name: SAMPLE_DATASET.name, message: SAMPLE_DATASET.message, importId }, importContext);
     },
   };
 }

@@ -55,7 +55,9 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
         async () => {
           await reachPhase('import:locked');
           const outcome = await commitVersion(workspace, writer, table, source, request, () => (placed = true));
-          if (outcome.status === 'created') context.events?.emit('datasets:changed', { workspace: workspace.dir, name: request.name });
+          if (outcome.status === 'created') {
+            context.events?.emit('datasets:changed', { workspace: workspace.dir, name: request.name, ...(request.importId ? { importId: request.importId } : {}) });
+          }
           return outcome;
         },
         { purpose: `importing ${request.name}` },

@@ -1,7 +1,7 @@
 import { createStore, type StateCreator } from 'zustand/vanilla';
-import { createDatasetsSlice, type DatasetsSlice } from '../features/datasets/datasets-slice.ts';
-import { createImportSlice, type ImportSlice } from '../features/datasets/import-slice.ts';
-import { createWorkspaceSlice, type WorkspaceSlice } from '../features/workspace/workspace-slice.ts';
+import { createDatasetsSlice, datasetsInitialState, type DatasetsSlice } from '../features/datasets/datasets-slice.ts';
+import { createImportSlice, importInitialState, type ImportSlice } from '../features/datasets/import-slice.ts';
+import { createWorkspaceSlice, workspaceOpenedState, type WorkspaceSlice } from '../features/workspace/workspace-slice.ts';
 
 /** The renderer's view state: one store made of typed slices (zustand's slices pattern). */
 export type LatheState = WorkspaceSlice & DatasetsSlice & ImportSlice;
@@ -10,11 +10,17 @@ export type LatheState = WorkspaceSlice & DatasetsSlice & ImportSlice;
 export type LatheSlice<T> = StateCreator<LatheState, [], [], T>;
 
 export function createLatheStore() {
-  return createStore<LatheState>()((...args) => ({
-    ...createWorkspaceSlice(...args),
-    ...createDatasetsSlice(...args),
-    ...createImportSlice(...args),
-  }));
+  return createStore<LatheState>()((...args) => {
+    const [set] = args;
+    return {
+      ...createWorkspaceSlice(...args),
+      ...createDatasetsSlice(...args),
+      ...createImportSlice(...args),
+      // Events that cross slices are composed here, where every slice is known, in one update:
+      // a workspace opened, so everything shown of the previous one goes.
+      workspaceOpened: (info) => set({ ...datasetsInitialState(), ...importInitialState(), ...workspaceOpenedState(info) }),
+    };
+  });
 }
 
 export type LatheStore = ReturnType<typeof createLatheStore>;

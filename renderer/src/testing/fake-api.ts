@@ -1,4 +1,4 @@
-import type { CallName, InputOf, OutputOf } from '../../../shared/contract/calls.ts';
+import type { CallName, EventName, InputOf, OutputOf, PayloadOf } from '../../../shared/contract/calls.ts';
 import type { DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import type { LatheError, Result } from '../../../shared/contract/result.ts';
 import type { LatheApi } from '../lib/api-types.ts';
@@ -32,9 +32,27 @@ export function summaryOf(versions: DatasetVersion[]): DatasetSummary {
 }
 
 /** An in-memory main: datasets as lists of versions (newest first), answering like the real one. */
-export class FakeMain implements Pick<LatheApi, 'call' | 'importFile' | 'openWorkspaceWindow'> {
+export class FakeMain implements LatheApi {
+  readonly frontDoor = { kind: 'browser' as const, nativeDialogs: false };
   readonly datasets = new Map<string, DatasetVersion[]>();
   readonly calls: { name: CallName; input: unknown }[] = [];
+  readonly #listeners = new Map<string, Set<(payload: never) => void>>();
+
+  on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void {
+    const set = this.#listeners.get(name) ?? new Set();
+    this.#listeners.set(name, set);
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  /** What main tells every window, as the real one does when a dataset changes. */
+  emit<E extends EventName>(name: E, payload: PayloadOf<E>): void {
+    for (const listener of this.#listeners.get(name) ?? []) listener(payload as never);
+  }
+
+  onConnection(): () => void {
+    return () => undefined;
+  }
   /** The next import fails with this error. */
   failNextImport: LatheError | null = null;
 
@@ -65,31 +83,32 @@ export class FakeMain implements Pick<LatheApi, 'call' | 'importFile' | 'openWor
         return version ? { ok: true, value: detailOf(version) } : { ok: false, error: { code: 'NOT_FOUND', message: 'No such version' } };
       }
       case 'datasets:import-sample':
-        return this.importBytes('penguins', 'penguins.csv', 'sample');
+        return this.importBytes('penguins', 'penguins.csv', 'sample', (input as { importId?: string }).importId);
       default:
         return { ok: false, error: { code: 'UNAVAILABLE', message: `${name} is not faked` } };
     }
   }
 
   /** Same content as the latest version → unchanged; else a new version. Content = the file's text. */
-  private importBytes(name: string, fileName: string, content: string): Result<OutputOf<'datasets:import-upload'>> {
+  private importBytes(name: string, fileName: string, content: string, importId?: string): Result<OutputOf<'datasets:import-upload'>> {
     const versions = this.datasets.get(name) ?? [];
     const latest = versions[0];
     const hash = `sha256:${djb2(content).padStart(64, '0')}`;
     if (latest && latest.contentHash === hash) return { ok: true, value: { status: 'unchanged', version: latest } };
     const created = versionOf(name, versions.length + 1, { contentHash: hash, sourceFile: fileName });
     this.datasets.set(name, [created, ...versions]);
+    this.emit('datasets:changed', { workspace: '/w', name, ...(importId ? { importId } : {}) });
     return { ok: true, value: { status: 'created', version: created } };
   }
 
-  async importFile(file: File, input: { name: string }): Promise<Result<OutputOf<'datasets:import-upload'>>> {
+  async importFile(file: File, input: { name: string; importId?: string }): Promise<Result<OutputOf<'datasets:import-upload'>>> {
     this.calls.push({ name: 'datasets:import-upload', input });
     if (this.failNextImport) {
       const error = this.failNextImport;
       this.failNextImport = null;
       return { ok: false, error };
     }
-    return this.importBytes(input.name, file.name, await file.text());
+    return this.importBytes(input.name, file.name, await file.text(), input.importId);
   }
 
   openWorkspaceWindow(): Promise<Result<null>> {

@@ -28,6 +28,14 @@ export function newImportId(): string {
  */
 export function createDatasetCommands({ api, store, memory, newImportId: makeImportId = newImportId }: DatasetCommandDeps) {
   const workspacePath = () => store.getState().workspace?.path ?? null;
+  /** Imports this window started: main's event about them is news only to other windows. */
+  const ownImports = new Set<string>();
+  const startImport = () => {
+    const importId = makeImportId();
+    ownImports.add(importId);
+    if (ownImports.size > 200) ownImports.delete(ownImports.values().next().value!);
+    return importId;
+  };
   let listRequest = 0;
   let detailRequest = 0;
   let historyRequest = 0;
@@ -101,7 +109,7 @@ export function createDatasetCommands({ api, store, memory, newImportId: makeImp
   async function runImport(file: File, datasetName: string, message: string | undefined): Promise<void> {
     const workspace = workspacePath();
     if (!workspace) return;
-    const importId = makeImportId();
+    const importId = startImport();
     const state = store.getState();
     state.importStarted({ importId, fileName: file.name, datasetName, totalBytes: file.size, sends: true });
     const result = await api.importFile(file, { workspace, name: datasetName, message: message?.trim() || `Import ${file.name}`, importId }, (sent, total) =>
@@ -135,10 +143,10 @@ export function createDatasetCommands({ api, store, memory, newImportId: makeImp
   async function importSample(): Promise<void> {
     const workspace = workspacePath();
     if (!workspace) return;
-    const importId = makeImportId();
+    const importId = startImport();
     store.getState().importQueued(1);
     store.getState().importStarted({ importId, fileName: 'the sample data', datasetName: '', totalBytes: null, sends: false });
-    const result = await api.call('datasets:import-sample', { workspace });
+    const result = await api.call('datasets:import-sample', { workspace, importId });
     if (workspacePath() !== workspace) return;
     if (!result.ok) {
       store.getState().importFailed(result.error, 'the sample data');
@@ -149,5 +157,5 @@ export function createDatasetCommands({ api, store, memory, newImportId: makeImp
     await Promise.all([refreshDatasets(), loadHistory(result.value.version.name), loadDetail(result.value.version.name, result.value.version.version)]);
   }
 
-  return { refreshDatasets, selectDataset, datasetChanged, importFiles, importSample };
+  return { refreshDatasets, selectDataset, datasetChanged, importFiles, importSample, isOwnImport: (importId: string) => ownImports.has(importId) };
 }

@@ -3,8 +3,6 @@ import type { LatheError } from '../../../../shared/contract/result.ts';
 import type { ConnectionState } from '../../lib/api-types.ts';
 import type { RecentWorkspace } from '../../lib/ui-memory.ts';
 import type { LatheSlice } from '../../state/store.ts';
-import { datasetsInitialState } from '../datasets/datasets-slice.ts';
-import { importInitialState } from '../datasets/import-slice.ts';
 
 /** What the workspace dialog is for: open one here, make one here, or open one in a new window. */
 export type WorkspaceDialogMode = 'open' | 'create' | 'new-window';
@@ -41,6 +39,10 @@ export interface WorkspaceSlice {
   workspaceDialogClosed(): void;
 }
 
+export function workspaceOpenedState(info: WorkspaceInfo): Pick<WorkspaceSlice, 'workspace' | 'workspaceStatus' | 'workspaceDialog'> {
+  return { workspace: info, workspaceStatus: { kind: 'open' }, workspaceDialog: null };
+}
+
 export const createWorkspaceSlice: LatheSlice<WorkspaceSlice> = (set) => ({
   workspace: null,
   workspaceStatus: { kind: 'opening', path: null },
@@ -50,8 +52,8 @@ export const createWorkspaceSlice: LatheSlice<WorkspaceSlice> = (set) => ({
   workspaceDialog: null,
   workspaceOpening: (path) =>
     set((state) => (state.workspace ? {} : { workspaceStatus: { kind: 'opening', path } })),
-  workspaceOpened: (info) =>
-    set({ workspace: info, workspaceStatus: { kind: 'open' }, workspaceDialog: null, ...datasetsInitialState(), ...importInitialState() }),
+  // What other areas showed of the previous workspace is dropped at the store's root (store.ts).
+  workspaceOpened: (info) => set(workspaceOpenedState(info)),
   workspaceOpenFailed: (path, error) =>
     set((state) => (state.workspace ? {} : { workspaceStatus: { kind: 'failed', path, error } })),
   recentWorkspacesLoaded: (recent) => set({ recentWorkspaces: recent }),
