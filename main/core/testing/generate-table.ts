@@ -45,3 +45,31 @@ export async function writeSyntheticCsv(path: string, targetBytes: number, seed 
   await once(out, 'finish');
   return { rows, bytes };
 }
+
+/**
+ * A wide CSV: `columns` columns named c1, c2, … and `rows` rows of small integers, with the odd
+ * empty cell. Wide files are the stress case for per-column state, not for bytes.
+ */
+export async function writeWideCsv(path: string, columns: number, rows: number, seed = 7): Promise<{ bytes: number }> {
+  let state = seed;
+  const out = createWriteStream(path);
+  let bytes = 0;
+  const write = async (text: string) => {
+    bytes += text.length;
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  const names: string[] = [];
+  for (let c = 1; c <= columns; c++) names.push(`c${c}`);
+  await write(`${names.join(',')}\n`);
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < columns; c++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      cells.push(state % 50 === 0 ? '' : String(state % 1000));
+    }
+    await write(`${cells.join(',')}\n`);
+  }
+  out.end();
+  await once(out, 'finish');
+  return { bytes };
+}

@@ -1,6 +1,7 @@
 import type { ErrorLocation } from '../../../../shared/contract/result.ts';
 import type { LatheFailure } from '../../errors.ts';
 import { fieldLabel, scanFailure, tooLarge } from './scan-errors.ts';
+import { MAX_COLUMNS } from './table-sink.ts';
 import { columnOf } from './utf8-bytes.ts';
 
 /**
@@ -23,6 +24,17 @@ export class CsvErrors {
 
   empty(): LatheFailure {
     return scanFailure('PARSE_ERROR', this.file, `${this.file} is empty: there is no header row and no data.`, {}, 'Choose a file with a header row and at least one row of data.');
+  }
+
+  /** The header has `count` fields, more than MAX_COLUMNS (it starts on `line`). */
+  tooManyColumns(count: number, line: number): LatheFailure {
+    return scanFailure(
+      'TOO_LARGE',
+      this.file,
+      `${this.file} has ${count.toLocaleString('en')} columns; Lathe imports tables of at most ${MAX_COLUMNS.toLocaleString('en')} columns.`,
+      { line, column: 1 },
+      `Keep the columns you need in a narrower file (or split it into several of at most ${MAX_COLUMNS.toLocaleString('en')} columns), and import that.`,
+    );
   }
 
   headerOnly(line: number): LatheFailure {

@@ -1,4 +1,5 @@
 import { tooLarge } from './scan-errors.ts';
+import { MAX_COLUMNS } from './table-sink.ts';
 
 const FIELD_START = 0;
 const UNQUOTED = 1;
@@ -14,7 +15,9 @@ const LF = 10;
  * costs linear time. The tokenizer keeps the row's bytes meanwhile and parses them once this
  * says the row is complete. It also bounds that buffer: a field over the limit is TOO_LARGE
  * right away, and a data row with more fields than the header is handed back early so the
- * tokenizer reports it.
+ * tokenizer reports it. A header with more than MAX_COLUMNS fields is handed back as soon as
+ * it has one more (`overflowed`), and can then be read on to its end only counting its fields
+ * (`countOn`), so a file with a million columns is refused without keeping its header.
  */
 export class CsvRowBoundary {
   private readonly file: string;
@@ -47,7 +50,7 @@ export class CsvRowBoundary {
     this.line = line;
     this.column = 1;
     this.names = names;
-    this.maxFields = names === null ? Number.MAX_SAFE_INTEGER : names.length;
+    this.maxFields = names === null ? MAX_COLUMNS : names.length;
     this.row = row;
   }
 
@@ -95,6 +98,21 @@ export class CsvRowBoundary {
       }
     }
     return -1;
+  }
+
+  /** The header read so far has more than MAX_COLUMNS fields. */
+  get overflowed(): boolean {
+    return this.names === null && this.fieldIndex >= MAX_COLUMNS;
+  }
+
+  /** Fields in the row read so far. */
+  get fields(): number {
+    return this.fieldIndex + 1;
+  }
+
+  /** Reads on with no limit on fields (to count them). */
+  countOn(): void {
+    this.maxFields = Number.MAX_SAFE_INTEGER;
   }
 
   private step(c: number): void {

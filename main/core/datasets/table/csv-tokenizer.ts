@@ -42,6 +42,8 @@ export class CsvTokenizer implements TableParser {
   private crlf = 0;
   private pending: Uint8Array[] = [];
   private readonly row: CsvRowParser;
+  /** The header has more than MAX_COLUMNS fields: reading on to its end only to count them. */
+  private countingColumns = false;
 
   constructor(options: { file: string; delimiter: ',' | '\t'; maxFieldBytes: number; sink: TableSink }) {
     this.file = options.file;
@@ -56,6 +58,10 @@ export class CsvTokenizer implements TableParser {
   push(bytes: Uint8Array): void {
     if (this.sink.done || bytes.length === 0) return;
     let from = 0;
+    if (this.header === null) {
+      from = this.pushHeader(bytes);
+      if (from < 0) return;
+    }
     if (this.pending.length > 0) {
       const end = this.boundary.scan(bytes);
       if (end < 0) {
@@ -78,6 +84,7 @@ export class CsvTokenizer implements TableParser {
 
   finish(): void {
     if (this.sink.done) return;
+    if (this.countingColumns) throw this.errors.tooManyColumns(this.boundary.fields, this.line);
     if (this.pending.length > 0) {
       const rest = joinBytes(this.pending);
       this.pending = [];
@@ -94,6 +101,41 @@ export class CsvTokenizer implements TableParser {
 
   lineEnding(): LineEnding {
     return lineEndingOf(this.lf, this.crlf);
+  }
+
+  /**
+   * Reads the header (and blank lines before it) from `bytes`: where the rows after it start,
+   * or -1 when the header goes on past these bytes. Every header is first read by the row
+   * boundary, which hands it back once it has more fields than MAX_COLUMNS: then nothing more is
+   * kept or allocated, the rest of the line is only counted, and the file is refused at its end.
+   */
+  private pushHeader(bytes: Uint8Array): number {
+    const boundary = this.boundary;
+    if (this.countingColumns) {
+      if (boundary.scan(bytes) < 0) return -1;
+      throw this.errors.tooManyColumns(boundary.fields, this.line);
+    }
+    let pos = 0;
+    while (this.header === null && pos < bytes.length) {
+      if (this.pending.length === 0) boundary.reset(this.line, null, undefined);
+      const end = boundary.scan(bytes, pos);
+      if (boundary.overflowed) {
+        this.pending = [];
+        this.countingColumns = true;
+        boundary.countOn();
+        if (boundary.scan(bytes, end) < 0) return -1;
+        throw this.errors.tooManyColumns(boundary.fields, this.line);
+      }
+      if (end < 0) {
+        this.pending.push(bytes.slice(pos));
+        return -1;
+      }
+      const row = this.pending.length > 0 ? joinBytes(this.pending, bytes.subarray(pos, end)) : bytes.subarray(pos, end);
+      this.pending = [];
+      if (this.parseRows(row, 0, false) < row.length) throw new Error('CSV row boundary disagrees with the tokenizer');
+      pos = end;
+    }
+    return pos;
   }
 
   /** Parses the complete rows of bytes[pos...]; returns where the first incomplete one starts. */

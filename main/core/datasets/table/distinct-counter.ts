@@ -19,6 +19,8 @@ const BYTES1 = 3; // bytes 4-7
 const LONG = 9;
 const CLASS_SHIFT = 16;
 const ENTRY_MASK = 0xffff;
+/** Slots in a new table: 16 (and 8 entries), 768 bytes, doubling as values come. */
+const INITIAL_SLOTS = 16;
 /** Slot counts move to `spilled` every SPILL values, so their int32s never overflow. */
 const SPILL = 2 ** 30;
 // An entry (confirms values over 8 bytes; keeps what the profile shows): ENTRY int32s.
@@ -54,14 +56,18 @@ const BYTES3 = 6; // bytes 12-15
 export class DistinctCounter {
   private total = 0;
   private size = 0;
-  private slots = new Int32Array(SLOT * 64);
-  private entries = new Int32Array(ENTRY * 32);
-  /** Per entry: counts moved out of its slot (in steps of SPILL; nearly always 0). */
-  private spilled = new Float64Array(32);
+  /**
+   * The slots (SLOT int32s each) and after them, from `entryBase`, the entries (ENTRY int32s
+   * each): one array, grown together, since a table is allocated for every column and a wide
+   * file has thousands. The slots are kept at most half full, so there are half as many entries.
+   */
+  private table = new Int32Array(INITIAL_SLOTS * (SLOT + ENTRY / 2));
+  private entryBase = INITIAL_SLOTS * SLOT;
+  /** Per entry: counts moved out of its slot (in steps of SPILL); made on the first spill. */
+  private spilled: Float64Array | null = null;
   /** When `total` reaches this, slot counts move to `spilled`. */
   private spillAt = SPILL;
-  private capacity = 32;
-  private pool = new Uint8Array(1024);
+  private pool = new Uint8Array(64);
   private poolUsed = 0;
   private hll: HyperLogLog | null = null;
   private heavy: HeavyHitters | null = null;
@@ -78,12 +84,12 @@ export class DistinctCounter {
     }
     // Identity is the bytes (the first 8 in the slot, and past that the entry); the raw hash
     // lanes only place the value, mixed just enough for a slot.
-    const slots = this.slots;
+    const slots = this.table;
     const length = end - start;
     const tag = (length > 8 ? LONG : length) << CLASS_SHIFT;
     const bytes0 = word(bytes, start, end);
     const bytes1 = length > 4 ? word(bytes, start + 4, end) : 0;
-    const wrap = slots.length - 1;
+    const wrap = this.entryBase - 1;
     let at = SLOT * slotOf(rawLow, rawHigh, wrap >> 2);
     for (;;) {
       const found = slots[at + TAG] as number;
@@ -102,12 +108,13 @@ export class DistinctCounter {
    * which grows by at most one per value, never overflows).
    */
   private spillAll(): void {
-    const slots = this.slots;
-    for (let at = 0; at < slots.length; at += SLOT) {
+    const slots = this.table;
+    const spilled = this.spilled ?? (this.spilled = new Float64Array(EXACT_DISTINCT_LIMIT));
+    for (let at = 0; at < this.entryBase; at += SLOT) {
       const tag = slots[at + TAG] as number;
       if (tag === 0) continue;
       const entry = (tag & ENTRY_MASK) - 1;
-      this.spilled[entry] = (this.spilled[entry] as number) + (slots[at + COUNT] as number);
+      spilled[entry] = (spilled[entry] as number) + (slots[at + COUNT] as number);
       slots[at + COUNT] = 0;
     }
     this.spillAt = this.total + SPILL;
@@ -118,8 +125,8 @@ export class DistinctCounter {
    * first 8 bytes already matched: the hash lanes, the length, bytes 8-15, then the pool.
    */
   private matchesLong(tag: number, bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): boolean {
-    const entries = this.entries;
-    const at = ENTRY * ((tag & ENTRY_MASK) - 1);
+    const entries = this.table;
+    const at = this.entryBase + ENTRY * ((tag & ENTRY_MASK) - 1);
     if (entries[at + LOW] !== rawLow || entries[at + HIGH] !== rawHigh || entries[at + LENGTH] !== end - start) return false;
     if (word(bytes, start + 8, end) !== entries[at + BYTES2]) return false;
     if (end - start <= 12) return true;
@@ -169,9 +176,9 @@ export class DistinctCounter {
 
   /** Every entry's count. */
   private counts(): Float64Array {
-    const counts = this.spilled.slice(0, this.size);
-    const slots = this.slots;
-    for (let at = 0; at < slots.length; at += SLOT) {
+    const counts = this.spilled === null ? new Float64Array(this.size) : this.spilled.slice(0, this.size);
+    const slots = this.table;
+    for (let at = 0; at < this.entryBase; at += SLOT) {
       const tag = slots[at + TAG] as number;
       if (tag === 0) continue;
       const entry = (tag & ENTRY_MASK) - 1;
@@ -182,7 +189,6 @@ export class DistinctCounter {
 
   private insert(slot: number, rawLow: number, rawHigh: number, bytes: Uint8Array, start: number, end: number): void {
     const i = this.size++;
-    if (i === this.capacity) this.growEntries();
     const keyEnd = end - start > MAX_KEY_BYTES ? cutAtChar(bytes, start, end, MAX_KEY_BYTES) : end;
     const keyLength = keyEnd - start;
     if (this.poolUsed + keyLength > this.pool.length) {
@@ -191,22 +197,23 @@ export class DistinctCounter {
       this.pool = pool;
     }
     copyBytes(bytes, start, keyEnd, this.pool, this.poolUsed);
-    const at = ENTRY * i;
+    const table = this.table;
+    const at = this.entryBase + ENTRY * i;
     const length = end - start;
-    this.entries[at + LOW] = rawLow;
-    this.entries[at + HIGH] = rawHigh;
-    this.entries[at + LENGTH] = length;
-    this.entries[at + KEY_START] = this.poolUsed;
-    this.entries[at + KEY_LENGTH] = keyLength;
-    this.entries[at + BYTES2] = length > 8 ? word(bytes, start + 8, end) : 0;
-    this.entries[at + BYTES3] = length > 12 ? word(bytes, start + 12, end) : 0;
+    table[at + LOW] = rawLow;
+    table[at + HIGH] = rawHigh;
+    table[at + LENGTH] = length;
+    table[at + KEY_START] = this.poolUsed;
+    table[at + KEY_LENGTH] = keyLength;
+    table[at + BYTES2] = length > 8 ? word(bytes, start + 8, end) : 0;
+    table[at + BYTES3] = length > 12 ? word(bytes, start + 12, end) : 0;
     this.poolUsed += keyLength;
     const slotAt = SLOT * slot;
-    this.slots[slotAt + TAG] = (i + 1) | ((length > 8 ? LONG : length) << CLASS_SHIFT);
-    this.slots[slotAt + COUNT] = 1;
-    this.slots[slotAt + BYTES0] = word(bytes, start, end);
-    this.slots[slotAt + BYTES1] = length > 4 ? word(bytes, start + 4, end) : 0;
-    if (this.size * 2 * SLOT > this.slots.length) this.growSlots();
+    table[slotAt + TAG] = (i + 1) | ((length > 8 ? LONG : length) << CLASS_SHIFT);
+    table[slotAt + COUNT] = 1;
+    table[slotAt + BYTES0] = word(bytes, start, end);
+    table[slotAt + BYTES1] = length > 4 ? word(bytes, start + 4, end) : 0;
+    if (this.size * 2 * SLOT >= this.entryBase) this.grow();
   }
 
   /** Entry indexes, most frequent first, ties in order of first appearance. */
@@ -216,61 +223,67 @@ export class DistinctCounter {
   }
 
   private displayKey(i: number): string {
-    const at = ENTRY * i;
-    const start = this.entries[at + KEY_START] as number;
-    const kept = this.entries[at + KEY_LENGTH] as number;
-    return displayText(this.pool, start, start + kept, (this.entries[at + LENGTH] as number) > kept);
+    const at = this.entryBase + ENTRY * i;
+    const start = this.table[at + KEY_START] as number;
+    const kept = this.table[at + KEY_LENGTH] as number;
+    return displayText(this.pool, start, start + kept, (this.table[at + LENGTH] as number) > kept);
   }
 
   private switchToSketches(): void {
     const hll = new HyperLogLog();
     const heavy = new HeavyHitters();
     const counts = this.counts();
+    const table = this.table;
     const finished = (i: number): [number, number] => {
-      const rawLow = this.entries[ENTRY * i + LOW] as number;
-      const rawHigh = this.entries[ENTRY * i + HIGH] as number;
-      return [finishLow(rawLow, rawHigh, this.entries[ENTRY * i + LENGTH] as number), finishHigh(rawLow, rawHigh)];
+      const at = this.entryBase + ENTRY * i;
+      const rawLow = table[at + LOW] as number;
+      const rawHigh = table[at + HIGH] as number;
+      return [finishLow(rawLow, rawHigh, table[at + LENGTH] as number), finishHigh(rawLow, rawHigh)];
     };
     for (let i = 0; i < this.size; i++) hll.add(...finished(i));
     for (const i of this.exactOrder(counts)) {
-      const at = ENTRY * i;
-      const start = this.entries[at + KEY_START] as number;
-      const kept = this.entries[at + KEY_LENGTH] as number;
-      heavy.seed(...finished(i), this.pool, start, start + kept, (this.entries[at + LENGTH] as number) > kept, counts[i] as number);
+      const at = this.entryBase + ENTRY * i;
+      const start = table[at + KEY_START] as number;
+      const kept = table[at + KEY_LENGTH] as number;
+      heavy.seed(...finished(i), this.pool, start, start + kept, (table[at + LENGTH] as number) > kept, counts[i] as number);
     }
     this.hll = hll;
     this.heavy = heavy;
-    this.slots = new Int32Array(0);
-    this.entries = new Int32Array(0);
-    this.spilled = new Float64Array(0);
+    this.table = new Int32Array(0);
+    this.entryBase = 0;
+    this.spilled = null;
     this.pool = new Uint8Array(0);
     this.poolUsed = 0;
   }
 
-  private growEntries(): void {
-    this.capacity = Math.min(this.capacity * 2, EXACT_DISTINCT_LIMIT);
-    const entries = new Int32Array(ENTRY * this.capacity);
-    entries.set(this.entries);
-    this.entries = entries;
-    const spilled = new Float64Array(this.capacity);
-    spilled.set(this.spilled);
-    this.spilled = spilled;
-  }
-
-  /** Doubles the slots (kept at most half full, to keep probes short). */
-  private growSlots(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = slots.length / SLOT - 1;
-    for (let from = 0; from < old.length; from += SLOT) {
+  /**
+   * More slots (kept at most half full, to keep probes short), and room for entries with them:
+   * four times as many while the table is small (fewer allocations for the many small columns
+   * of a wide file), then twice.
+   */
+  private grow(): void {
+    const old = this.table;
+    const oldBase = this.entryBase;
+    const slotCount = ((oldBase < SLOT * 1024 ? 4 : 2) * oldBase) / SLOT;
+    const table = new Int32Array(slotCount * (SLOT + ENTRY / 2));
+    const base = slotCount * SLOT;
+    table.set(old.subarray(oldBase, oldBase + ENTRY * this.size), base);
+    const mask = slotCount - 1;
+    for (let from = 0; from < oldBase; from += SLOT) {
       const tag = old[from + TAG] as number;
       if (tag === 0) continue;
-      const at = ENTRY * ((tag & ENTRY_MASK) - 1);
-      let slot = slotOf(this.entries[at + LOW] as number, this.entries[at + HIGH] as number, mask);
-      while (slots[SLOT * slot + TAG] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(from, from + SLOT), SLOT * slot);
+      const at = base + ENTRY * ((tag & ENTRY_MASK) - 1);
+      let slot = slotOf(table[at + LOW] as number, table[at + HIGH] as number, mask);
+      while (table[SLOT * slot + TAG] !== 0) slot = (slot + 1) & mask;
+      // Field by field: a subarray per slot would allocate, and a wide file grows many tables.
+      const to = SLOT * slot;
+      table[to + TAG] = tag;
+      table[to + COUNT] = old[from + COUNT] as number;
+      table[to + BYTES0] = old[from + BYTES0] as number;
+      table[to + BYTES1] = old[from + BYTES1] as number;
     }
-    this.slots = slots;
+    this.table = table;
+    this.entryBase = base;
   }
 }
 

@@ -1,6 +1,6 @@
 import { findJsonSyntaxError } from './json-syntax.ts';
 import { scanFailure } from './scan-errors.ts';
-import type { TableSink } from './table-sink.ts';
+import { MAX_COLUMNS, type TableSink } from './table-sink.ts';
 import { advance, type TextPosition } from './text-position.ts';
 
 /**
@@ -32,6 +32,7 @@ export class JsonRecords {
     const preview = sink.startPreviewRow();
     for (const key of keys) {
       const index = sink.columnIndex(key);
+      if (index < 0) throw this.tooManyColumns(key, at, row);
       const value = record[key];
       profilers[index]?.addValue(value);
       if (preview !== null) {
@@ -40,6 +41,17 @@ export class JsonRecords {
       }
     }
     sink.endRow();
+  }
+
+  private tooManyColumns(key: string, at: TextPosition, row: number) {
+    const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+    return scanFailure(
+      'TOO_LARGE',
+      this.file,
+      `${this.file} has more than ${MAX_COLUMNS.toLocaleString('en')} columns: the object at line ${at.line} adds another, "${shown}"; Lathe imports tables of at most ${MAX_COLUMNS.toLocaleString('en')} columns.`,
+      { ...at, row, field: shown },
+      `Keep the keys you need (at most ${MAX_COLUMNS.toLocaleString('en')} across all objects) and import that file.`,
+    );
   }
 
   private syntaxError(text: string, at: TextPosition, row: number, error: unknown) {

@@ -39,8 +39,10 @@ export class StreamingHistogram {
   private divisor = 1;
   /** The key of counts[0]. */
   private origin = 1;
-  private counts = new Float64Array(BINS);
-  private buffer: Float64Array | null = new Float64Array(BUFFER);
+  /** Made when the bins are (a wide file has thousands of columns, most never numeric). */
+  private counts = new Float64Array(0);
+  /** Grows to BUFFER as values come, for the same reason. */
+  private buffer: Float64Array | null = new Float64Array(8);
   private buffered = 0;
   /** width = mantissa × 10^exponent, for nice edges (the key function uses scale and divisor). */
   private mantissa = 1;
@@ -93,8 +95,13 @@ export class StreamingHistogram {
   }
 
   private addSlow(value: number): void {
-    const buffer = this.buffer;
+    let buffer = this.buffer;
     if (buffer !== null) {
+      if (this.buffered === buffer.length) {
+        buffer = new Float64Array(buffer.length * 2);
+        buffer.set(this.buffer as Float64Array);
+        this.buffer = buffer;
+      }
       buffer[this.buffered++] = value;
       if (this.buffered === BUFFER) this.start();
       return;
@@ -138,6 +145,7 @@ export class StreamingHistogram {
     const span = keyMax - keyMin + 1;
     this.origin = span <= BINS ? keyMin - Math.floor((BINS - span) / 2) : keyMin;
     this.buffer = null;
+    this.counts = new Float64Array(BINS);
     for (let i = 0; i < n; i++) this.place(buffer[i] as number);
   }
 
