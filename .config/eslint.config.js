@@ -1,4 +1,5 @@
-// Lint, and the import boundaries that keep Lathe's layers honest (see ARCHITECTURE.md):
+// Lint, and the import boundaries that keep Lathe's layers honest (see ARCHITECTURE.md), as an
+// allowlist per folder (`layers` below) that fails closed:
 //   - only main/app may import `electron`;
 //   - shared/ imports nothing of ours and nothing of Node's or the DOM's;
 //   - renderer/ reaches main only through the contract, and only renderer/src/lib/api.ts
@@ -9,13 +10,92 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import * as espree from 'espree';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { importBoundaries } from './eslint-rules/import-boundaries.js';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const electronBan = {
-  name: 'electron',
-  message: 'Only main/app may import electron: keep the core, server and CLI runnable in plain Node.',
-};
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * What each folder may import: folders of ours (repo-relative globs), Node's built-ins (`node`),
+ * and packages. The first layer whose `files` match a file rules it; a file no layer matches is
+ * an error (fail closed). Tests (`*.test.ts`) may also import vitest and fast-check, and the
+ * `testFolders` and `testPackages` of their layer.
+ */
+const layers = [
+  {
+    name: 'The sandboxed preload (main/app/preload)',
+    files: ['main/app/preload/**'],
+    folders: ['main/app/preload/**', 'shared/**'],
+    packages: ['electron'],
+    why: 'It runs in a sandbox with only Electron\'s renderer API.',
+  },
+  {
+    name: 'The Electron front door (main/app)',
+    files: ['main/app/**'],
+    folders: ['main/app/**', 'main/core/**', 'main/ui-policy/**', 'shared/**'],
+    testFolders: ['main/scripts/build.ts'],
+    testPackages: ['esbuild'],
+    node: true,
+    packages: ['electron', 'zod'],
+  },
+  {
+    name: '`lathe serve` (main/server)',
+    files: ['main/server/**'],
+    folders: ['main/server/**', 'main/core/**', 'main/ui-policy/**', 'shared/**'],
+    node: true,
+    packages: ['ws'],
+    why: 'A front door: it translates HTTP to calls and owns no business rule; electron is main/app\'s alone.',
+  },
+  {
+    name: 'The CLI (main/cli)',
+    files: ['main/cli/**'],
+    folders: ['main/cli/**', 'main/core/**', 'main/server/**', 'shared/**'],
+    testFolders: ['main/scripts/build.ts'],
+    testPackages: ['esbuild'],
+    node: true,
+    packages: [],
+  },
+  {
+    name: "The core's test support (main/core/testing)",
+    files: ['main/core/testing/**'],
+    folders: ['main/core/**', 'shared/**'],
+    node: true,
+    packages: ['vitest', 'fast-check'],
+  },
+  {
+    name: 'The core (main/core)',
+    files: ['main/core/**'],
+    folders: ['main/core/**', 'shared/**'],
+    node: true,
+    packages: ['isomorphic-git', 'zod'],
+    why: 'The core knows nothing of its front doors (app, server, CLI) or the UI.',
+  },
+  {
+    name: 'The UI policy shared by the app and the server (main/ui-policy)',
+    files: ['main/ui-policy/**'],
+    folders: ['main/ui-policy/**'],
+    node: true,
+    packages: [],
+  },
+  { name: 'Build and benchmark scripts', files: ['main/scripts/**'], folders: ['**'], node: true, packages: ['*'] },
+  {
+    name: 'The contract and helpers every layer shares (shared)',
+    files: ['shared/**'],
+    folders: ['shared/**'],
+    packages: ['zod'],
+    why: 'shared/ runs everywhere: no Node, no DOM, nothing of main/ or renderer/.',
+  },
+  {
+    name: 'The UI (renderer/src)',
+    files: ['renderer/src/**'],
+    folders: ['renderer/src/**', 'shared/**'],
+    packages: ['react', 'react-dom', 'zustand', 'dexie'],
+    why: 'The renderer has no Node and reaches main only through shared/contract and renderer/src/lib/api.ts.',
+  },
+  { name: 'The UI build (renderer)', files: ['renderer/*.ts'], folders: ['renderer/**'], node: true, packages: ['vite', '@vitejs/plugin-react'] },
+  { name: 'End-to-end specs (e2e)', files: ['e2e/**'], folders: ['e2e/**', 'shared/**', 'main/scripts/electron-binary.ts'], node: true, packages: ['@playwright/test'] },
+  { name: 'Tool settings (.config)', files: ['.config/**'], folders: ['.config/**'], node: true, packages: ['*'] },
+];
 
 export default tseslint.config(
   {
@@ -24,10 +104,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { lathe: { rules: { 'import-boundaries': importBoundaries } } },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [electronBan] }],
+      'lathe/import-boundaries': ['error', { root, layers }],
     },
   },
   {
@@ -42,49 +123,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan],
-          patterns: [
-            { group: ['**/app/**', '**/server/**', '**/cli/**', '**/renderer/**'], message: 'main/core must not depend on a front door or the UI.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['main/app/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...nodeBuiltins.map((name) => ({ name, message: 'shared/ runs everywhere: no Node modules.' }))],
-          patterns: [{ group: ['../../*', '**/main/**', '**/renderer/**'], message: 'shared/ imports nothing from main/ or renderer/.' }],
-        },
-      ],
-    },
-  },
-  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer has no Node: ask main through the contract.' }))],
-          patterns: [{ group: ['**/main/**'], message: 'The renderer reaches main only through shared/contract and renderer/src/lib/api.ts.' }],
-        },
-      ],
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract/bridge.ts';
-import { CONTENT_SECURITY_POLICY } from '../server/content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../ui-policy/content-security-policy.ts';
 import { mainBundleOptions } from '../scripts/build.ts';
 import { createFakeElectron, type FakeElectron, type FakeWebContents } from './testing/fake-electron.ts';
 

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../server/content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../ui-policy/content-security-policy.ts';
 import { isInside, resolveUiPath, serveUiFile } from './ui-files.ts';
-import { contentTypeFor } from '../server/content-types.ts';
+import { contentTypeFor } from '../ui-policy/content-types.ts';
 
 const uiDir = path.resolve('/opt/lathe/renderer/dist');
 

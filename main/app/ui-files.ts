@@ -2,7 +2,7 @@ import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_ENTRY, APP_HOST, APP_SCHEME } from './app-origin.ts';
 import { uiHeaders } from './ui-headers.ts';
-import { contentTypeFor } from '../server/content-types.ts';
+import { contentTypeFor } from '../ui-policy/content-types.ts';
 
 /**
  * Serving the built UI (renderer/dist) on `lathe://app/…`. No electron import: the protocol

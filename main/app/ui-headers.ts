@@ -1,4 +1,4 @@
-import { CONTENT_SECURITY_POLICY } from '../server/content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../ui-policy/content-security-policy.ts';
 
 /**
  * The headers every UI response carries in the desktop app: the same Content-Security-Policy

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../ui-policy/content-security-policy.ts';
 
 /**
  * Headers on every answer, API and static alike. There is deliberately no

@@ -1,7 +1,7 @@
 import { rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../ui-policy/content-security-policy.ts';
 import { createFakeCore } from './test-support/fake-core.ts';
 import { INDEX_HTML, SECRET, startTestServer, type TestServer } from './test-support/test-server.ts';
 

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { refusal, sendRefusal } from './json-reply.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor } from '../ui-policy/content-types.ts';
 import { securityHeaders } from './security-headers.ts';
 
 
