@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../core/storage/atomic-file.ts';
+import { versionedRecord } from '../core/storage/versioned-record.ts';
 
 /**
  * What only the desktop app remembers between launches, per user: the size of the last window.
@@ -25,55 +26,21 @@ export type AppState = z.infer<typeof AppStateV1>;
 
 export const defaultAppState: AppState = { schemaVersion: 1, windowSize: null };
 
+const appState = versionedRecord<AppState>({ kind: 'desktop state file', versions: [AppStateV1], migrations: [] });
+
 /** The remembered state, or the defaults when there is none or it cannot be trusted. */
 export async function readAppState(stateDir: string): Promise<AppState> {
-  let text: string;
   try {
-    text = await readFile(path.join(stateDir, APP_STATE_FILE), 'utf8');
-  } catch {
-    return { ...defaultAppState };
-  }
-  try {
-    const parsed = AppStateV1.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : { ...defaultAppState };
+    return appState.parse(await readFile(path.join(stateDir, APP_STATE_FILE), 'utf8'), APP_STATE_FILE);
   } catch {
     return { ...defaultAppState };
   }
 }
 
-/**
- * Replace the state file atomically: write a temp file beside it, fsync, rename over the old one.
- * A crash leaves the old state or the new one, never half a file.
- */
+/** Replace the state file with core's atomic writer: a crash leaves the old state or the new one. */
 export async function writeAppState(stateDir: string, state: AppState): Promise<void> {
-  const valid = AppStateV1.parse(state);
   await mkdir(stateDir, { recursive: true });
-  const target = path.join(stateDir, APP_STATE_FILE);
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const file = await open(temp, 'w', 0o600);
-    try {
-      await file.writeFile(`${JSON.stringify(valid, null, 2)}\n`, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(stateDir);
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return; // Windows cannot open a folder for fsync.
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileAtomic(path.join(stateDir, APP_STATE_FILE), appState.serialize(state), { mode: 0o600 });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProcessAlive } from '../storage/blob-store.ts';
 
@@ -23,10 +23,7 @@ export class WorkspaceUsers {
   /** Say this process uses the workspace. Returns whether some earlier user ended without closing. */
   async arrive(): Promise<boolean> {
     const names = await readdir(this.#dir).catch(() => null);
-    if (names === null) {
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(this.#dir);
-    }
+    if (names === null) await mkdir(this.#dir);
     const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(join(this.#dir, name), '');
     this.#mine = name;
