@@ -1,6 +1,7 @@
 import type { ColumnProfile, ColumnType } from '../../../../shared/contract/datasets.ts';
 import { hashBytes, rawHash } from './byte-hash.ts';
 import { DistinctCounter } from './distinct-counter.ts';
+import { jsonText } from './json-text.ts';
 import { isMissingBytes } from './missing-values.ts';
 import { RunningStats } from './running-stats.ts';
 import { StreamingHistogram } from './streaming-histogram.ts';
@@ -98,7 +99,7 @@ export class ColumnProfiler {
       key = value ? 'true' : 'false';
       this.candidates &= BOOLEAN;
     } else {
-      key = JSON.stringify(value);
+      key = jsonText(value);
       this.candidates = 0;
     }
     scratch.encode(key);

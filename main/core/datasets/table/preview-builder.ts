@@ -1,4 +1,5 @@
 import type { DatasetPreview, PreviewCell } from '../../../../shared/contract/datasets.ts';
+import { jsonText } from './json-text.ts';
 import { isMissingBytes } from './missing-values.ts';
 import { cutAtChar, cutText, decodeBytes, detachedString } from './utf8-bytes.ts';
 
@@ -40,7 +41,7 @@ export class PreviewBuilder {
     if (typeof value === 'string') return detachedString(this.cut(value));
     if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
     if (typeof value === 'boolean') return value;
-    return this.cut(JSON.stringify(value));
+    return this.cut(jsonText(value));
   }
 
   /** The preview, every row padded with null to the final number of columns. */
