@@ -18,7 +18,99 @@ export const migrations: readonly string[] = [
      inode TEXT NOT NULL,
      checked_at TEXT NOT NULL
    ) STRICT`,
+  // 2: experiment tracking (main/core/tracking), MLflow's data model. Runs live only here, not
+  //    in git. Metric points are stored in columnar blocks (see tracking/metric-blocks.ts):
+  //    metric_series holds one row per (run, key) with its latest point and where its blocks
+  //    end, and whether its points were logged in step order (then reading need not sort);
+  //    a NaN latest value is NULL (SQLite stores NaN as NULL).
+  `CREATE TABLE experiments (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted'))
+   ) STRICT;
+   INSERT INTO experiments (id, name, created_at) VALUES (0, 'Default', CAST(unixepoch('subsec') * 1000 AS INTEGER));
+   CREATE TABLE experiment_tags (
+     experiment INTEGER NOT NULL REFERENCES experiments (id),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (experiment, key)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE runs (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     experiment INTEGER NOT NULL REFERENCES experiments (id),
+     name TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED')),
+     start_time INTEGER NOT NULL,
+     end_time INTEGER,
+     lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+     user TEXT NOT NULL,
+     git_commit TEXT,
+     environment TEXT,
+     owner_pid INTEGER,
+     owner_host TEXT
+   ) STRICT;
+   CREATE INDEX runs_by_experiment ON runs (experiment, start_time);
+   CREATE INDEX runs_running ON runs (status) WHERE status = 'RUNNING';
+   CREATE TABLE params (
+     run INTEGER NOT NULL REFERENCES runs (seq),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (run, key)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX params_by_value ON params (key, value);
+   CREATE TABLE tags (
+     run INTEGER NOT NULL REFERENCES runs (seq),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (run, key)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX tags_by_value ON tags (key, value);
+   CREATE TABLE run_inputs (
+     run INTEGER NOT NULL REFERENCES runs (seq),
+     name TEXT NOT NULL,
+     version INTEGER,
+     content_hash TEXT NOT NULL,
+     PRIMARY KEY (run, name, content_hash)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE artifacts (
+     run INTEGER NOT NULL REFERENCES runs (seq),
+     path TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     PRIMARY KEY (run, path)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE metric_series (
+     id INTEGER PRIMARY KEY,
+     run INTEGER NOT NULL REFERENCES runs (seq),
+     key TEXT NOT NULL,
+     value REAL,
+     step INTEGER NOT NULL,
+     timestamp INTEGER NOT NULL,
+     points INTEGER NOT NULL,
+     next_block INTEGER NOT NULL,
+     tail_first INTEGER NOT NULL,
+     tail_points INTEGER NOT NULL,
+     in_order INTEGER NOT NULL,
+     UNIQUE (run, key)
+   ) STRICT;
+   CREATE INDEX metric_series_by_value ON metric_series (key, value);
+   CREATE TABLE metric_blocks (
+     series INTEGER NOT NULL REFERENCES metric_series (id),
+     seq INTEGER NOT NULL,
+     points INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     PRIMARY KEY (series, seq)
+   ) STRICT`,
 ];
+
+/**
+ * Pages of 16 KiB rather than SQLite's 4 KiB: metric blocks are blobs of tens of KiB, and
+ * fewer, larger overflow pages read faster. Only a new, empty file takes it (before its first
+ * table and before WAL); an existing database keeps the page size it was made with.
+ */
+const PAGE_SIZE = 16_384;
 
 export class WorkspaceDb {
   readonly file: string;
@@ -33,7 +125,7 @@ export class WorkspaceDb {
     let db: DatabaseSync | undefined;
     try {
       db = new DatabaseSync(file, { timeout: 2_000 });
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+      db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
       migrate(db, file);
       return new WorkspaceDb(file, db);
     } catch (error) {
