@@ -5,6 +5,8 @@ import { mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { storeCalls } from './storage/store-calls.ts';
+import { runArtifactReferences } from './tracking/run-references.ts';
+import { trackingCalls } from './tracking/tracking-calls.ts';
 import { LastWorkspace } from './workspace/last-workspace.ts';
 import { OpenWorkspaces } from './workspace/open-workspaces.ts';
 import type { Workspace } from './workspace/workspace.ts';
@@ -56,7 +58,8 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
       describe,
     }),
     datasetCalls({ workspaces, events, resourcesDir, scanWorker: options.scanWorker }),
-    storeCalls(workspaces, [datasetBlobReferences]),
+    storeCalls(workspaces, [datasetBlobReferences, runArtifactReferences]),
+    trackingCalls({ workspaces, events }),
   );
 
   return {

@@ -18,4 +18,11 @@ export const callNames = [
   'datasets:import-sample',
   'store:verify',
   'store:gc',
+  'experiments:list',
+  'experiments:create',
+  'runs:search',
+  'runs:get',
+  'runs:metric-history',
+  'runs:delete',
+  'runs:restore',
 ] as const;

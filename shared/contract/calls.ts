@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
+import * as runs from './runs.ts';
 import * as store from './store.ts';
 import * as workspace from './workspace.ts';
 
@@ -21,11 +22,20 @@ export const calls = {
   'datasets:import-sample': datasets.datasetsImportSample,
   'store:verify': store.storeVerify,
   'store:gc': store.storeGc,
+  'experiments:list': runs.experimentsList,
+  'experiments:create': runs.experimentsCreate,
+  'runs:search': runs.runsSearch,
+  'runs:get': runs.runsGet,
+  'runs:metric-history': runs.runsMetricHistory,
+  'runs:delete': runs.runsDelete,
+  'runs:restore': runs.runsRestore,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
   'datasets:import-progress': datasets.importProgress,
   'datasets:changed': datasets.datasetsChanged,
+  'runs:changed': runs.runsChanged,
+  'runs:metrics': runs.runsMetrics,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;
