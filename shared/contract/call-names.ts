@@ -25,4 +25,5 @@ export const callNames = [
   'runs:metric-history',
   'runs:delete',
   'runs:restore',
+  'runs:read-artifact',
 ] as const;

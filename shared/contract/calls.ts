@@ -29,6 +29,7 @@ export const calls = {
   'runs:metric-history': runs.runsMetricHistory,
   'runs:delete': runs.runsDelete,
   'runs:restore': runs.runsRestore,
+  'runs:read-artifact': runs.runsReadArtifact,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -1,4 +1,6 @@
+import { MAX_ARTIFACT_TEXT_BYTES, type RunArtifact } from '../../../shared/contract/runs.ts';
 import { unsafeCharacter } from '../../../shared/contract/text-fields.ts';
+import { failure } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { BlobWriter } from '../storage/blob-writer.ts';
 import { invalid } from './tracking-input.ts';
@@ -38,4 +40,32 @@ export async function writeArtifactBytes(blobs: BlobStore, content: ArtifactCont
     await writer.discard();
     throw error;
   }
+}
+
+/**
+ * An artifact's bytes as text (a log, a metrics CSV, a model card), read whole and checked
+ * against their hash first: damaged bytes are DATA_DAMAGED, never shown. Over 5 MB is TOO_LARGE;
+ * bytes that are not UTF-8, or hold NUL, are UNSUPPORTED_FORMAT (a binary file).
+ */
+export async function readArtifactText(blobs: BlobStore, artifact: RunArtifact, what: string): Promise<string> {
+  if (artifact.bytes > MAX_ARTIFACT_TEXT_BYTES) {
+    throw failure('TOO_LARGE', `${what} is ${artifact.bytes} bytes; artifacts are read as text only up to ${MAX_ARTIFACT_TEXT_BYTES} bytes (5 MB).`, { location: { field: 'path' } });
+  }
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of blobs.readVerified(artifact.contentHash, artifact.bytes, what)) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  let text: string | null = null;
+  if (!bytes.includes(0)) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // not UTF-8: said below
+    }
+  }
+  if (text === null) {
+    throw failure('UNSUPPORTED_FORMAT', `${what} is not text (${bytes.includes(0) ? 'it holds NUL bytes' : 'it is not valid UTF-8'}); only text artifacts can be read here.`, {
+      location: { field: 'path' },
+    });
+  }
+  return text;
 }

@@ -1,8 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { LatheEvent } from '../../../shared/contract/calls.ts';
+import { calls, events as eventSchemas, type CallName, type InputOf, type LatheEvent, type OutputOf } from '../../../shared/contract/calls.ts';
 import { dispatch } from '../dispatch.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { gitCli } from '../testing/git-cli.ts';
@@ -16,10 +16,12 @@ const tempDir = useTempDirs();
 async function setup() {
   const fixture = await coreOnNewWorkspace(await tempDir());
   const events: LatheEvent[] = [];
-  fixture.core.events.on((event) => events.push(event));
+  // Every answer and event must pass the contract's own schema, as the renderer checks them.
+  fixture.core.events.on((event) => events.push({ name: event.name, payload: eventSchemas[event.name].payload.parse(event.payload) } as LatheEvent));
+  const call = async <N extends CallName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> => calls[name].output.parse(await fixture.call(name, input)) as OutputOf<N>;
   const writer = await Workspace.open(fixture.workspace);
   const tracking = trackingFor(writer, fixture.core.events);
-  return { ...fixture, events, writer, tracking };
+  return { ...fixture, call, events, writer, tracking };
 }
 
 describe('the tracking calls', () => {
@@ -97,6 +99,23 @@ describe('the tracking calls', () => {
     expect(await call('runs:restore', { workspace, runId: run.id })).toMatchObject({ lifecycle: 'active' });
     expect(events.map((event) => event.name)).toEqual(['runs:changed', 'runs:metrics', 'runs:changed', 'runs:changed']);
     expect(events.at(-2)).toEqual({ name: 'runs:changed', payload: { workspace, runId: run.id, status: 'RUNNING', lifecycle: 'deleted' } });
+  });
+});
+
+describe('runs:read-artifact', () => {
+  it('gives a text artifact, checked against its hash, and refuses binary, damaged and missing ones, saying which', async () => {
+    const { call, core, workspace, tracking, writer } = await setup();
+    const run = tracking.createRun();
+    const log = await tracking.logArtifact(run.id, 'logs/train.log', new TextEncoder().encode('epoch 1: loss 0.5\n'));
+    await tracking.logArtifact(run.id, 'model.bin', new Uint8Array([0x00, 0xff, 0x10]));
+    expect(await call('runs:read-artifact', { workspace, runId: run.id, path: 'logs/train.log' })).toEqual({ ...log, text: 'epoch 1: loss 0.5\n' });
+    const read = (path: string) => dispatch(core.handlers, 'runs:read-artifact', { workspace, runId: run.id, path });
+    expect(await read('model.bin')).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FORMAT', message: expect.stringContaining('is not text') } });
+    expect(await read('nope.txt')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', hint: 'Its artifacts: logs/train.log, model.bin.' } });
+    const blob = writer.blobs.pathOf(log.contentHash);
+    await chmod(blob, 0o644);
+    await writeFile(blob, 'epoch 1: loss 0.1\n');
+    expect(await read('logs/train.log')).toMatchObject({ ok: false, error: { code: 'DATA_DAMAGED' } });
   });
 });
 

@@ -1,5 +1,4 @@
-import { encodeMetricValue, MAX_ARTIFACT_TEXT_BYTES } from '../../../shared/contract/runs.ts';
-import { failure } from '../errors.ts';
+import { encodeMetricValue } from '../../../shared/contract/runs.ts';
 import type { Handlers } from '../dispatch.ts';
 import type { EventHub } from '../events.ts';
 import type { OpenWorkspaces } from '../workspace/open-workspaces.ts';
@@ -10,7 +9,7 @@ export interface TrackingCallsContext {
   events: EventHub;
 }
 
-/** Experiments and runs: list, search, read, delete and restore. Writing runs is training's (and, later, MLflow clients'). */
+/** Experiments and runs: list, search, read (a run, a metric's history, a text artifact), delete and restore. Writing runs is training's (and, later, MLflow clients'). */
 export function trackingCalls({ workspaces, events }: TrackingCallsContext): Handlers {
   const tracking = async (path: string) => trackingFor(await workspaces.at(path), events);
   return {
@@ -31,38 +30,6 @@ export function trackingCalls({ workspaces, events }: TrackingCallsContext): Han
     },
     'runs:delete': async ({ workspace, runId }) => (await tracking(workspace)).deleteRun(runId),
     'runs:restore': async ({ workspace, runId }) => (await tracking(workspace)).restoreRun(runId),
-    'runs:read-artifact': async ({ workspace, runId, path }) => {
-      const open = await workspaces.at(workspace);
-      const run = trackingFor(open, events).getRun(runId);
-      const artifact = run.artifacts.find((candidate) => candidate.path === path);
-      if (!artifact) {
-        const held = run.artifacts.map((candidate) => candidate.path).slice(0, 20);
-        throw failure('NOT_FOUND', `Run ${runId} has no artifact ${JSON.stringify(path)}.`, {
-          hint: held.length > 0 ? `Its artifacts: ${held.join(', ')}.` : 'This run has logged no artifacts.',
-          location: { field: 'path' },
-        });
-      }
-      if (artifact.bytes > MAX_ARTIFACT_TEXT_BYTES) {
-        throw failure('TOO_LARGE', `Artifact ${JSON.stringify(path)} is ${artifact.bytes} bytes; it is read as text only up to ${MAX_ARTIFACT_TEXT_BYTES} bytes (5 MB).`, {
-          location: { field: 'path' },
-        });
-      }
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of open.blobs.readVerified(artifact.contentHash, artifact.bytes, `artifact ${path} of run ${runId}`)) chunks.push(chunk);
-      const bytes = Buffer.concat(chunks);
-      const problem = bytes.includes(0) ? 'it holds NUL bytes' : null;
-      let text: string | null = null;
-      try {
-        text = problem ? null : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        text = null;
-      }
-      if (text === null) {
-        throw failure('UNSUPPORTED_FORMAT', `Artifact ${JSON.stringify(path)} is not text (${problem ?? 'it is not valid UTF-8'}); only text artifacts can be read here.`, {
-          location: { field: 'path' },
-        });
-      }
-      return { ...artifact, text };
-    },
+    'runs:read-artifact': async ({ workspace, runId, path }) => (await tracking(workspace)).readArtifactText(runId, path),
   };
 }

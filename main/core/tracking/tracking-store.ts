@@ -30,7 +30,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   runStatuses,
   type DatasetInput,
@@ -54,8 +53,9 @@ import { downsample } from './lttb.ts';
 import { emptyColumns, type MetricColumns } from './metric-blocks.ts';
 import { MetricEvents, type Clock } from './metric-events.ts';
 import { MetricLog } from './metric-log.ts';
-import { checkArtifactPath, writeArtifactBytes, type ArtifactContent } from './run-artifacts.ts';
+import { checkArtifactPath, readArtifactText, writeArtifactBytes, type ArtifactContent } from './run-artifacts.ts';
 import { searchRunSeqs, type RunQuery } from './run-search.ts';
+import { RunRecords, type RunRef } from './run-records.ts';
 import { RunSummaries } from './run-summaries.ts';
 import {
   checkBatchLimits,
@@ -119,13 +119,6 @@ export interface MetricHistoryColumns extends MetricColumns {
   downsampled: boolean;
 }
 
-interface RunRef {
-  seq: number;
-  id: string;
-  status: RunStatus;
-  lifecycle: Lifecycle;
-}
-
 const TERMINAL: readonly RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 const MMAP_BYTES = 1 << 30;
 
@@ -138,10 +131,9 @@ export class TrackingStore {
   readonly #clock: Clock | undefined;
   readonly #owner: { pid: number; host: string; isAlive: (pid: number) => boolean };
   readonly #metricEvents: MetricEvents;
-  readonly #sql: DatabaseSync;
   readonly #metrics: MetricLog;
   readonly #summaries: RunSummaries;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #records: RunRecords;
 
   constructor(context: TrackingContext) {
     this.#dir = context.dir;
@@ -152,37 +144,20 @@ export class TrackingStore {
     this.#clock = context.clock;
     this.#owner = context.owner ?? { pid: process.pid, host: hostname(), isAlive: isProcessAlive };
     this.#metricEvents = new MetricEvents((runId, points) => this.#emit?.({ name: 'runs:metrics', payload: { workspace: this.#dir, runId, points } }), context.clock);
-    this.#sql = this.#db.use((sql) => {
+    [this.#metrics, this.#summaries, this.#records] = this.#db.use((sql) => {
       // Read pages straight from the file's memory map rather than copying each through
       // SQLite's page cache: a series of a million points is then read in a few milliseconds.
       // Per connection; writes still go through the WAL. (SQLite's caveat: a file truncated by
       // a program other than SQLite while mapped would crash this process rather than err.)
       sql.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
-      return sql;
+      return [new MetricLog(sql), new RunSummaries(sql), new RunRecords(sql)] as const;
     });
-    [this.#metrics, this.#summaries] = this.#db.use((sql) => [new MetricLog(sql), new RunSummaries(sql)] as const);
   }
 
   // —— experiments ——
 
   listExperiments(options: { includeDeleted?: boolean } = {}): Experiment[] {
-    return this.#db.use(() => {
-      const rows = this.#q(
-        `SELECT e.id, e.name, e.created_at, e.lifecycle, (SELECT count(*) FROM runs WHERE experiment = e.id AND lifecycle = 'active') AS active
-         FROM experiments e ORDER BY e.id`,
-      ).all() as { id: number; name: string; created_at: number; lifecycle: Lifecycle; active: number }[];
-      const tags = this.#q('SELECT experiment, key, value FROM experiment_tags').all() as { experiment: number; key: string; value: string }[];
-      return rows
-        .filter((row) => options.includeDeleted || row.lifecycle === 'active')
-        .map((row) => ({
-          id: String(row.id),
-          name: row.name,
-          createdAt: row.created_at,
-          lifecycle: row.lifecycle,
-          activeRuns: row.active,
-          tags: Object.fromEntries(tags.filter((tag) => tag.experiment === row.id).map((tag) => [tag.key, tag.value])),
-        }));
-    });
+    return this.#db.use(() => this.#records.experiments().filter((experiment) => options.includeDeleted || experiment.lifecycle === 'active'));
   }
 
   /** A new experiment; a name already taken (even by a deleted one) is a CONFLICT. */
@@ -190,10 +165,10 @@ export class TrackingStore {
     checkExperimentName(name);
     const checkedTags = checkTags(tags);
     const id = this.#write(() => {
-      if (this.#q('SELECT 1 FROM experiments WHERE name = ?').get(name)) {
+      if (this.#records.experimentByName(name)) {
         throw failure('CONFLICT', `An experiment named "${name}" already exists.`, { hint: 'Choose another name, or log runs to that experiment.', location: { field: 'name' } });
       }
-      return this.#insertExperiment(name, checkedTags);
+      return this.#records.insertExperiment(name, checkedTags, this.#now());
     });
     return this.listExperiments({ includeDeleted: true }).find((experiment) => experiment.id === String(id))!;
   }
@@ -215,19 +190,13 @@ export class TrackingStore {
     const startTime = checkTime(spec.startTime ?? this.#now(), 'startTime');
     const owned = (spec.drivenBy ?? 'this-process') === 'this-process' && status === 'RUNNING';
     const seq = this.#write(() => {
-      const experiment =
-        (this.#q('SELECT id, lifecycle FROM experiments WHERE name = ?').get(experimentName) as { id: number; lifecycle: Lifecycle } | undefined) ??
-        { id: this.#insertExperiment(experimentName, []), lifecycle: 'active' as const };
+      const experiment = this.#records.experimentByName(experimentName) ?? { id: this.#records.insertExperiment(experimentName, [], this.#now()), lifecycle: 'active' };
       if (experiment.lifecycle === 'deleted') throw invalid(`experiment: "${experimentName}" is deleted; restore it or use another experiment.`, 'experiment');
-      const { seq } = this.#q(
-        `INSERT INTO runs (id, experiment, name, status, start_time, user, git_commit, environment, owner_pid, owner_host)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-      ).get(id, experiment.id, name, status, startTime, spec.user ?? currentUser(), gitCommit, environment, owned ? this.#owner.pid : null, owned ? this.#owner.host : null) as {
-        seq: number;
-      };
-      this.#insertParams({ seq, id, status, lifecycle: 'active' }, params);
-      this.#upsertTags(seq, tags);
-      this.#insertInputs(seq, datasets);
+      const owner = owned ? { pid: this.#owner.pid, host: this.#owner.host } : null;
+      const seq = this.#records.insertRun({ id, experiment: experiment.id, name, status, startTime, user: spec.user ?? currentUser(), gitCommit, environment, owner });
+      this.#records.insertParams({ seq, id, status, lifecycle: 'active' }, params);
+      this.#records.upsertTags(seq, tags);
+      this.#records.insertInputs(seq, datasets);
       return seq;
     });
     this.#changed(id, status, 'active');
@@ -244,19 +213,19 @@ export class TrackingStore {
   /** Params are write-once: the same value again is fine, a different one is refused (nothing of the call is kept). */
   logParams(runId: string, params: Record<string, ParamValue>): void {
     const checked = checkParams(params);
-    this.#write(() => this.#insertParams(this.#activeRun(runId), checked));
+    this.#write(() => this.#records.insertParams(this.#activeRun(runId), checked));
   }
 
   /** Tags: the last write wins. */
   setTags(runId: string, tags: Record<string, string>): void {
     const checked = checkTags(tags);
-    this.#write(() => this.#upsertTags(this.#activeRun(runId).seq, checked));
+    this.#write(() => this.#records.upsertTags(this.#activeRun(runId).seq, checked));
   }
 
   /** Dataset inputs; logging one again is a no-op. */
   logInputs(runId: string, datasets: DatasetInput[]): void {
     const checked = checkDatasets(datasets);
-    this.#write(() => this.#insertInputs(this.#activeRun(runId).seq, checked));
+    this.#write(() => this.#records.insertInputs(this.#activeRun(runId).seq, checked));
   }
 
   /** MLflow's log-batch: within its limits (1000 metrics, 100 params, 100 tags, 1000 items), all or nothing. */
@@ -268,9 +237,9 @@ export class TrackingStore {
     const grouped = groupPoints(metrics, this.#now());
     this.#write(() => {
       const run = this.#activeRun(runId);
-      this.#insertParams(run, params);
+      this.#records.insertParams(run, params);
       this.#appendMetrics(run, grouped);
-      this.#upsertTags(run.seq, tags);
+      this.#records.upsertTags(run.seq, tags);
     });
     if (grouped.size > 0) this.#metricEvents.add(runId, grouped);
   }
@@ -286,7 +255,7 @@ export class TrackingStore {
     const owner = status === 'RUNNING' ? this.#owner : null;
     const run = this.#write(() => {
       const run = this.#activeRun(runId);
-      this.#q('UPDATE runs SET status = ?, end_time = ?, owner_pid = ?, owner_host = ? WHERE seq = ?').run(status, end, owner?.pid ?? null, owner?.host ?? null, run.seq);
+      this.#records.setStatus(run.seq, status, end, owner && { pid: owner.pid, host: owner.host });
       return run;
     });
     if (ended) this.#metricEvents.flush(runId);
@@ -303,15 +272,7 @@ export class TrackingStore {
       return await this.#lock.run(
         async () => {
           const { hash, bytes } = await writer.commit();
-          this.#write(() => {
-            const run = this.#activeRun(runId);
-            this.#q('INSERT INTO artifacts (run, path, content_hash, bytes) VALUES (?, ?, ?, ?) ON CONFLICT (run, path) DO UPDATE SET content_hash = excluded.content_hash, bytes = excluded.bytes').run(
-              run.seq,
-              path,
-              hash,
-              bytes,
-            );
-          });
+          this.#write(() => this.#records.upsertArtifact(this.#activeRun(runId).seq, path, hash, bytes));
           return { path, contentHash: hash, bytes };
         },
         { purpose: 'storing a run artifact' },
@@ -319,6 +280,20 @@ export class TrackingStore {
     } finally {
       await writer.discard();
     }
+  }
+
+  /** One artifact of a run as text (see readArtifactText: UTF-8, at most 5 MB, checked against its hash). */
+  async readArtifactText(runId: string, path: string): Promise<RunArtifact & { text: string }> {
+    const run = this.getRun(runId);
+    const artifact = run.artifacts.find((candidate) => candidate.path === path);
+    if (!artifact) {
+      const held = run.artifacts.map((candidate) => candidate.path).slice(0, 20);
+      throw failure('NOT_FOUND', `Run ${runId} has no artifact ${JSON.stringify(path)}.`, {
+        hint: held.length > 0 ? `Its artifacts: ${held.join(', ')}.` : 'This run has logged no artifacts.',
+        location: { field: 'path' },
+      });
+    }
+    return { ...artifact, text: await readArtifactText(this.#blobs, artifact, `artifact ${JSON.stringify(path)} of run ${runId}`) };
   }
 
   deleteRun(runId: string): RunSummary {
@@ -383,18 +358,12 @@ export class TrackingStore {
     });
   }
 
-  #q(text: string): StatementSync {
-    let statement = this.#statements.get(text);
-    if (!statement) this.#statements.set(text, (statement = this.#sql.prepare(text)));
-    return statement;
-  }
-
   #now(): number {
     return this.#clock?.now() ?? Date.now();
   }
 
   #runRef(runId: string): RunRef {
-    const run = /^[0-9a-f]{32}$/.test(runId) ? (this.#q('SELECT seq, id, status, lifecycle FROM runs WHERE id = ?').get(runId) as RunRef | undefined) : undefined;
+    const run = this.#records.run(runId);
     if (!run) throw failure('NOT_FOUND', `There is no run ${JSON.stringify(runId)} in this workspace.`, { location: { field: 'runId' } });
     return run;
   }
@@ -411,42 +380,10 @@ export class TrackingStore {
     for (const [key, columns] of grouped) this.#metrics.append(run.seq, key, columns);
   }
 
-  #insertParams(run: RunRef, params: [string, string][]): void {
-    const insert = this.#q('INSERT INTO params (run, key, value) VALUES (?, ?, ?) ON CONFLICT (run, key) DO NOTHING');
-    const existing = this.#q('SELECT value FROM params WHERE run = ? AND key = ?');
-    for (const [key, value] of params) {
-      if (insert.run(run.seq, key, value).changes > 0) continue;
-      const { value: was } = existing.get(run.seq, key) as { value: string };
-      if (was !== value) {
-        throw failure('INVALID_INPUT', `Param "${key}" of run ${run.id} is already ${JSON.stringify(was)}; it cannot become ${JSON.stringify(value)}: params are written once.`, {
-          hint: 'Log the new value under another key, or start a new run for it.',
-          location: { field: `params.${key}` },
-        });
-      }
-    }
-  }
-
-  #upsertTags(seq: number, tags: [string, string][]): void {
-    const upsert = this.#q('INSERT INTO tags (run, key, value) VALUES (?, ?, ?) ON CONFLICT (run, key) DO UPDATE SET value = excluded.value');
-    for (const [key, value] of tags) upsert.run(seq, key, value);
-  }
-
-  #insertInputs(seq: number, datasets: DatasetInput[]): void {
-    const insert = this.#q('INSERT INTO run_inputs (run, name, version, content_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    for (const dataset of datasets) insert.run(seq, dataset.name, dataset.version, dataset.contentHash);
-  }
-
-  #insertExperiment(name: string, tags: [string, string][]): number {
-    const { id } = this.#q('INSERT INTO experiments (name, created_at) VALUES (?, ?) RETURNING id').get(name, this.#now()) as { id: number };
-    const insert = this.#q('INSERT INTO experiment_tags (experiment, key, value) VALUES (?, ?, ?)');
-    for (const [key, value] of tags) insert.run(id, key, value);
-    return id;
-  }
-
   #setLifecycle(runId: string, lifecycle: Lifecycle): RunSummary {
     const run = this.#write(() => {
       const run = this.#runRef(runId);
-      this.#q('UPDATE runs SET lifecycle = ? WHERE seq = ?').run(lifecycle, run.seq);
+      this.#records.setLifecycle(run.seq, lifecycle);
       return run;
     });
     this.#changed(run.id, run.status, lifecycle);
