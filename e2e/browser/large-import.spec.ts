@@ -37,3 +37,21 @@ test('a large import shows its progress, then its result', async ({ page, lathe 
   await expect(page.getByRole('progressbar')).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1, name: 'sensor-readings' })).toBeVisible();
 });
+
+test('a large import can be cancelled from its progress toast, and nothing is kept', async ({ page, lathe }) => {
+  test.setTimeout(120_000);
+  const file = join(lathe.root, 'sensor-readings.csv');
+  await writeLargeCsv(file, 120);
+
+  await page.goto(lathe.url);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose file…' }).click();
+  await (await chooser).setFiles(file);
+
+  const toast = page.locator('.toast--progress');
+  await toast.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('Import of sensor-readings.csv cancelled; nothing was kept.')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('progressbar')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Bring in your first dataset' })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('23-import-cancelled'), animations: 'disabled' });
+});

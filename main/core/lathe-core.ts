@@ -3,6 +3,8 @@ import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
 import { mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
+import { jobCalls } from './jobs/job-calls.ts';
+import { JobRegistry } from './jobs/job-registry.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
@@ -39,6 +41,7 @@ export interface LatheCore {
 export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const events = new EventHub();
   const workspaces = new OpenWorkspaces();
+  const jobs = new JobRegistry(events);
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
 
@@ -57,9 +60,10 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
       defaultWorkspace: options.defaultWorkspace,
       describe,
     }),
-    datasetCalls({ workspaces, events, resourcesDir, scanWorker: options.scanWorker }),
+    datasetCalls({ workspaces, events, jobs, resourcesDir, scanWorker: options.scanWorker }),
     storeCalls(workspaces, [datasetBlobReferences, runArtifactReferences]),
     trackingCalls({ workspaces, events }),
+    jobCalls(jobs),
   );
 
   return {

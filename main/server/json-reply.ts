@@ -18,6 +18,7 @@ export const statusForErrorCode: Readonly<Record<ErrorCode, number>> = {
   UNAVAILABLE: 501,
   DISK_ERROR: 507,
   DATA_DAMAGED: 500,
+  CANCELLED: 409,
   INTERNAL: 500,
 };
 

@@ -18,6 +18,8 @@ export const callNames = [
   'datasets:import-sample',
   'store:verify',
   'store:gc',
+  'jobs:list',
+  'jobs:cancel',
   'experiments:list',
   'experiments:create',
   'runs:search',

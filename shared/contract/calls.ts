@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
+import * as jobs from './jobs.ts';
 import * as runs from './runs.ts';
 import * as store from './store.ts';
 import * as workspace from './workspace.ts';
@@ -22,6 +23,8 @@ export const calls = {
   'datasets:import-sample': datasets.datasetsImportSample,
   'store:verify': store.storeVerify,
   'store:gc': store.storeGc,
+  'jobs:list': jobs.jobsList,
+  'jobs:cancel': jobs.jobsCancel,
   'experiments:list': runs.experimentsList,
   'experiments:create': runs.experimentsCreate,
   'runs:search': runs.runsSearch,
@@ -35,6 +38,7 @@ export const calls = {
 export const events = {
   'datasets:import-progress': datasets.importProgress,
   'datasets:changed': datasets.datasetsChanged,
+  'jobs:changed': jobs.jobsChanged,
   'runs:changed': runs.runsChanged,
   'runs:metrics': runs.runsMetrics,
 } as const satisfies Record<string, EventSpec>;

@@ -18,6 +18,7 @@ export const errorCodes = [
   'UNAVAILABLE', // the feature needs something this front door or machine lacks
   'DISK_ERROR', // the disk refused a read or write: full, read-only, over quota, failing
   'DATA_DAMAGED', // stored bytes no longer match their content hash (altered or truncated)
+  'CANCELLED', // the user stopped it (a job); nothing half-done was kept
   'INTERNAL', // a bug: the message says what happened
 ] as const;
 

@@ -120,7 +120,7 @@ describe('importing a dataset', () => {
     await call('datasets:import-file', { workspace, path: await file('a.csv', V1), name: 'p', importId: 'imp-1' });
     const progress = seen.filter((e) => e.name === 'datasets:import-progress');
     expect(progress.at(-1)).toEqual({ name: 'datasets:import-progress', payload: { importId: 'imp-1', bytesRead: V1.length, totalBytes: V1.length, rows: 3 } });
-    expect(seen).toContainEqual({ name: 'datasets:changed', payload: { workspace, name: 'p' } });
+    expect(seen).toContainEqual({ name: 'datasets:changed', payload: { workspace, name: 'p', importId: 'imp-1' } });
   });
 
   it('refuses an upload over the size limit and keeps nothing of it', async () => {

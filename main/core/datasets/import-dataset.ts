@@ -3,6 +3,7 @@ import { formatByteLimit } from '../byte-limit.ts';
 import { reachPhase } from '../base/phases.ts';
 import { failedTo, failure } from '../errors.ts';
 import type { EventHub } from '../events.ts';
+import type { JobContext } from '../jobs/job-registry.ts';
 import type { BlobWriter } from '../storage/blob-writer.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { latestManifest, versionOf } from './dataset-history.ts';
@@ -29,7 +30,9 @@ export interface ImportRequest {
 export interface ImportContext {
   events?: EventHub;
   /** The scan worker's entry (the desktop app's bundle has its own); default: the source file. */
-  scanWorker?: URL;
+  scanWorker?: URL | undefined;
+  /** The job this import runs as: cancelling it stops the import before its commit. */
+  job?: JobContext;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -51,9 +54,12 @@ export async function importDataset(workspace: Workspace, source: ImportSource, 
     const scanner = startTableScan({ format, fileName: source.fileName }, source.totalBytes, context.scanWorker);
     try {
       const table = await streamInto(writer, scanner, source, request, context);
+      context.job?.signal.throwIfAborted();
       return await workspace.lock.run(
         async () => {
           await reachPhase('import:locked');
+          // The last moment a cancel is heard: from here the version is made.
+          context.job?.signal.throwIfAborted();
           const outcome = await commitVersion(workspace, writer, table, source, request, () => (placed = true));
           if (outcome.status === 'created') {
             context.events?.emit('datasets:changed', { workspace: workspace.dir, name: request.name, ...(request.importId ? { importId: request.importId } : {}) });
@@ -79,6 +85,7 @@ async function streamInto(writer: BlobWriter, scanner: ReturnType<typeof startTa
     if (request.importId) context.events?.emit('datasets:import-progress', { importId: request.importId, bytesRead: writer.bytes, totalBytes: source.totalBytes, rows: scanner.rows });
   };
   for await (const chunk of source.chunks) {
+    context.job?.signal.throwIfAborted();
     if (source.maxBytes !== undefined && writer.bytes + chunk.byteLength > source.maxBytes) {
       throw failure('TOO_LARGE', `${source.fileName} is larger than the upload limit of ${formatByteLimit(source.maxBytes)}.`, {
         hint: 'Import it from the desktop app or with `lathe data import`, which read the file in place, or raise the limit with `lathe serve --max-upload-mb`.',

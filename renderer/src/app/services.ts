@@ -25,6 +25,9 @@ export function createServices({ api, store, memory }: { api: LatheApi; store: L
     let wasDown = false;
     const offs = [
       api.on('datasets:import-progress', (progress) => store.getState().importProgressReported(progress)),
+      api.on('jobs:changed', (job) => {
+        if (job.kind === 'import' && job.ref && job.status === 'running') store.getState().importJobKnown(job.ref, job.id);
+      }),
       api.on('datasets:changed', (change) => {
         if (change.workspace !== store.getState().workspace?.path) return;
         // An import of this window's: its own result brings the view up to date, once.

@@ -157,5 +157,12 @@ export function createDatasetCommands({ api, store, memory, newImportId: makeImp
     await Promise.all([refreshDatasets(), loadHistory(result.value.version.name), loadDetail(result.value.version.name, result.value.version.version)]);
   }
 
-  return { refreshDatasets, selectDataset, datasetChanged, importFiles, importSample, isOwnImport: (importId: string) => ownImports.has(importId) };
+  /** Stop the import under way; main keeps nothing of it. */
+  async function cancelImport(): Promise<void> {
+    const workspace = workspacePath();
+    const jobId = store.getState().activeImport?.jobId;
+    if (workspace && jobId) await api.call('jobs:cancel', { workspace, jobId });
+  }
+
+  return { refreshDatasets, selectDataset, datasetChanged, importFiles, importSample, cancelImport, isOwnImport: (importId: string) => ownImports.has(importId) };
 }

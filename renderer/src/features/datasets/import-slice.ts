@@ -13,6 +13,8 @@ export interface ActiveImport {
   readonly bytesDone: number;
   readonly totalBytes: number | null;
   readonly rows: number;
+  /** The job main runs it as, once main said so: what Cancel stops. */
+  readonly jobId: string | null;
 }
 
 export interface ImportNotice {
@@ -43,6 +45,8 @@ export interface ImportSlice extends ImportState {
   /** A file became a version (or matched the latest one): show it and say so. */
   datasetImported(outcome: ImportOutcome, fileName: string): void;
   importFailed(error: LatheError, fileName: string): void;
+  /** Main runs the import as this job (jobs:changed with the import's id as its ref). */
+  importJobKnown(importId: string, jobId: string): void;
   noticeDismissed(id: number): void;
   importFailureDismissed(): void;
 }
@@ -68,7 +72,7 @@ export const createImportSlice: LatheSlice<ImportSlice> = (set) => ({
   importQueued: (count) => set((state) => ({ queuedImports: state.queuedImports + count })),
   importStarted: ({ importId, fileName, datasetName, totalBytes, sends }) =>
     set((state) => ({
-      activeImport: { importId, fileName, datasetName, phase: sends ? 'sending' : 'reading', bytesDone: 0, totalBytes, rows: 0 },
+      activeImport: { importId, fileName, datasetName, phase: sends ? 'sending' : 'reading', bytesDone: 0, totalBytes, rows: 0, jobId: null },
       queuedImports: Math.max(0, state.queuedImports - 1),
       importFailure: null,
       notice: null,
@@ -99,7 +103,14 @@ export const createImportSlice: LatheSlice<ImportSlice> = (set) => ({
       detailStatus: 'loading',
       detailError: null,
     })),
-  importFailed: (error, fileName) => set({ activeImport: null, importFailure: { error, fileName } }),
+  importFailed: (error, fileName) =>
+    set(
+      error.code === 'CANCELLED'
+        ? { activeImport: null, notice: { id: nextNoticeId++, tone: 'info', text: `Import of ${fileName} cancelled; nothing was kept.` } }
+        : { activeImport: null, importFailure: { error, fileName } },
+    ),
+  importJobKnown: (importId, jobId) =>
+    set((state) => (state.activeImport?.importId === importId && state.activeImport.jobId === null ? { activeImport: { ...state.activeImport, jobId } } : {})),
   noticeDismissed: (id) => set((state) => (state.notice?.id === id ? { notice: null } : {})),
   importFailureDismissed: () => set({ importFailure: null }),
 });

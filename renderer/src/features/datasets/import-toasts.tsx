@@ -44,6 +44,7 @@ export function ImportToasts() {
 }
 
 function ProgressToast({ active, queued }: { active: ActiveImport; queued: number }) {
+  const { datasetCommands } = useServices();
   const known = active.totalBytes !== null && active.totalBytes > 0;
   let detail: string;
   if (active.phase === 'sending') detail = known ? `sending ${formatBytes(active.bytesDone)} of ${formatBytes(active.totalBytes ?? 0)}` : 'sending…';
@@ -67,7 +68,13 @@ function ProgressToast({ active, queued }: { active: ActiveImport; queued: numbe
         </p>
         <ProgressBar label={`Importing ${active.fileName}`} value={active.bytesDone} max={known ? active.totalBytes : null} />
       </div>
-      <span />
+      {active.jobId ? (
+        <button type="button" className="button button--small button--ghost" onClick={() => void datasetCommands.cancelImport()}>
+          Cancel
+        </button>
+      ) : (
+        <span />
+      )}
     </div>
   );
 }
