@@ -7,6 +7,7 @@ import type { LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
+import { runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -24,6 +25,8 @@ export const commands: readonly CliCommand[] = [
   dataShowCommand,
   dataVerifyCommand,
   dataGcCommand,
+  runsListCommand,
+  runsShowCommand,
   serveCommand,
 ];
 
@@ -49,7 +52,8 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
   const command = commands.find((c) => c.path.every((word, i) => words[i] === word));
 
   if (argv.length === 0 || (!command && (argv.includes('--help') || argv.includes('-h') || words[0] === 'help'))) {
-    io.out(overview(words[0] === 'data' || words[1] === 'data' ? 'data' : undefined));
+    const topic = commands.find((c) => c.path.length > 1 && (c.path[0] === words[0] || c.path[0] === words[1]))?.path[0];
+    io.out(overview(topic));
     return 0;
   }
   if (argv.includes('--version') || argv.includes('-v')) {
@@ -57,7 +61,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return 0;
   }
   if (!command) {
-    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : 'lathe init|data|serve';
+    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show' : 'lathe init|data|runs|serve';
     return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 
@@ -157,7 +161,7 @@ async function findWorkspace(cwd: string, flag: string | undefined): Promise<str
   });
 }
 
-function overview(topic?: 'data'): string {
+function overview(topic?: string): string {
   const shown = commands.filter((c) => !topic || c.path[0] === topic);
   const width = Math.max(...shown.map((c) => c.usage.length));
   return [
