@@ -38,7 +38,8 @@ export function groupPoints(points: readonly MetricPointInput[], now: number, fi
   const indicesByKey = new Map<string, number[]>();
   for (let i = 0; i < points.length; i += 1) {
     const point = points[i]!;
-    const key = checkKey(point?.key, `${field}[${i}].key`);
+    if (typeof point !== 'object' || point === null) throw invalid(`${field}[${i}]: expected a point like {"key": "loss", "value": 0.5, "step": 3}.`, `${field}[${i}]`);
+    const key = checkKey(point.key, `${field}[${i}].key`);
     if (typeof point.value !== 'number') throw invalid(`${field}[${i}].value: a metric value is a number (NaN and ±Infinity are allowed); got ${quote(point.value)}.`, `${field}[${i}].value`);
     if (point.step !== undefined && !Number.isSafeInteger(point.step)) throw invalid(`${field}[${i}].step: a step is a whole number; got ${quote(point.step)}.`, `${field}[${i}].step`);
     if (point.timestamp !== undefined && !Number.isSafeInteger(point.timestamp)) {

@@ -181,6 +181,7 @@ describe('bad input is refused whole, saying what and where', () => {
     ['a param value over 6000 characters', (s: TrackingStore, id: string) => s.logParams(id, { p: 'x'.repeat(6001) }), 'params.p', 'at most 6000 characters'],
     ['a tag value over 5000 characters', (s: TrackingStore, id: string) => s.setTags(id, { t: 'x'.repeat(5001) }), 'tags.t', 'at most 5000 characters'],
     ['a step that is not whole', (s: TrackingStore, id: string) => s.logMetrics(id, [{ key: 'm', value: 1 }, { key: 'm', value: 1, step: 1.5 }]), 'metrics[1].step', 'whole number'],
+    ['a point that is not an object', (s: TrackingStore, id: string) => s.logMetrics(id, [{ key: 'm', value: 1 }, null as never]), 'metrics[1]', 'expected a point'],
     ['a value that is not a number', (s: TrackingStore, id: string) => s.logMetrics(id, [{ key: 'm', value: '1' as unknown as number }]), 'metrics[0].value', 'is a number'],
     ['a timestamp past the safe integers', (s: TrackingStore, id: string) => s.logMetrics(id, [{ key: 'm', value: 1, timestamp: 2 ** 60 }]), 'metrics[0].timestamp', 'whole milliseconds'],
     ['more than 1000 metrics in a batch', (s: TrackingStore, id: string) => s.logBatch(id, { metrics: Array.from({ length: 1001 }, () => ({ key: 'm', value: 1 })) }), 'metrics', 'at most 1000 metrics'],
