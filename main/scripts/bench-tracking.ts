@@ -80,9 +80,9 @@ const floor = timeIt(30, () => {
   for (let c = 0; c < 3; c += 1) new Float64Array(POINTS).fill(c);
 });
 console.log(`\nRead one metric of a run holding ${POINTS.toLocaleString('en-US')} points (all of them, into typed arrays):`);
-console.log(`  lathe (columnar blocks)            ${ms(read)}`);
-console.log(`  lathe, LTTB down to 1000 points    ${ms(downsampled)}`);
-console.log(`  floor: new arrays, filled          ${ms(floor)}`);
+console.log(`  lathe, every point (new arrays)            ${ms(read)}`);
+console.log(`  lathe, 1000 points by LTTB (for a chart)   ${ms(downsampled)}`);
+console.log(`  floor: 3 new arrays of ${POINTS.toLocaleString('en-US')}, filled  ${ms(floor)}`);
 
 // —— the plain-row reference ——
 const plainFile = join(root, 'plain.db');
@@ -120,8 +120,8 @@ const plainTyped = timeIt(5, () => {
     i += 1;
   }
 });
-console.log(`  plain rows, .all() as objects      ${ms(plainRead)}`);
-console.log(`  plain rows, iterated into arrays   ${ms(plainTyped)}`);
+console.log(`  plain rows, .all() as objects              ${ms(plainRead)}`);
+console.log(`  plain rows, iterated into arrays           ${ms(plainTyped)}`);
 console.log(`\nIngest, plain rows (one INSERT a point, one transaction a batch of ${BATCH}):`);
 console.log(`  ${'log-batch: 1000 points = 10 metrics × 100 steps'.padEnd(52)} ${rate(plain10.points, plain10.took)}`);
 console.log(`  ${'log-batch: 1000 points = 1 metric × 1000 steps'.padEnd(52)} ${rate(plainOne.points, plainOne.took)}`);
@@ -165,6 +165,8 @@ for (const { label, query } of searches) {
 
 const best = Math.max(...ingestRates.slice(0, 2));
 console.log(`\naims: ingest ≥ 500,000 points/s → ${best >= 500_000 ? 'met' : 'NOT met'} (${Math.round(best).toLocaleString('en-US')}/s, log-batch of 1000);`);
-console.log(`      read 1M points < 5 ms → ${read.best < 5 ? 'met' : 'NOT met'} (best ${read.best.toFixed(2)} ms, ${(plainTyped.best / read.best).toFixed(0)}× faster than plain rows into arrays)`);
+console.log(
+  `      read 1M points < 5 ms → ${read.best < 5 ? 'met' : 'NOT met'} at best (best ${read.best.toFixed(2)} ms, median ${read.median.toFixed(2)} ms; ${(plainTyped.best / read.best).toFixed(0)}× faster than plain rows into arrays, best to best)`,
+);
 await workspace.close();
 rmSync(root, { recursive: true, force: true });

@@ -85,14 +85,17 @@ export class MetricLog {
     this.#updateSeries.run(series.points + n, nextBlock, tailFirst, tailPoints, inOrder, newer, points.values[latest]!, step, timestamp, series.id);
   }
 
-  /** Every point of one series, sorted by step then timestamp (ties in the order logged); null when there is none. */
-  read(run: number, key: string): MetricColumns | null {
+  /**
+   * Every point of one series, sorted by step then timestamp (ties in the order logged); null
+   * when there is none. `allocate` gives the arrays to decode into (default: new ones).
+   */
+  read(run: number, key: string, allocate: (length: number) => MetricColumns = emptyColumns): MetricColumns | null {
     const series = this.#series.get(run, key) as unknown as SeriesRow | undefined;
     if (!series) return null;
     const blocks = this.#allBlocks.all(series.id) as unknown as [number, Uint8Array][];
     let total = 0;
     for (const [points] of blocks) total += points;
-    const columns = emptyColumns(total);
+    const columns = allocate(total);
     let at = 0;
     for (const [, data] of blocks) at += decodeBlockInto(data, columns, at);
     return series.in_order === 1 ? columns : sortedByStep(columns);

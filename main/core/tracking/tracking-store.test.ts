@@ -142,7 +142,13 @@ describe('a run as training records it', () => {
     expect(history).toMatchObject({ stored: 5000, downsampled: true });
     expect(history.values.length).toBe(100);
     expect([history.steps[0], history.steps[99]]).toEqual([0, 4999]);
-    expect(store.metricHistory(run.id, 'loss', { maxPoints: 6000 })).toMatchObject({ stored: 5000, downsampled: false });
+    const whole = store.metricHistory(run.id, 'loss', { maxPoints: 6000 });
+    expect(whole).toMatchObject({ stored: 5000, downsampled: false });
+    // What it gives back is the caller's: reading another metric (into the store's reused arrays) changes nothing in it.
+    store.logMetrics(run.id, Array.from({ length: 5000 }, (_, step) => ({ key: 'acc', value: -step, step: step + 7 })));
+    store.metricHistory(run.id, 'acc', { maxPoints: 6000 });
+    store.metricHistory(run.id, 'acc', { maxPoints: 10 });
+    expect([whole.values[0], whole.steps[4999], history.values[0], history.steps[99]]).toEqual([1, 4999, 1, 4999]);
   });
 
   it('ends a run with a status and an end time, and says so', async () => {

@@ -134,6 +134,7 @@ export class TrackingStore {
   readonly #metrics: MetricLog;
   readonly #summaries: RunSummaries;
   readonly #records: RunRecords;
+  #scratchColumns: WeakRef<MetricColumns> | null = null;
 
   constructor(context: TrackingContext) {
     this.#dir = context.dir;
@@ -323,11 +324,22 @@ export class TrackingStore {
     return this.#db.use(() => this.#metrics.read(this.#runRef(runId).seq, key) ?? emptyColumns(0));
   }
 
-  /** The same, at most `maxPoints` of them (LTTB: first and last kept, the shape in between). */
+  /**
+   * The same, at most `maxPoints` of them (LTTB: first and last kept, the shape in between).
+   * Points read only to be downsampled never leave the store, so they are decoded into arrays
+   * it keeps for the next read (while the garbage collector lets it): a chart refreshed live
+   * does not make and first-touch tens of megabytes on every refresh.
+   */
   metricHistory(runId: string, key: string, options: { maxPoints?: number } = {}): MetricHistoryColumns {
-    const all = this.metricSeries(runId, key);
-    const shown = options.maxPoints === undefined ? all : downsample(all, options.maxPoints);
-    return { ...shown, stored: all.values.length, downsampled: shown !== all };
+    const { maxPoints } = options;
+    if (maxPoints === undefined) {
+      const all = this.metricSeries(runId, key);
+      return { ...all, stored: all.values.length, downsampled: false };
+    }
+    const all = this.#db.use(() => this.#metrics.read(this.#runRef(runId).seq, key, (length) => this.#scratch(length))) ?? emptyColumns(0);
+    const stored = all.values.length;
+    if (stored <= maxPoints) return { steps: all.steps.slice(), values: all.values.slice(), timestamps: all.timestamps.slice(), stored, downsampled: false };
+    return { ...downsample(all, maxPoints), stored, downsampled: true };
   }
 
   /** Runs left RUNNING by a process of this host that is gone become FAILED (see abandoned-runs.ts). */
@@ -343,6 +355,17 @@ export class TrackingStore {
   }
 
   // —— inside ——
+
+  /** Arrays of `length` points for reads that stay inside the store, reused from one read to the next. */
+  #scratch(length: number): MetricColumns {
+    let scratch = this.#scratchColumns?.deref();
+    if (!scratch || scratch.values.length < length) {
+      scratch = emptyColumns(Math.max(length, 1024));
+      this.#scratchColumns = new WeakRef(scratch);
+    }
+    const { steps, values, timestamps } = scratch;
+    return { steps: steps.subarray(0, length), values: values.subarray(0, length), timestamps: timestamps.subarray(0, length) };
+  }
 
   #write<T>(work: () => T): T {
     return this.#db.use((sql) => {
