@@ -7,7 +7,7 @@ import type { LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
-import { runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
+import { runsCompareCommand, runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -27,6 +27,7 @@ export const commands: readonly CliCommand[] = [
   dataGcCommand,
   runsListCommand,
   runsShowCommand,
+  runsCompareCommand,
   serveCommand,
 ];
 
@@ -61,7 +62,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return 0;
   }
   if (!command) {
-    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show' : 'lathe init|data|runs|serve';
+    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show|compare' : 'lathe init|data|runs|serve';
     return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 

@@ -51,6 +51,15 @@ describe('lathe runs', () => {
     expect(JSON.parse((await lathe(root, 'runs', 'show', ids[1]!, '-w', 'ws', '--json')).out)).toMatchObject({ id: ids[1], params: { model: 'mlp' } });
   });
 
+  it('says why two runs differ', async () => {
+    const { root, ids } = await workspaceWithRuns();
+    const compared = await lathe(root, 'runs', 'compare', ids[0]!, ids[2]!.slice(0, 12), '-w', 'ws');
+    expect(compared.code).toBe(0);
+    expect(compared.out).toContain('linear differs from mlp-a in:\n  - param model: mlp → linear');
+    expect(compared.out).toMatch(/test_accuracy\s+0\.93\s+0\.88/);
+    expect((await lathe(root, 'runs', 'compare', ids[0]!, '-w', 'ws')).code).toBe(2);
+  });
+
   it('points at the position of a filter that does not parse, and refuses a bad id (exit 2)', async () => {
     const { root } = await workspaceWithRuns();
     const bad = await lathe(root, 'runs', 'list', '-w', 'ws', '--filter', 'metrics.acc >> 0.9');

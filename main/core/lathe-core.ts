@@ -8,6 +8,7 @@ import { JobRegistry } from './jobs/job-registry.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
+import { comparisonCalls } from './tracking/comparison-calls.ts';
 import { trackingCalls } from './tracking/tracking-calls.ts';
 import { LastWorkspace } from './workspace/last-workspace.ts';
 import { OpenWorkspaces } from './workspace/open-workspaces.ts';
@@ -63,6 +64,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     datasetCalls({ workspaces, events, jobs, resourcesDir, scanWorker: options.scanWorker }),
     storeCalls(workspaces, [datasetBlobReferences, runArtifactReferences]),
     trackingCalls({ workspaces, events }),
+    comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
   );
 

@@ -27,5 +27,6 @@ export const callNames = [
   'runs:metric-history',
   'runs:delete',
   'runs:restore',
+  'runs:compare',
   'runs:read-artifact',
 ] as const;

@@ -4,6 +4,7 @@ import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
 import * as jobs from './jobs.ts';
 import * as runs from './runs.ts';
+import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
 import * as workspace from './workspace.ts';
 
@@ -32,6 +33,7 @@ export const calls = {
   'runs:metric-history': runs.runsMetricHistory,
   'runs:delete': runs.runsDelete,
   'runs:restore': runs.runsRestore,
+  'runs:compare': comparison.runsCompare,
   'runs:read-artifact': runs.runsReadArtifact,
 } as const satisfies Record<string, CallSpec>;
 

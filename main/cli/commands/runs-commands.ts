@@ -125,3 +125,29 @@ function describeRun(run: RunDetail): string {
     run.artifacts.length ? `\nArtifacts\n${textTable(['path', 'size', 'content hash'], run.artifacts.map((a) => [a.path, a.bytes, a.contentHash.slice(0, 19)]), 60)}` : '',
   ].join('\n');
 }
+
+export const runsCompareCommand: CliCommand = {
+  path: ['runs', 'compare'],
+  summary: 'Why did these runs differ: params, data, code and environment, against the first',
+  usage: 'lathe runs compare RUN_ID RUN_ID…',
+  options: {},
+  async run(context) {
+    if (context.positionals.length < 2) throw failure('INVALID_INPUT', 'Name at least two runs: lathe runs compare RUN_ID RUN_ID…');
+    const runIds = [];
+    for (const value of context.positionals) runIds.push(await resolveRunId(context, value, 'lathe runs compare RUN_ID RUN_ID…'));
+    const comparison = await callCore(context, 'runs:compare', { workspace: await context.workspace(), runIds });
+    const names = comparison.runs.map((run) => run.name || run.id.slice(0, 12));
+    const differing = comparison.params.filter((row) => row.differs);
+    const lines = [
+      ...comparison.changes.map((change) => {
+        const name = names[comparison.runs.findIndex((run) => run.id === change.runId)];
+        return [`${name} differs from ${names[0]} in:`, ...(change.reasons.length ? change.reasons.map((reason) => `  - ${reason}`) : ['  nothing recorded: same params, data, code and environment'])].join('\n');
+      }),
+      differing.length ? `\nParams that differ\n${textTable(['param', ...names], differing.map((row) => [row.key, ...row.values]), 30)}` : '\nEvery param is the same.',
+      comparison.metrics.length
+        ? `\nMetrics (latest)\n${textTable(['metric', ...names], comparison.metrics.map((row) => [row.key, ...row.values.map((v) => (v === null ? null : typeof v === 'number' ? formatNumber(v) : v))]))}`
+        : '',
+    ];
+    return { json: comparison, human: lines.join('\n') };
+  },
+};
