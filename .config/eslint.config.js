@@ -89,7 +89,7 @@ const layers = [
     name: 'The UI (renderer/src)',
     files: ['renderer/src/**'],
     folders: ['renderer/src/**', 'shared/**'],
-    packages: ['react', 'react-dom', 'zustand', 'dexie'],
+    packages: ['react', 'react-dom', 'zustand', 'dexie', 'recharts'],
     why: 'The renderer has no Node and reaches main only through shared/contract and renderer/src/lib/api.ts.',
   },
   { name: 'The UI build (renderer)', files: ['renderer/*.ts'], folders: ['renderer/**'], node: true, packages: ['vite', '@vitejs/plugin-react'] },

@@ -2,6 +2,8 @@ import type { LatheApi } from '../lib/api-types.ts';
 import type { UiMemory } from '../lib/ui-memory.ts';
 import type { LatheStore } from '../state/store.ts';
 import { createDatasetCommands } from '../features/datasets/dataset-commands.ts';
+import { createExperimentCommands } from '../features/experiments/experiment-commands.ts';
+import { createSeriesMemory } from '../features/experiments/series-memory.ts';
 import { createWorkspaceCommands } from '../features/workspace/workspace-commands.ts';
 import { hrefWithWorkspace } from '../features/workspace/workspace-url.ts';
 
@@ -12,6 +14,7 @@ import { hrefWithWorkspace } from '../features/workspace/workspace-url.ts';
  */
 export function createServices({ api, store, memory }: { api: LatheApi; store: LatheStore; memory: UiMemory }) {
   const datasetCommands = createDatasetCommands({ api, store, memory });
+  const experimentCommands = createExperimentCommands({ api, store, seriesMemory: createSeriesMemory() });
   const workspaceCommands = createWorkspaceCommands({
     api,
     store,
@@ -34,6 +37,9 @@ export function createServices({ api, store, memory }: { api: LatheApi; store: L
         if (change.importId && datasetCommands.isOwnImport(change.importId)) return;
         void datasetCommands.datasetChanged(change.name);
       }),
+      api.on('runs:changed', (change) => experimentCommands.runChanged(change)),
+      api.on('runs:metrics', (batch) => experimentCommands.runMetricsLogged(batch)),
+      api.on('jobs:changed', (job) => experimentCommands.jobChanged(job)),
       api.onConnection((connection) => {
         store.getState().connectionChanged(connection);
         if (connection === 'reconnecting') wasDown = true;
@@ -41,13 +47,14 @@ export function createServices({ api, store, memory }: { api: LatheApi; store: L
         if (connection === 'connected' && wasDown) {
           wasDown = false;
           void datasetCommands.refreshDatasets();
+          void experimentCommands.catchUp();
         }
       }),
     ];
     return () => offs.forEach((off) => off());
   }
 
-  return { api, store, memory, datasetCommands, workspaceCommands, connectToMain };
+  return { api, store, memory, datasetCommands, experimentCommands, workspaceCommands, connectToMain };
 }
 
 export type Services = ReturnType<typeof createServices>;

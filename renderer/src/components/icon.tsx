@@ -26,6 +26,16 @@ const paths = {
   table: 'M3 5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5Zm0 5h18M3 15h18M9 10v11',
   profile: 'M4 20V10m6 10V4m6 16v-7m4 7H2',
   arrowRight: 'M5 12h14m-6-6 6 6-6 6',
+  arrowLeft: 'M19 12H5m6 6-6-6 6-6',
+  compare: 'M8 3v18M16 3v18M3 8h5M3 16h5M16 8h5M16 16h5',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14Zm5-2 5 5',
+  columns: 'M4 4h16v16H4V4Zm6 0v16m6-16v16',
+  stop: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18ZM9 9h6v6H9V9Z',
+  trash: 'M4 7h16M10 11v6m4-6v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3',
+  restore: 'M3 12a9 9 0 1 0 3-6.7L3 8m0-5v5h5',
+  repeat: 'M17 2l4 4-4 4M3 11V9a3 3 0 0 1 3-3h15M7 22l-4-4 4-4m14-1v2a3 3 0 0 1-3 3H3',
+  gitCommit: 'M12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-9-4h5m8 0h5',
+  cpu: 'M9 9h6v6H9V9ZM5 5h14v14H5V5Zm4-3v3m6-3v3M9 19v3m6-3v3M2 9h3m-3 6h3m14-6h3m-3 6h3',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,6 +1,8 @@
 import type { CallName, EventName, InputOf, OutputOf, PayloadOf } from '../../../shared/contract/calls.ts';
 import type { DatasetDetail, DatasetSummary, DatasetVersion } from '../../../shared/contract/datasets.ts';
 import type { LatheError, Result } from '../../../shared/contract/result.ts';
+import type { JobInfo } from '../../../shared/contract/jobs.ts';
+import type { Experiment, MetricHistory, RunDetail, RunSummary } from '../../../shared/contract/runs.ts';
 import type { LatheApi } from '../lib/api-types.ts';
 
 /** A version record as main would send it, with the fields a test cares about overridden. */
@@ -31,6 +33,41 @@ export function summaryOf(versions: DatasetVersion[]): DatasetSummary {
   return { name: latest.name, versions: versions.length, latest };
 }
 
+/** A run record as main would send it: 32-hex id from `seed`, the fields a test cares about overridden. */
+export function runOf(seed: number, overrides: Partial<RunDetail> = {}): RunDetail {
+  return {
+    id: seed.toString(16).padStart(32, '0'),
+    name: `run-${seed}`,
+    experimentId: '1',
+    experimentName: 'penguins',
+    status: 'FINISHED',
+    startTime: 1_750_000_000_000 + seed * 60_000,
+    endTime: 1_750_000_000_000 + seed * 60_000 + 30_000,
+    lifecycle: 'active',
+    params: {},
+    tags: {},
+    metrics: {},
+    datasets: [],
+    user: 'me',
+    gitCommit: null,
+    environment: null,
+    artifacts: [],
+    systemTags: {},
+    ...overrides,
+  };
+}
+
+/** A run's summary: its record less what only runs:get gives. */
+export function summaryOfRun(run: RunDetail): RunSummary {
+  const { user: _user, gitCommit: _gitCommit, environment: _environment, artifacts: _artifacts, systemTags: _systemTags, ...summary } = run;
+  return summary;
+}
+
+/** A metric history as main sends it (no downsampling): `values[i]` at step i. */
+export function historyOf(key: string, values: readonly number[]): MetricHistory {
+  return { key, steps: values.map((_, i) => i), values: [...values], timestamps: values.map((_, i) => 1_750_000_000_000 + i), stored: values.length, downsampled: false };
+}
+
 /** An in-memory main: datasets as lists of versions (newest first), answering like the real one. */
 export class FakeMain implements LatheApi {
   readonly frontDoor = { kind: 'browser' as const, nativeDialogs: false };
@@ -55,6 +92,103 @@ export class FakeMain implements LatheApi {
   }
   /** The next import fails with this error. */
   failNextImport: LatheError | null = null;
+
+  // —— experiments and runs (tracking) ——
+  readonly experiments: Experiment[] = [];
+  /** Every run by id, deleted ones included (lifecycle). */
+  readonly runs = new Map<string, RunDetail>();
+  /** `<run id>\u0000<metric>` → its every point. */
+  readonly histories = new Map<string, MetricHistory>();
+  /** `<run id>\u0000<path>` → the artifact's text. */
+  readonly artifactTexts = new Map<string, string>();
+  readonly jobs: JobInfo[] = [];
+  /**
+   * How the fake reads a user's filter (main's own parser is not here): a run matches, or the
+   * filter is refused with this error. Run-id clauses the UI adds itself are understood anyway.
+   */
+  filterRule: (filter: string, run: RunSummary) => boolean | LatheError = () => true;
+
+  addRun(run: RunDetail, histories: Record<string, readonly number[]> = {}): RunDetail {
+    this.runs.set(run.id, run);
+    for (const [key, values] of Object.entries(histories)) this.histories.set(`${run.id}\u0000${key}`, historyOf(key, values));
+    return run;
+  }
+
+  private searchRuns(input: InputOf<'runs:search'>): Result<OutputOf<'runs:search'>> {
+    let filter = input.filter ?? '';
+    // The UI narrows searches to runs by id: `(user filter) AND (attributes.run_id = '…' OR …)`.
+    const ids = [...filter.matchAll(/attributes\.run_id = '([0-9a-f]{32})'/g)].map((match) => match[1]!);
+    if (ids.length > 0) {
+      const idPart = /^(?:\((.*)\) AND \()?(attributes\.run_id = '[0-9a-f]{32}'(?: OR attributes\.run_id = '[0-9a-f]{32}')*)\)?$/s.exec(filter);
+      filter = idPart?.[1] ?? '';
+    }
+    const matching: RunSummary[] = [];
+    for (const run of this.runs.values()) {
+      if (!input.includeDeleted && run.lifecycle === 'deleted') continue;
+      if (input.experimentIds && !input.experimentIds.includes(run.experimentId)) continue;
+      if (ids.length > 0 && !ids.includes(run.id)) continue;
+      const summary = summaryOfRun(run);
+      if (filter.trim() !== '') {
+        const verdict = this.filterRule(filter, summary);
+        if (typeof verdict === 'object') return { ok: false, error: verdict };
+        if (!verdict) continue;
+      }
+      matching.push(summary);
+    }
+    matching.sort((a, b) => b.startTime - a.startTime || (a.id < b.id ? -1 : 1));
+    const offset = input.pageToken ? Number(input.pageToken.replace('offset:', '')) : 0;
+    const limit = input.maxResults ?? 1000;
+    const page = matching.slice(offset, offset + limit);
+    const next = offset + page.length;
+    return { ok: true, value: next < matching.length ? { runs: page, total: matching.length, nextPageToken: `offset:${next}` } : { runs: page, total: matching.length } };
+  }
+
+  private answerTracking(name: CallName, input: unknown): Result<unknown> | null {
+    const args = input as { runId?: string; key?: string; maxPoints?: number; path?: string; jobId?: string };
+    const run = args.runId ? this.runs.get(args.runId) : undefined;
+    const noRun: Result<never> = { ok: false, error: { code: 'NOT_FOUND', message: `There is no run "${args.runId}" in this workspace.` } };
+    switch (name) {
+      case 'experiments:list':
+        return { ok: true, value: this.experiments };
+      case 'runs:search':
+        return this.searchRuns(input as InputOf<'runs:search'>);
+      case 'runs:get':
+        return run ? { ok: true, value: run } : noRun;
+      case 'runs:metric-history': {
+        if (!run) return noRun;
+        const history = this.histories.get(`${run.id}\u0000${args.key}`) ?? historyOf(args.key ?? '', []);
+        if (args.maxPoints === undefined || history.steps.length <= args.maxPoints) return { ok: true, value: history };
+        // Every n-th point, first and last kept: enough of a stand-in for LTTB here.
+        const every = Math.ceil(history.steps.length / args.maxPoints);
+        const keep = history.steps.map((_, i) => i).filter((i) => i % every === 0 || i === history.steps.length - 1);
+        return { ok: true, value: { ...history, steps: keep.map((i) => history.steps[i]!), values: keep.map((i) => history.values[i]!), timestamps: keep.map((i) => history.timestamps[i]!), downsampled: true } };
+      }
+      case 'runs:delete':
+      case 'runs:restore': {
+        if (!run) return noRun;
+        const changed = { ...run, lifecycle: name === 'runs:delete' ? ('deleted' as const) : ('active' as const) };
+        this.runs.set(run.id, changed);
+        return { ok: true, value: summaryOfRun(changed) };
+      }
+      case 'runs:read-artifact': {
+        if (!run) return noRun;
+        const text = this.artifactTexts.get(`${run.id}\u0000${args.path}`);
+        const artifact = run.artifacts.find((candidate) => candidate.path === args.path);
+        if (text === undefined || !artifact) return { ok: false, error: { code: 'NOT_FOUND', message: `Run ${run.id} has no artifact "${args.path}".` } };
+        return { ok: true, value: { ...artifact, text } };
+      }
+      case 'jobs:list':
+        return { ok: true, value: this.jobs };
+      case 'jobs:cancel': {
+        const job = this.jobs.find((candidate) => candidate.id === args.jobId);
+        if (!job) return { ok: false, error: { code: 'NOT_FOUND', message: `No job ${args.jobId}` } };
+        job.status = 'cancelled';
+        return { ok: true, value: job };
+      }
+      default:
+        return null;
+    }
+  }
 
   call<N extends CallName>(name: N, input: InputOf<N>): Promise<Result<OutputOf<N>>> {
     this.calls.push({ name, input });
@@ -85,7 +219,7 @@ export class FakeMain implements LatheApi {
       case 'datasets:import-sample':
         return this.importBytes('penguins', 'penguins.csv', 'sample', (input as { importId?: string }).importId);
       default:
-        return { ok: false, error: { code: 'UNAVAILABLE', message: `${name} is not faked` } };
+        return this.answerTracking(name, input) ?? { ok: false, error: { code: 'UNAVAILABLE', message: `${name} is not faked` } };
     }
   }
 

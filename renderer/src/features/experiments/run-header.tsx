@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { JobInfo } from '../../../../shared/contract/jobs.ts';
+import type { RunDetail } from '../../../../shared/contract/runs.ts';
+import { Icon } from '../../components/icon.tsx';
+import { useServices } from '../../app/services-context.tsx';
+import { hashOf } from './experiments-route.ts';
+import { StatusBadge } from './status-badge.tsx';
+
+/** Why a run failed, as Lathe recorded it (a run left RUNNING by a process that died, a training error). */
+export function failureOf(run: RunDetail): string | null {
+  return run.systemTags['lathe.failure'] ?? run.systemTags['lathe.error'] ?? run.tags['error'] ?? null;
+}
+
+/** A run's name and status, and what can be done to it: cancel its training, delete or restore it. */
+export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null }) {
+  const { experimentCommands } = useServices();
+  const [busy, setBusy] = useState<'cancel' | 'delete' | 'restore' | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const deleted = run.lifecycle === 'deleted';
+  const failure = run.status === 'FAILED' ? failureOf(run) : null;
+
+  async function act(what: 'cancel' | 'delete' | 'restore') {
+    setBusy(what);
+    setProblem(null);
+    const outcome =
+      what === 'cancel' ? await experimentCommands.runPage.cancelRun(run.id) : what === 'delete' ? await experimentCommands.deleteRun(run.id) : await experimentCommands.restoreRun(run.id);
+    setBusy(null);
+    if (!outcome.ok && outcome.message) setProblem(outcome.message);
+  }
+
+  return (
+    <header className="run-header">
+      <a className="run-header__back" href={hashOf({ view: 'runs' })}>
+        <Icon name="arrowLeft" size={14} />
+        Runs
+      </a>
+      <div className="run-header__title-row">
+        <h1 className="run-header__title">{run.name}</h1>
+        <StatusBadge status={run.status} deleted={deleted} />
+        <span className="run-header__experiment">in {run.experimentName}</span>
+        <div className="run-header__actions">
+          {run.status === 'RUNNING' && !deleted ? (
+            <button
+              type="button"
+              className="button button--small"
+              disabled={busy !== null || job === null}
+              title={job === null ? 'This run is not trained by a job of this Lathe (another process or an MLflow client drives it).' : 'Stop training; the run ends as KILLED'}
+              onClick={() => void act('cancel')}
+            >
+              <Icon name="stop" size={14} />
+              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+          {deleted ? (
+            <button type="button" className="button button--small" disabled={busy !== null} onClick={() => void act('restore')}>
+              <Icon name="restore" size={14} />
+              Restore
+            </button>
+          ) : (
+            <button type="button" className="button button--small button--ghost" disabled={busy !== null} title="Delete the run (it can be restored)" onClick={() => void act('delete')}>
+              <Icon name="trash" size={14} />
+              Delete
+            </button>
+          )}
+        </div>
+      </div>
+      {deleted ? <p className="run-header__note">This run is deleted: it is kept, but no longer listed. Restore it to list it again.</p> : null}
+      {failure || run.status === 'FAILED' ? (
+        <div className="run-header__failure" role="note">
+          <Icon name="alert" size={15} />
+          <span>
+            <strong>The run failed.</strong> {failure ?? 'No reason was recorded.'}
+          </span>
+        </div>
+      ) : null}
+      {problem ? (
+        <p className="run-header__problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </header>
+  );
+}
