@@ -34,6 +34,7 @@ export class MetricLog {
   readonly #tailBlocks: StatementSync;
   readonly #dropTail: StatementSync;
   readonly #allBlocks: StatementSync;
+  #scratch: WeakRef<MetricColumns> | null = null;
 
   constructor(sql: DatabaseSync) {
     const columns = 'id, step, timestamp, points, next_block, tail_first, tail_points, in_order';
@@ -99,6 +100,20 @@ export class MetricLog {
     let at = 0;
     for (const [, data] of blocks) at += decodeBlockInto(data, columns, at);
     return series.in_order === 1 ? columns : sortedByStep(columns);
+  }
+
+  /**
+   * The same, decoded into arrays kept for the next read (while the garbage collector lets
+   * them be): valid only until the next call, for reads whose points never leave the store
+   * (downsampling). A chart refreshed live then does not make and first-touch tens of
+   * megabytes on every refresh.
+   */
+  readIntoScratch(run: number, key: string): MetricColumns | null {
+    return this.read(run, key, (length) => {
+      let scratch = this.#scratch?.deref();
+      if (!scratch || scratch.values.length < length) this.#scratch = new WeakRef((scratch = emptyColumns(Math.max(length, 1024))));
+      return { steps: scratch.steps.subarray(0, length), values: scratch.values.subarray(0, length), timestamps: scratch.timestamps.subarray(0, length) };
+    });
   }
 
   #withTail(series: SeriesRow, points: MetricColumns): MetricColumns {

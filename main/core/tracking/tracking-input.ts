@@ -19,6 +19,29 @@ export interface MetricPointInput {
 
 export type ParamValue = string | number | boolean;
 
+/** A run as training starts it (TrackingStore.createRun). */
+export interface NewRun {
+  /** The experiment's name; made when it does not exist yet. Default: "Default". */
+  experiment?: string;
+  name?: string;
+  params?: Record<string, ParamValue>;
+  tags?: Record<string, string>;
+  datasets?: DatasetInput[];
+  /** The workspace's git commit when the run starts. */
+  gitCommit?: string | null;
+  environment?: RunEnvironment | null;
+  /** RUNNING (default) or SCHEDULED. */
+  status?: 'RUNNING' | 'SCHEDULED';
+  /** Milliseconds since 1970; default now. */
+  startTime?: number;
+  user?: string;
+  /**
+   * Who drives the run: this process (default; a run it leaves RUNNING when it dies becomes
+   * FAILED), or an outside client such as an MLflow client over REST (never marked FAILED here).
+   */
+  drivenBy?: 'this-process' | 'outside-client';
+}
+
 /** The points of one batch grouped by key, in columns, each key's in the order logged. */
 export type PointsByKey = Map<string, MetricColumns>;
 
