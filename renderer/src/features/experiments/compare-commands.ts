@@ -60,6 +60,12 @@ export function createCompareCommands({ api, store, series }: CompareCommandDeps
     store.getState().comparisonOpened(ids);
     // The same runs again (back from a run's page): their records are on screen already.
     if (before && sameIds(before.ids, ids) && before.status === 'ready') return;
+    // Ticked in the runs table: their rows are current (events keep them so), no need to ask.
+    const listed = new Map(store.getState().runs.map((run) => [run.id, run]));
+    if (ids.every((id) => listed.has(id))) {
+      store.getState().comparedRunsLoaded(ids, ids.map((id) => listed.get(id)!));
+      return;
+    }
     const result = await readRuns(workspace, ids);
     if (!comparing(ids) || workspacePath() !== workspace) return;
     if (result.ok) store.getState().comparedRunsLoaded(ids, result.value);

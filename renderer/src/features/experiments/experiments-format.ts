@@ -12,15 +12,21 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+// Made once: building an Intl.NumberFormat costs far more than using one, and a table formats
+// hundreds of cells a frame while it scrolls.
+const whole = new Intl.NumberFormat();
+const scientific = new Intl.NumberFormat(undefined, { notation: 'scientific', maximumFractionDigits: 2 });
+const fourDigits = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
+
 /** A metric value: 4 significant digits (whole numbers in full), NaN and infinities spelled out. */
 export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const magnitude = Math.abs(value);
-  if (Number.isInteger(value) && magnitude < 1e9) return new Intl.NumberFormat().format(value);
-  if (magnitude !== 0 && (magnitude >= 1e9 || magnitude < 1e-3)) return new Intl.NumberFormat(undefined, { notation: 'scientific', maximumFractionDigits: 2 }).format(value);
-  return new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 }).format(value);
+  if (Number.isInteger(value) && magnitude < 1e9) return whole.format(value);
+  if (magnitude !== 0 && (magnitude >= 1e9 || magnitude < 1e-3)) return scientific.format(value);
+  return fourDigits.format(value);
 }
 
 /** A share 0..1 as a percentage with one decimal ("96.4%"), for accuracy and friends. */

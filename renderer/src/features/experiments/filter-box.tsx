@@ -48,7 +48,7 @@ export function FilterBox() {
         void experimentCommands.runs.filterApplied(text);
       }}
     >
-      <div className="filter-box__field">
+      <div className={error ? 'filter-box__field filter-box__field--invalid' : 'filter-box__field'}>
         <Icon name="search" size={14} />
         <input
           className="filter-box__input"

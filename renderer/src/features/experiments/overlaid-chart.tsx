@@ -72,7 +72,7 @@ export const OverlaidChart = memo(function OverlaidChart({ metric, chart, runs, 
   const shownRuns = Object.keys(byRun ?? {}).length;
 
   return (
-    <figure className="compare-chart" aria-label={`${metric}, ${shownRuns} runs`} data-metric={metric} data-state={ready ? 'drawn' : (chart?.status ?? 'loading')} data-lines={ready ? drawn.paths.length : 0}>
+    <figure className="compare-chart" aria-label={`${metric}, ${shownRuns} runs`} data-metric={metric} data-state={ready ? 'drawn' : (chart?.status ?? 'loading')} data-lines={ready ? drawn.paths.length : 0} data-resolution={chart?.resolution}>
       <figcaption className="metric-chart__head">
         <span className="metric-chart__title mono">{metric}</span>
         <span className="faint num">

@@ -4,7 +4,9 @@ import type { LatheStore } from '../../state/store.ts';
 import { narrowToRuns } from './run-filter-text.ts';
 import { sameQuery, type RunsQuery } from './runs-table-slice.ts';
 
-/** Runs per runs:search page: the first screenful arrives fast, ten thousand in a few pages. */
+/** Runs in the first runs:search page: a few screenfuls, so the first rows show at once. */
+export const RUNS_FIRST_PAGE = 200;
+/** Runs in each later page: ten thousand runs in a handful of calls. */
 export const RUNS_PAGE_SIZE = 2000;
 /** Runs named in one live-update search (its filter stays well under main's 10,000 characters). */
 const IDS_PER_SEARCH = 100;
@@ -54,7 +56,7 @@ export function createRunsCommands({ api, store, schedule = (work) => setTimeout
         ...(query.experimentId === null ? {} : { experimentIds: [query.experimentId] }),
         ...(query.filter.trim() === '' ? {} : { filter: query.filter }),
         orderBy: ['attributes.start_time DESC'],
-        maxResults: RUNS_PAGE_SIZE,
+        maxResults: first ? RUNS_FIRST_PAGE : RUNS_PAGE_SIZE,
         ...(pageToken ? { pageToken } : {}),
       });
       if (request !== searchRequest || workspacePath() !== workspace) return;

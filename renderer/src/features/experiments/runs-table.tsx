@@ -13,6 +13,10 @@ import { StatusBadge } from './status-badge.tsx';
 import './runs-table.css';
 
 export const ROW_HEIGHT = 34;
+/** Runs compared at once at most (main compares up to 100 too). */
+export const MAX_COMPARED = 100;
+
+const selectAllLabel = (listed: number) => (listed <= MAX_COMPARED ? 'Select every run listed' : `Select the first ${MAX_COMPARED} runs listed`);
 const HEADER_HEIGHT = 40;
 const CHECK_WIDTH = 36;
 
@@ -137,13 +141,13 @@ export function RunsTable() {
       <div role="columnheader" className="runs-table__check">
         <input
           type="checkbox"
-          aria-label={selected.length > 0 ? 'Clear the selection' : 'Select the first 10 runs'}
-          title={selected.length > 0 ? 'Clear the selection' : 'Select the first 10 runs'}
+          aria-label={selected.length > 0 ? 'Clear the selection' : selectAllLabel(runs.length)}
+          title={selected.length > 0 ? 'Clear the selection' : selectAllLabel(runs.length)}
           checked={selected.length > 0}
           ref={(box) => {
-            if (box) box.indeterminate = selected.length > 0 && selected.length < runs.length;
+            if (box) box.indeterminate = selected.length > 0 && selected.length < Math.min(runs.length, MAX_COMPARED);
           }}
-          onChange={() => store.getState().runsTicked(selected.length > 0 ? [] : runs.slice(0, 10).map((run) => run.id))}
+          onChange={() => store.getState().runsTicked(selected.length > 0 ? [] : runs.slice(0, MAX_COMPARED).map((run) => run.id))}
         />
       </div>
       {columns.map((id) => {

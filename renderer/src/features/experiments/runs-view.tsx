@@ -9,7 +9,7 @@ import { EmptyRuns } from './empty-runs.tsx';
 import { ExperimentPicker } from './experiment-picker.tsx';
 import { goTo } from './experiments-route.ts';
 import { FilterBox } from './filter-box.tsx';
-import { RunsTable } from './runs-table.tsx';
+import { MAX_COMPARED, RunsTable } from './runs-table.tsx';
 import { selectHasNoRuns } from './selectors.ts';
 
 /** Every run of the workspace (or of one experiment), filtered, sorted and ticked for comparing. */
@@ -56,8 +56,10 @@ export function RunsView() {
           <button
             type="button"
             className="button button--primary"
-            disabled={selected.length < 2}
-            title={selected.length < 2 ? 'Tick two runs or more to compare them' : `Compare the ${selected.length} runs ticked`}
+            disabled={selected.length < 2 || selected.length > MAX_COMPARED}
+            title={
+              selected.length < 2 ? 'Tick two runs or more to compare them' : selected.length > MAX_COMPARED ? `Compare at most ${MAX_COMPARED} runs at once` : `Compare the ${selected.length} runs ticked`
+            }
             onClick={() => goTo({ view: 'compare', runIds: selected })}
           >
             <Icon name="compare" size={15} />
