@@ -67,7 +67,7 @@ const layers = [
     files: ['main/core/**'],
     folders: ['main/core/**', 'shared/**'],
     node: true,
-    packages: ['isomorphic-git', 'zod'],
+    packages: ['isomorphic-git', 'zod', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm'],
     why: 'The core knows nothing of its front doors (app, server, CLI) or the UI.',
   },
   {
