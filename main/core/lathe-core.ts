@@ -8,6 +8,7 @@ import { JobRegistry } from './jobs/job-registry.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
+import { trainingCalls } from './training/training-calls.ts';
 import { comparisonCalls } from './tracking/comparison-calls.ts';
 import { trackingCalls } from './tracking/tracking-calls.ts';
 import { LastWorkspace } from './workspace/last-workspace.ts';
@@ -29,6 +30,8 @@ export interface LatheCoreOptions {
   resourcesDir?: string;
   /** The table-scan worker's entry file; the desktop bundle passes its own. */
   scanWorker?: URL;
+  /** The training worker's entry file; the desktop app and the CLI's bundle pass their own. */
+  trainingWorker?: URL;
 }
 
 export interface LatheCore {
@@ -66,6 +69,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     trackingCalls({ workspaces, events }),
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
+    trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker }),
   );
 
   return {

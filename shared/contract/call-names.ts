@@ -29,4 +29,10 @@ export const callNames = [
   'runs:restore',
   'runs:compare',
   'runs:read-artifact',
+  'training:plan',
+  'training:start',
+  'training:wait',
+  'training:reproduce',
+  'training:compare-reproduction',
+  'app:doctor',
 ] as const;

@@ -6,6 +6,7 @@ import * as jobs from './jobs.ts';
 import * as runs from './runs.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
+import * as training from './training.ts';
 import * as workspace from './workspace.ts';
 
 /** Every call, by name. Front doors look calls up here; nothing else lists them. */
@@ -35,6 +36,12 @@ export const calls = {
   'runs:restore': runs.runsRestore,
   'runs:compare': comparison.runsCompare,
   'runs:read-artifact': runs.runsReadArtifact,
+  'training:plan': training.trainingPlan,
+  'training:start': training.trainingStart,
+  'training:wait': training.trainingWait,
+  'training:reproduce': training.trainingReproduce,
+  'training:compare-reproduction': training.trainingCompareReproduction,
+  'app:doctor': training.appDoctor,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
