@@ -95,6 +95,8 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
           defaultWorkspace: defaultWorkspacePath(),
           resourcesDir: io.files.resourcesDir,
           scanWorker: io.files.scanWorker,
+          // The bundle's workers sit side by side (npm run build makes both); from source, the core's own.
+          trainingWorker: io.files.scanWorker && new URL('./training-worker.cjs', io.files.scanWorker),
         }),
       )),
     workspace: () => findWorkspace(io.cwd, parsed.values.workspace as string | undefined),

@@ -4,12 +4,14 @@
 //   main/app/preload/preload.ts  → main/dist/preload.cjs  one self-contained CommonJS file: a
 //                                                          sandboxed preload can require only electron
 //   main/core/datasets/table-scan-worker.ts → main/dist/table-scan-worker.cjs
+//   main/core/training/training-worker.ts → main/dist/training-worker.cjs, TensorFlow.js bundled
+//                                  in, and the WASM backend's .wasm files beside it
 //   main/cli/lathe.ts            → main/dist/lathe.mjs    the `lathe` command, ESM with its
 //                                  and main/dist/cli-chunks/ dependencies, split so that each
 //                                                          command loads only what it uses
 import { build as esbuild, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +23,7 @@ const shown = (file: string) => path.relative(root, file);
 export async function buildAll(): Promise<void> {
   const started = performance.now();
   await buildRenderer();
-  await Promise.all([buildMain(), buildScanWorker(), buildPreload(), buildCliBundle()]);
+  await Promise.all([buildMain(), buildScanWorker(), buildTrainingWorker(), buildPreload(), buildCliBundle()]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
 }
 
@@ -65,9 +67,33 @@ async function buildScanWorker(): Promise<void> {
   await bundle('scan worker', await scanWorkerBundleOptions(path.join(distDir, 'table-scan-worker.cjs')));
 }
 
-/** The CLI needs its worker beside it: `npm run bench:cli` builds both, not the rest. */
+/**
+ * The training worker runs as a file of its own too (main/core/training/run-training.ts starts
+ * it), self-contained: in the packaged app its file is unpacked beside app.asar, where it cannot
+ * resolve packages inside the archive, so TensorFlow.js's JavaScript packages and zod are bundled
+ * in and it needs only the .wasm files copied beside it. The native backends (tfjs-node,
+ * tfjs-node-gpu) stay outside: found at run time where installed (and unpacked), else reported.
+ */
+export async function trainingWorkerBundleOptions(outfile: string): Promise<BuildOptions & { outfile: string }> {
+  const native = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+  return { ...(await mainBundleOptions()), entryPoints: [at('main', 'core', 'training', 'training-worker.ts')], outfile, minify: true, external: ['electron', ...native, ...native.map((name) => `${name}/*`)] };
+}
+
+/** The WASM backend's binaries, which its bundled script looks for beside itself. */
+export async function copyWasmBinaries(toDir: string): Promise<void> {
+  const from = at('node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  // Not the multi-threaded build: Node's worker_threads cannot start its threads (see worker/backends.ts).
+  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) await copyFile(path.join(from, name), path.join(toDir, name));
+}
+
+async function buildTrainingWorker(): Promise<void> {
+  await bundle('training worker', await trainingWorkerBundleOptions(path.join(distDir, 'training-worker.cjs')));
+  await copyWasmBinaries(distDir);
+}
+
+/** The CLI needs its workers beside it: `npm run bench:cli` builds those, not the rest. */
 export async function buildCli(): Promise<void> {
-  await Promise.all([buildCliBundle(), buildScanWorker()]);
+  await Promise.all([buildCliBundle(), buildScanWorker(), buildTrainingWorker()]);
 }
 
 /**
