@@ -1,13 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { LatheError } from '../../../shared/contract/result.ts';
-import { LatheFailure } from '../errors.ts';
-import { createTableScanner, type TableScanOptions, type TableScanResult } from './table/table-scanner.ts';
+import type { Lane, LaneReply, LaneRequest } from './table/segment-lane.ts';
+import { SEGMENT_BYTES, SegmentPipeline } from './table/segment-pipeline.ts';
+import type { SegmentOptions } from './table/segment-scanner.ts';
+import { createTableScanner, segmentOptions, type TableScanOptions, type TableScanResult } from './table/table-scanner.ts';
 
 /**
  * Parsing and profiling a table, as the import pipeline sees it: fed chunk by chunk, finished
- * once. Large files are scanned on a worker thread, so the thread that hashes and writes the
- * bytes (and, in the desktop app, serves the windows) never waits on the parser; small ones are
- * scanned in place, where starting a thread would cost more than it saves.
+ * once. Large files are read on worker threads, two at once where the machine has the cores
+ * (table/segment-pipeline.ts: the file is cut into segments at row boundaries, read in turn by
+ * each, and merged in file order, with the same result as one thread), so the thread that
+ * hashes and writes the bytes (and, in the desktop app, serves the windows) never waits on the
+ * parser; small ones are scanned in place, where starting a thread would cost more than it
+ * saves.
  */
 export interface TableScan {
   /** Resolves when the scan can take another chunk; rejects with the scan's failure. */
@@ -18,20 +23,51 @@ export interface TableScan {
   close(): Promise<void>;
 }
 
-export type ScanRequest = { type: 'chunk'; buffer: ArrayBuffer } | { type: 'end' };
-export type ScanReply = { type: 'ack'; rows: number } | { type: 'result'; result: TableScanResult } | { type: 'error'; error: LatheError };
-
-/** Below this many bytes a file is scanned on the calling thread. */
-export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
-/** Chunks handed to the worker and not yet parsed: bounds memory when the parser is slower. */
-const MAX_IN_FLIGHT = 4;
+/** Below this many bytes a file is scanned on the calling thread: one segment, as on a worker. */
+export const WORKER_THRESHOLD_BYTES = SEGMENT_BYTES;
+/** Bytes kept for segments not merged yet, before `write` waits (about three segments). */
+const MAX_KEPT_BYTES = 3 * SEGMENT_BYTES;
+/** Bytes sent to a lane and not yet read, before `write` waits. */
+const MAX_LANE_BYTES = SEGMENT_BYTES;
 
 export function defaultScanWorkerUrl(): URL {
   return new URL('./table-scan-worker.ts', import.meta.url);
 }
 
-export function startTableScan(options: TableScanOptions, expectedBytes: number | null, workerUrl: URL = defaultScanWorkerUrl()): TableScan {
-  return expectedBytes !== null && expectedBytes < WORKER_THRESHOLD_BYTES ? inThreadScan(options) : new WorkerScan(options, workerUrl);
+/** For tests and benchmarks: how many worker threads, and segments of how many bytes. */
+export interface ScanTuning {
+  lanes?: number;
+  segmentBytes?: number;
+}
+
+/**
+ * Large files (or of unknown size) are read on worker threads: two where the machine has two
+ * cores (a JSON array is one segment, so one).
+ */
+export function startTableScan(options: TableScanOptions, expectedBytes: number | null, workerUrl: URL = defaultScanWorkerUrl(), tuning: ScanTuning = {}): TableScan {
+  if (expectedBytes !== null && expectedBytes < WORKER_THRESHOLD_BYTES) return inThreadScan(options);
+  const resolved = segmentOptions(options);
+  const lanes = options.format === 'json' ? 1 : (tuning.lanes ?? lanesFromEnvironment() ?? Math.min(2, availableParallelism()));
+  const segmentBytes = tuning.segmentBytes ?? SEGMENT_BYTES;
+  const pipeline = new SegmentPipeline(resolved, (reply) => Array.from({ length: lanes }, (_, lane) => new WorkerLane(workerUrl, resolved, (message) => reply(lane, message))), {
+    segmentBytes,
+    maxKeptBytes: (MAX_KEPT_BYTES / SEGMENT_BYTES) * segmentBytes,
+    maxLaneBytes: (MAX_LANE_BYTES / SEGMENT_BYTES) * segmentBytes,
+  });
+  return {
+    write: (chunk) => pipeline.write(chunk),
+    end: () => pipeline.end().finally(() => pipeline.close()),
+    get rows() {
+      return pipeline.rows;
+    },
+    close: () => pipeline.close(),
+  };
+}
+
+/** LATHE_SCAN_LANES=1 reads large files on one worker (benchmarks compare it with two). */
+function lanesFromEnvironment(): number | null {
+  const lanes = Number(process.env.LATHE_SCAN_LANES);
+  return Number.isInteger(lanes) && lanes >= 1 && lanes <= 8 ? lanes : null;
 }
 
 function inThreadScan(options: TableScanOptions): TableScan {
@@ -46,80 +82,32 @@ function inThreadScan(options: TableScanOptions): TableScan {
   };
 }
 
-class WorkerScan implements TableScan {
+/** A lane on a worker thread (table-scan-worker.ts). */
+class WorkerLane implements Lane {
   readonly #worker: Worker;
-  #rows = 0;
-  #inFlight = 0;
-  #failure: LatheFailure | null = null;
-  #result: TableScanResult | null = null;
-  #wake: (() => void) | null = null;
+  #stopped = false;
 
-  constructor(options: TableScanOptions, workerUrl: URL) {
-    this.#worker = new Worker(workerUrl, { workerData: options });
-    this.#worker.on('message', (reply: ScanReply) => {
-      if (reply.type === 'ack') {
-        this.#inFlight -= 1;
-        this.#rows = reply.rows;
-      } else if (reply.type === 'result') {
-        this.#result = reply.result;
-      } else {
-        this.#failure = new LatheFailure(reply.error);
-      }
-      this.#notify();
+  constructor(workerUrl: URL, options: SegmentOptions, reply: (reply: LaneReply) => void) {
+    this.#worker = new Worker(workerUrl, { workerData: { options } });
+    this.#worker.on('message', (message: LaneReply) => {
+      if (!this.#stopped) reply(message);
     });
-    this.#worker.on('error', (error) => {
-      this.#failure ??= new LatheFailure({ code: 'INTERNAL', message: `The table scanner stopped: ${error.message}` });
-      this.#notify();
-    });
-    this.#worker.on('exit', () => {
-      this.#failure ??= new LatheFailure({ code: 'INTERNAL', message: 'The table scanner stopped unexpectedly.' });
-      this.#notify();
-    });
+    const stopped = (message: string) => {
+      if (this.#stopped) return;
+      this.#stopped = true;
+      reply({ type: 'stopped', id: 0, error: { code: 'INTERNAL', message } });
+    };
+    this.#worker.on('error', (error) => stopped(`The table scanner stopped: ${error.message}`));
+    this.#worker.on('exit', () => stopped('The table scanner stopped unexpectedly.'));
   }
 
-  get rows(): number {
-    return this.#rows;
+  send(request: LaneRequest): void {
+    if (!this.#stopped) this.#worker.postMessage(request);
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
-    this.#throwIfFailed();
-    // The caller still needs its chunk (it is being written), so the worker gets a copy. Not
-    // chunk.slice(): on a Buffer that is a view, and transferring it would empty the caller's.
-    const copy = new Uint8Array(chunk);
-    this.#inFlight += 1;
-    this.#worker.postMessage({ type: 'chunk', buffer: copy.buffer } satisfies ScanRequest, [copy.buffer]);
-    while (this.#inFlight >= MAX_IN_FLIGHT && !this.#failure) await this.#nextReply();
-    this.#throwIfFailed();
-  }
-
-  async end(): Promise<TableScanResult> {
-    this.#throwIfFailed();
-    this.#worker.postMessage({ type: 'end' } satisfies ScanRequest);
-    while (!this.#result && !this.#failure) await this.#nextReply();
-    const result = this.#result;
-    await this.close();
-    if (!result) throw this.#failure!;
-    return result;
-  }
-
-  async close(): Promise<void> {
-    this.#worker.removeAllListeners('exit');
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
     await this.#worker.terminate();
-  }
-
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure;
-  }
-
-  #nextReply(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-    });
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
   }
 }

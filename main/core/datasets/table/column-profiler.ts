@@ -1,10 +1,10 @@
 import type { ColumnProfile, ColumnType } from '../../../../shared/contract/datasets.ts';
 import { hashBytes, rawHash } from './byte-hash.ts';
-import { DistinctCounter } from './distinct-counter.ts';
+import { DistinctCounter, type DistinctState } from './distinct-counter.ts';
 import { jsonText } from './json-text.ts';
 import { isMissingBytes } from './missing-values.ts';
-import { RunningStats } from './running-stats.ts';
-import { StreamingHistogram } from './streaming-histogram.ts';
+import { RunningStats, type RunningStatsState } from './running-stats.ts';
+import { StreamingHistogram, type HistogramState, type HistogramWidth } from './streaming-histogram.ts';
 import { isIsoDatetime, numberScan, scanBoolean, scanNumber } from './text-values.ts';
 import { Utf8Scratch } from './utf8-bytes.ts';
 
@@ -14,6 +14,23 @@ const NUMBER = 2;
 const BOOLEAN = 4;
 const DATETIME = 8;
 const NUMERIC = INTEGER | NUMBER;
+
+/** A column's profile so far as plain data, to send between threads and merge. */
+export interface ColumnState {
+  name: string;
+  count: number;
+  candidates: number;
+  stats: RunningStatsState;
+  histogram: HistogramState;
+  distinct: DistinctState;
+}
+
+/**
+ * How a profiler's histogram starts: choosing its width from its first values (the first part
+ * of a column), with a width chosen earlier, or keeping its values until merged (see
+ * streaming-histogram.ts).
+ */
+export type HistogramStart = 'choose' | 'keep values' | HistogramWidth;
 
 /** Shared by all profilers: JSON values are encoded here before they are counted. */
 const scratch = new Utf8Scratch();
@@ -29,11 +46,34 @@ export class ColumnProfiler {
   count = 0;
   private candidates = INTEGER | NUMBER | BOOLEAN | DATETIME;
   private readonly stats = new RunningStats();
-  private readonly histogram = new StreamingHistogram();
+  private readonly histogram: StreamingHistogram;
   private readonly distinct = new DistinctCounter();
 
-  constructor(name: string) {
+  constructor(name: string, histogram: HistogramStart = 'choose') {
     this.name = name;
+    this.histogram = histogram === 'choose' ? new StreamingHistogram() : histogram === 'keep values' ? StreamingHistogram.rawValues() : StreamingHistogram.withWidth(histogram);
+  }
+
+  /** The histogram's starting width, once chosen. */
+  get histogramWidth(): HistogramWidth | null {
+    return this.histogram.startWidth;
+  }
+
+  state(): ColumnState {
+    return { name: this.name, count: this.count, candidates: this.candidates, stats: this.stats.state(), histogram: this.histogram.state(), distinct: this.distinct.state() };
+  }
+
+  /**
+   * Adds the profile of a later part of the column. Types, counts, min and max, the histogram and
+   * exact distinct counts come out as if the values had been added here; the mean and standard
+   * deviation merge pairwise (the same parts in the same order always give the same bits).
+   */
+  merge(part: ColumnState): void {
+    this.count += part.count;
+    this.candidates &= part.candidates;
+    this.stats.merge(part.stats);
+    this.histogram.merge(part.histogram);
+    this.distinct.merge(part.distinct);
   }
 
   /**

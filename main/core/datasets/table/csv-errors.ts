@@ -41,16 +41,12 @@ export class CsvErrors {
     return scanFailure('PARSE_ERROR', this.file, `${this.file} has a header row but no data rows.`, { line }, 'Add at least one row of data under the header.');
   }
 
-  /** A quote-free row with a field past the header's count, starting at bytes[extraStart]. */
-  tooManyFields(bytes: Uint8Array, rowStart: number, extraStart: number, line: number, columns: number): LatheFailure {
-    let count = columns + 1;
-    let exact = true;
-    const delimiter = this.separator === 'comma' ? 44 : 9;
-    for (let i = extraStart; i < bytes.length && bytes[i] !== 10; i++) {
-      if (bytes[i] === delimiter) count++;
-      if (bytes[i] === 34) exact = false;
-    }
-    const column = columnOf(bytes, rowStart, extraStart);
+  /**
+   * A quote-free row with a field past the header's count, which starts at `column` of `line`:
+   * `count` fields in all, or at least that many when a quote came after (a quoted delimiter
+   * cannot be told apart without parsing).
+   */
+  tooManyFields(count: number, exact: boolean, line: number, column: number, columns: number): LatheFailure {
     return scanFailure(
       'PARSE_ERROR',
       this.file,

@@ -5,6 +5,9 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/** `parse`: a row with no quotes has a field past `maxFields` (at `extraAt`). */
+export const OVERLONG = -2;
+
 /**
  * The CSV tokenizer's general path: one whole row parsed into a staged table (where each field
  * starts, on which line, and the bytes of its value), quotes and all, before anything is
@@ -20,6 +23,8 @@ export class CsvRowParser {
   lineStart = 0;
   /** How the row ended: 1 LF, 2 CRLF, 0 the end of the file. */
   ending = 0;
+  /** After OVERLONG: where the field past `maxFields` starts. */
+  extraAt = 0;
   fieldAt = new Int32Array(16); // the field's first byte (its opening quote, if quoted)
   fieldLine = new Int32Array(16);
   fieldLineStart = new Int32Array(16);
@@ -43,8 +48,8 @@ export class CsvRowParser {
 
   /**
    * Parses the row at bytes[rowStart] (not a blank line), which starts on `firstLine`, allowing
-   * `maxFields` fields (`columns` is for messages). Returns where the next row starts, or -1
-   * when the bytes end inside the row.
+   * `maxFields` fields (`columns` is for messages). Returns where the next row starts, -1
+   * when the bytes end inside the row, or OVERLONG.
    */
   parse(bytes: Uint8Array, rowStart: number, final: boolean, firstLine: number, maxFields: number, columns: number): number {
     const n = bytes.length;
@@ -55,8 +60,16 @@ export class CsvRowParser {
     let i = rowStart;
     this.unescapedUsed = 0;
     this.ending = 0;
+    let quoted = false;
     for (;;) {
-      if (count === maxFields) throw this.errors.tooManyFieldsAfterQuotes(bytes, count, firstLine, line, lineStart, i, columns);
+      if (count === maxFields) {
+        // A quote-free row is counted to its end by the tokenizer, however it is chunked.
+        if (!quoted) {
+          this.extraAt = i;
+          return OVERLONG;
+        }
+        throw this.errors.tooManyFieldsAfterQuotes(bytes, count, firstLine, line, lineStart, i, columns);
+      }
       if (count === this.fieldAt.length) this.grow();
       this.fieldAt[count] = i;
       this.fieldLine[count] = line;
@@ -65,6 +78,7 @@ export class CsvRowParser {
       let next: number;
       let rowDone = false;
       if (i < n && bytes[i] === QUOTE) {
+        quoted = true;
         const quoteLine = line;
         const quoteLineStart = lineStart;
         let from = i + 1;

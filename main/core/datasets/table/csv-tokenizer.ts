@@ -1,11 +1,11 @@
 import { HASH_SEED_HIGH, HASH_SEED_LOW, HASH_STEP_LOW, hashBytes, rawHash } from './byte-hash.ts';
 import type { ColumnProfiler } from './column-profiler.ts';
 import { CsvErrors } from './csv-errors.ts';
-import { CsvRowParser } from './csv-general-row.ts';
+import { CsvRowParser, OVERLONG } from './csv-general-row.ts';
 import { checkHeader } from './csv-header.ts';
 import { CsvRowBoundary } from './csv-row-boundary.ts';
 import type { TableSink } from './table-sink.ts';
-import { joinBytes, lineEndingOf, type LineEnding, type TableParser } from './text-parser.ts';
+import { joinBytes, type TableParser } from './text-parser.ts';
 import { advanceBytes, type TextPosition } from './text-position.ts';
 import { columnOf, decodeBytes } from './utf8-bytes.ts';
 
@@ -26,6 +26,9 @@ const CR = 13;
  * every field to its column profiler as a byte range: nothing is decoded or sliced. Rows with
  * quotes, the header and the last row of the file go to the general path (CsvRowParser). A
  * row that spans chunks is kept as copied pieces until CsvRowBoundary has seen its end.
+ *
+ * A segment of a file after its first starts with the header given (`header`) on a known line
+ * (or, speculatively, line 1: see segment-scanner.ts) with `rowsBefore` data rows before it.
  */
 export class CsvTokenizer implements TableParser {
   private readonly file: string;
@@ -37,26 +40,81 @@ export class CsvTokenizer implements TableParser {
   private header: string[] | null = null;
   private columns = 0;
   /** The line the next unparsed row starts on. */
-  private line = 1;
+  private line: number;
+  /** Data rows before this segment (for error locations). */
+  private readonly rowsBefore: number;
   private lf = 0;
   private crlf = 0;
   private pending: Uint8Array[] = [];
   private readonly row: CsvRowParser;
   /** The header has more than MAX_COLUMNS fields: reading on to its end only to count them. */
   private countingColumns = false;
+  /** A quote-free row has more fields than the header: reading on to its end to count them. */
+  private overlong: { line: number; column: number; count: number; exact: boolean } | null = null;
 
-  constructor(options: { file: string; delimiter: ',' | '\t'; maxFieldBytes: number; sink: TableSink }) {
+  constructor(options: { file: string; delimiter: ',' | '\t'; maxFieldBytes: number; sink: TableSink; line: number; rowsBefore: number; header: readonly string[] | null }) {
     this.file = options.file;
     this.sink = options.sink;
     this.delimiter = options.delimiter.charCodeAt(0);
     this.maxFieldBytes = options.maxFieldBytes;
+    this.line = options.line;
+    this.rowsBefore = options.rowsBefore;
     this.boundary = new CsvRowBoundary(options.file, this.delimiter, options.maxFieldBytes);
-    this.errors = new CsvErrors(options.file, options.delimiter, () => this.header, () => this.sink.rows);
+    this.errors = new CsvErrors(options.file, options.delimiter, () => this.header, () => this.rowsBefore + this.sink.rows);
     this.row = new CsvRowParser(this.delimiter, this.errors);
+    if (options.header !== null) {
+      this.header = [...options.header];
+      this.columns = this.header.length;
+      for (const name of this.header) this.sink.columnIndex(name);
+    }
+  }
+
+  /** The header's names, once read (or given). */
+  get headerNames(): readonly string[] | null {
+    return this.header;
+  }
+
+  get nextLine(): number {
+    return this.line;
+  }
+
+  get separators(): { lf: number; crlf: number } {
+    return { lf: this.lf, crlf: this.crlf };
+  }
+
+  /** A segment can only end after the header: before it, even blank lines are not a row boundary. */
+  atRowBoundary(): boolean {
+    return this.header !== null && this.pending.length === 0 && this.overlong === null;
+  }
+
+  finishRow(bytes: Uint8Array): number {
+    if (this.header === null || this.countingColumns) return this.pushHeader(bytes);
+    if (this.overlong !== null) {
+      this.countOverlong(bytes, 0);
+      return -1;
+    }
+    if (this.pending.length === 0) return 0;
+    const end = this.boundary.scan(bytes);
+    if (end < 0) {
+      this.pending.push(bytes.slice());
+      return -1;
+    }
+    const row = joinBytes(this.pending, bytes.subarray(0, end));
+    this.pending = [];
+    this.parseWholeRow(row);
+    if (this.overlong !== null) {
+      this.countOverlong(bytes, end);
+      return -1;
+    }
+    return end;
   }
 
   push(bytes: Uint8Array): void {
     if (this.sink.done || bytes.length === 0) return;
+    if (this.overlong !== null) {
+      this.countOverlong(bytes, 0);
+      return;
+    }
     let from = 0;
     if (this.header === null) {
       from = this.pushHeader(bytes);
@@ -70,38 +128,41 @@ export class CsvTokenizer implements TableParser {
       }
       const row = joinBytes(this.pending, bytes.subarray(0, end));
       this.pending = [];
-      if (this.parseRows(row, 0, false) < row.length && !this.sink.done) throw new Error('CSV row boundary disagrees with the tokenizer');
+      this.parseWholeRow(row);
+      if (this.overlong !== null) {
+        this.countOverlong(bytes, end);
+        return;
+      }
       from = end;
     }
     const used = this.parseRows(bytes, from, false);
     if (used < bytes.length && !this.sink.done) {
       const rest = bytes.slice(used);
       this.pending = [rest];
-      this.boundary.reset(this.line, this.header, this.header === null ? undefined : this.sink.rows);
-      if (this.boundary.scan(rest) >= 0) throw new Error('CSV row boundary disagrees with the tokenizer');
+      this.boundary.reset(this.line, this.header, this.header === null ? undefined : this.rowsBefore + this.sink.rows);
+      // A row with more fields than the header is handed back before its end: report it now.
+      if (this.boundary.scan(rest) >= 0) {
+        this.pending = [];
+        this.parseWholeRow(rest);
+      }
     }
   }
 
   finish(): void {
     if (this.sink.done) return;
     if (this.countingColumns) throw this.errors.tooManyColumns(this.boundary.fields, this.line);
+    if (this.overlong !== null) throw this.overlongFailure();
     if (this.pending.length > 0) {
       const rest = joinBytes(this.pending);
       this.pending = [];
       this.parseRows(rest, 0, true);
     }
-    if (this.sink.done) return;
-    if (this.header === null) throw this.errors.empty();
-    if (this.sink.rows === 0) throw this.errors.headerOnly(Math.max(1, this.line - 1));
   }
 
   positionAtEnd(): TextPosition {
     return advanceBytes({ line: this.line, column: 1 }, joinBytes(this.pending));
   }
 
-  lineEnding(): LineEnding {
-    return lineEndingOf(this.lf, this.crlf);
-  }
 
   /**
    * Reads the header (and blank lines before it) from `bytes`: where the rows after it start,
@@ -136,6 +197,40 @@ export class CsvTokenizer implements TableParser {
       pos = end;
     }
     return pos;
+  }
+
+  /**
+   * Counts the fields of an over-long row from bytes[from] (the start of a field past the
+   * header's count, or of a later chunk) to the end of its line, keeping nothing; throws there.
+   * As the fast path does, delimiters count up to the first line break, and a quote on the way
+   * makes the count a lower bound.
+   */
+  private countOverlong(bytes: Uint8Array, from: number): void {
+    const overlong = this.overlong as { count: number; exact: boolean };
+    const delimiter = this.delimiter;
+    for (let i = from; i < bytes.length; i++) {
+      const c = bytes[i] as number;
+      if (c === LF) throw this.overlongFailure();
+      if (c === delimiter) overlong.count++;
+      else if (c === QUOTE) overlong.exact = false;
+    }
+  }
+
+  private overlongFailure() {
+    const { line, column, count, exact } = this.overlong as { line: number; column: number; count: number; exact: boolean };
+    return this.errors.tooManyFields(count, exact, line, column, this.columns);
+  }
+
+  /**
+   * Parses a row the boundary found complete: up to its line break, or (handed back early, with
+   * no line break yet) up to a field past the header's count, which is an error reported here.
+   */
+  private parseWholeRow(row: Uint8Array): void {
+    const used = this.parseRows(row, 0, false);
+    if (used < row.length && !this.sink.done) {
+      this.generalRow(row, used, false);
+      if (this.overlong === null) throw new Error('CSV row boundary disagrees with the tokenizer');
+    }
   }
 
   /** Parses the complete rows of bytes[pos...]; returns where the first incomplete one starts. */
@@ -227,7 +322,11 @@ export class CsvTokenizer implements TableParser {
           high = rawHash[1] as number;
           c = bytes[i] as number;
         }
-        if (column === columns) throw this.errors.tooManyFields(bytes, pos, start, this.line, columns);
+        if (column === columns) {
+          this.overlong = { line: this.line, column: columnOf(bytes, pos, start), count: columns + 1, exact: true };
+          this.countOverlong(bytes, start);
+          return bytes.length;
+        }
         if (i - start > maxFieldBytes) throw this.errors.fieldTooLarge(bytes, pos, start, this.line, column, maxFieldBytes);
         (profilers[column] as ColumnProfiler).addCell(bytes, start, i, low, high);
         if (preview !== null) preview.push(sink.previewBuilder.bytesCell(bytes, start, i));
@@ -284,6 +383,11 @@ export class CsvTokenizer implements TableParser {
     if (first === CR && rowStart + 1 === n) return final ? n : -1;
     const row = this.row;
     const next = row.parse(bytes, rowStart, final, this.line, this.header === null ? Number.MAX_SAFE_INTEGER : this.columns, this.columns);
+    if (next === OVERLONG) {
+      this.overlong = { line: this.line, column: columnOf(bytes, rowStart, row.extraAt), count: this.columns + 1, exact: true };
+      this.countOverlong(bytes, row.extraAt);
+      return bytes.length;
+    }
     if (next < 0) return -1;
     if (row.ending === 1) this.lf++;
     else if (row.ending === 2) this.crlf++;

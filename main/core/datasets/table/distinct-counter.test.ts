@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashBytes, rawHash } from './byte-hash.ts';
 import { DistinctCounter, EXACT_DISTINCT_LIMIT } from './distinct-counter.ts';
@@ -100,5 +101,52 @@ describe('distinct values, estimated past the limit', () => {
     const [first] = counter.top(1);
     expect(first?.value).toBe(`${'z'.repeat(200)}…`);
     expect(counter.top(10).every((entry) => entry.value.length <= 201)).toBe(true);
+  });
+});
+
+describe('merging the counters of the parts of a column', () => {
+  const partsOf = (values: string[], cuts: number[]) => {
+    const points = [...new Set(cuts.map((cut) => cut % (values.length + 1)))].sort((a, b) => a - b);
+    const parts: string[][] = [];
+    let from = 0;
+    for (const point of [...points, values.length]) {
+      parts.push(values.slice(from, point));
+      from = point;
+    }
+    return parts;
+  };
+  const mergedOf = (parts: string[][]) => {
+    const merged = new DistinctCounter();
+    for (const part of parts) merged.merge(structuredClone(counterOf(part).state()));
+    return merged;
+  };
+
+  it('gives exactly the counts of the whole while the values are few', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }).map(String), fc.constantFrom('', 'é', 'x'.repeat(300), `${'x'.repeat(299)}y`, 'abcdefghijklmnop')), { maxLength: 400 }), fc.array(fc.nat(), { maxLength: 6 }), (values, cuts) => {
+        const whole = counterOf(values);
+        const merged = mergedOf(partsOf(values, cuts));
+        expect(merged.distinct).toBe(whole.distinct);
+        expect(merged.approximate).toBe(false);
+        expect(merged.top(Number.POSITIVE_INFINITY)).toEqual(whole.top(Number.POSITIVE_INFINITY));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('past the limit: the same distinct estimate as one pass, and every top count within its bound', () => {
+    const next = random(11);
+    const values = Array.from({ length: 60_000 }, (_, i) => (next() < 0.2 ? `common-${i % 7}` : `v${Math.floor(next() * 25_000)}`));
+    const truth = new Map<string, number>();
+    for (const value of values) truth.set(value, (truth.get(value) ?? 0) + 1);
+    const whole = counterOf(values);
+    for (const cuts of [[20_000, 40_000], [5_000, 10_000, 45_000], [59_000]]) {
+      const merged = mergedOf(partsOf(values, cuts));
+      expect(merged.approximate).toBe(true);
+      expect(merged.distinct).toBe(whole.distinct);
+      const top = merged.top(10);
+      expect(top.slice(0, 7).map((entry) => entry.value).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `common-${i}`));
+      for (const { value, count, error = 0 } of top) expect(Math.abs(count - (truth.get(value) ?? 0))).toBeLessThanOrEqual(error);
+    }
   });
 });

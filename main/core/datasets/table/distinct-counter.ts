@@ -1,5 +1,5 @@
 import { finishHigh, finishLow } from './byte-hash.ts';
-import { HeavyHitters, type CountedValue } from './heavy-hitters.ts';
+import { HeavyHitters, type CountedValue, type HeavyHittersState } from './heavy-hitters.ts';
 import { HyperLogLog } from './hyper-log-log.ts';
 import { copyBytes, cutAtChar, displayText, MAX_KEY_BYTES } from './utf8-bytes.ts';
 
@@ -32,6 +32,18 @@ const KEY_START = 3; // where its kept bytes start in the pool
 const KEY_LENGTH = 4; // how many bytes are kept (at most MAX_KEY_BYTES)
 const BYTES2 = 5; // bytes 8-11
 const BYTES3 = 6; // bytes 12-15
+
+/**
+ * A counter as plain data, to send between threads and merge: its exact table (entries in the
+ * order values first came, ENTRY int32s each with KEY_START into `pool`, and their counts), or
+ * its sketches.
+ */
+export interface DistinctState {
+  total: number;
+  exact: { size: number; entries: Int32Array; counts: Float64Array; pool: Uint8Array } | null;
+  hll: Uint8Array | null;
+  heavy: HeavyHittersState | null;
+}
 
 /**
  * Counts distinct values and the most frequent ones, in bounded memory, over byte ranges.
@@ -124,12 +136,12 @@ export class DistinctCounter {
    * Whether the entry of a slot (its tag) holds bytes[start, end), a value over 8 bytes whose
    * first 8 bytes already matched: the hash lanes, the length, bytes 8-15, then the pool.
    */
-  private matchesLong(tag: number, bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number): boolean {
+  private matchesLong(tag: number, bytes: Uint8Array, start: number, end: number, rawLow: number, rawHigh: number, length = end - start): boolean {
     const entries = this.table;
     const at = this.entryBase + ENTRY * ((tag & ENTRY_MASK) - 1);
-    if (entries[at + LOW] !== rawLow || entries[at + HIGH] !== rawHigh || entries[at + LENGTH] !== end - start) return false;
+    if (entries[at + LOW] !== rawLow || entries[at + HIGH] !== rawHigh || entries[at + LENGTH] !== length) return false;
     if (word(bytes, start + 8, end) !== entries[at + BYTES2]) return false;
-    if (end - start <= 12) return true;
+    if (length <= 12) return true;
     if (word(bytes, start + 12, end) !== entries[at + BYTES3]) return false;
     const kept = entries[at + KEY_LENGTH] as number;
     const pool = this.pool;
@@ -152,7 +164,110 @@ export class DistinctCounter {
       this.addToSketches(bytes, start, end, rawLow, rawHigh);
       return;
     }
-    this.insert(slot, rawLow, rawHigh, bytes, start, end);
+    this.insert(slot, rawLow, rawHigh, bytes, start, end - start > MAX_KEY_BYTES ? cutAtChar(bytes, start, end, MAX_KEY_BYTES) : end, end - start);
+  }
+
+  state(): DistinctState {
+    if (this.hll !== null) return { total: this.total, exact: null, hll: this.hll.state(), heavy: (this.heavy as HeavyHitters).state() };
+    const base = this.entryBase;
+    return {
+      total: this.total,
+      exact: { size: this.size, entries: this.table.slice(base, base + ENTRY * this.size), counts: this.counts(), pool: this.pool.slice(0, this.poolUsed) },
+      hll: null,
+      heavy: null,
+    };
+  }
+
+  /**
+   * Adds the counts of a later part of the column. Exact parts add up exactly while the values
+   * they hold together stay within EXACT_DISTINCT_LIMIT, in the order values first came;
+   * otherwise the sketches merge (HyperLogLog's union is exact; heavy-hitters.ts keeps every
+   * bound). The same parts merged in the same order always give the same counter.
+   */
+  merge(part: DistinctState): void {
+    this.total += part.total;
+    const exact = part.exact;
+    if (exact !== null) {
+      let i = 0;
+      if (this.hll === null) {
+        for (; i < exact.size; i++) {
+          const at = ENTRY * i;
+          const start = exact.entries[at + KEY_START] as number;
+          const added = this.addCounted(exact.pool, start, start + (exact.entries[at + KEY_LENGTH] as number), exact.entries[at + LENGTH] as number, exact.entries[at + LOW] as number, exact.entries[at + HIGH] as number, exact.counts[i] as number);
+          if (!added) break;
+        }
+        if (i === exact.size) return;
+        this.switchToSketches();
+      }
+      const hll = this.hll as HyperLogLog;
+      const rest = exact.size - i;
+      const meta = new Int32Array(4 * rest);
+      const counts = new Float64Array(2 * rest);
+      let total = 0;
+      for (let k = 0; k < rest; k++) {
+        const at = ENTRY * (i + k);
+        const rawLow = exact.entries[at + LOW] as number;
+        const rawHigh = exact.entries[at + HIGH] as number;
+        const length = exact.entries[at + LENGTH] as number;
+        const kept = exact.entries[at + KEY_LENGTH] as number;
+        const low = finishLow(rawLow, rawHigh, length);
+        const high = finishHigh(rawLow, rawHigh);
+        hll.add(low, high);
+        meta.set([low, high, exact.entries[at + KEY_START] as number, kept | (length > kept ? 1 << 16 : 0)], 4 * k);
+        counts[2 * k] = exact.counts[i + k] as number;
+        total += exact.counts[i + k] as number;
+      }
+      (this.heavy as HeavyHitters).merge({ total, size: rest, meta, counts, keys: exact.pool, filter: null });
+      return;
+    }
+    if (this.hll === null) this.switchToSketches();
+    (this.hll as HyperLogLog).merge(part.hll as Uint8Array);
+    (this.heavy as HeavyHitters).merge(part.heavy as HeavyHittersState);
+  }
+
+  /**
+   * Adds `count` occurrences of a value (its kept bytes[start, keyEnd), its full `length` and
+   * raw hash lanes) to the exact table; false, adding nothing, when it is new and the table is full.
+   */
+  private addCounted(bytes: Uint8Array, start: number, keyEnd: number, length: number, rawLow: number, rawHigh: number, count: number): boolean {
+    const slots = this.table;
+    const tag = (length > 8 ? LONG : length) << CLASS_SHIFT;
+    const bytes0 = word(bytes, start, keyEnd);
+    const bytes1 = length > 4 ? word(bytes, start + 4, keyEnd) : 0;
+    const wrap = this.entryBase - 1;
+    let at = SLOT * slotOf(rawLow, rawHigh, wrap >> 2);
+    for (;;) {
+      const found = slots[at + TAG] as number;
+      if (found === 0) break;
+      if ((found & ~ENTRY_MASK) === tag && slots[at + BYTES0] === bytes0 && slots[at + BYTES1] === bytes1) {
+        if (length <= 8 || this.matchesLong(found, bytes, start, keyEnd, rawLow, rawHigh, length)) {
+          this.addSpilled((found & ENTRY_MASK) - 1, count);
+          return true;
+        }
+      }
+      at = (at + SLOT) & wrap;
+    }
+    if (this.size === EXACT_DISTINCT_LIMIT) return false;
+    const i = this.size;
+    this.insert(at / SLOT, rawLow, rawHigh, bytes, start, keyEnd, length);
+    this.table[SLOT * this.slotOfEntry(i) + COUNT] = 0;
+    this.addSpilled(i, count);
+    return true;
+  }
+
+  private addSpilled(entry: number, count: number): void {
+    const spilled = this.spilled ?? (this.spilled = new Float64Array(EXACT_DISTINCT_LIMIT));
+    spilled[entry] = (spilled[entry] as number) + count;
+  }
+
+  /** The slot that holds entry i. */
+  private slotOfEntry(i: number): number {
+    const table = this.table;
+    const at = this.entryBase + ENTRY * i;
+    const mask = this.entryBase / SLOT - 1;
+    let slot = slotOf(table[at + LOW] as number, table[at + HIGH] as number, mask);
+    while (((table[SLOT * slot + TAG] as number) & ENTRY_MASK) !== i + 1) slot = (slot + 1) & mask;
+    return slot;
   }
 
   get approximate(): boolean {
@@ -187,9 +302,9 @@ export class DistinctCounter {
     return counts;
   }
 
-  private insert(slot: number, rawLow: number, rawHigh: number, bytes: Uint8Array, start: number, end: number): void {
+  /** A new entry in a free slot: its kept bytes[start, keyEnd) and its full `length`. */
+  private insert(slot: number, rawLow: number, rawHigh: number, bytes: Uint8Array, start: number, keyEnd: number, length: number): void {
     const i = this.size++;
-    const keyEnd = end - start > MAX_KEY_BYTES ? cutAtChar(bytes, start, end, MAX_KEY_BYTES) : end;
     const keyLength = keyEnd - start;
     if (this.poolUsed + keyLength > this.pool.length) {
       const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + keyLength));
@@ -199,7 +314,7 @@ export class DistinctCounter {
     copyBytes(bytes, start, keyEnd, this.pool, this.poolUsed);
     const table = this.table;
     const at = this.entryBase + ENTRY * i;
-    const length = end - start;
+    const end = keyEnd;
     table[at + LOW] = rawLow;
     table[at + HIGH] = rawHigh;
     table[at + LENGTH] = length;

@@ -160,3 +160,44 @@ describe('top values of a column with too many distinct values to count exactly'
     for (const entry of top.slice(0, 3)) expect(entry.error ?? 0).toBeLessThanOrEqual(values.length / HEAVY_HITTER_COUNTERS);
   });
 });
+
+describe('merging heavy-hitter summaries of the parts of a stream', () => {
+  it('keeps every bound: a listed count within its error, any other value at most its bucket', () => {
+    fc.assert(
+      fc.property(streams, fc.array(fc.nat(), { maxLength: 5 }), ({ values, capacity }, cutsRaw) => {
+        const cuts = [...new Set(cutsRaw.map((cut) => cut % (values.length + 1)))].sort((a, b) => a - b);
+        const merged = new HeavyHitters(capacity);
+        let from = 0;
+        for (const cut of [...cuts, values.length]) {
+          merged.merge(structuredClone(summaryOf(values.slice(from, cut), capacity).state()));
+          from = cut;
+        }
+        expect(merged.total).toBe(values.length);
+        const truth = countsOf(values);
+        const found = merged.top(Number.POSITIVE_INFINITY);
+        for (const entry of found) expect(within(entry, truth.get(entry.value) ?? 0), JSON.stringify(entry)).toBe(true);
+        for (const [value, count] of truth) {
+          const bytes = bytesOf(value);
+          hashBytes(bytes, 0, bytes.length);
+          const low = rawHash[0] as number;
+          const high = rawHash[1] as number;
+          expect(count).toBeLessThanOrEqual(merged.upperBound(finishLow(low, high, bytes.length), finishHigh(low, high)));
+        }
+        // And it goes on counting after a merge, bounds intact.
+        const more = values.slice(0, 50);
+        const after = summaryOf([], capacity);
+        after.merge(merged.state());
+        for (const value of more) {
+          const bytes = bytesOf(value);
+          hashBytes(bytes, 0, bytes.length);
+          const low = rawHash[0] as number;
+          const high = rawHash[1] as number;
+          after.add(finishLow(low, high, bytes.length), finishHigh(low, high), bytes, 0, bytes.length);
+          truth.set(value, (truth.get(value) ?? 0) + 1);
+        }
+        for (const entry of after.top(Number.POSITIVE_INFINITY)) expect(within(entry, truth.get(entry.value) ?? 0), JSON.stringify(entry)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

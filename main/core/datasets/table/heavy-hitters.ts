@@ -46,6 +46,20 @@ const LENGTH_MASK = CUT - 1;
 const ENTRY_BITS = 0xffff;
 const MAX_SLOTS = 1 << 16;
 
+/**
+ * A summary as plain data, to send between threads and merge: `meta` and `counts` as in the
+ * class (META and 2 numbers per counter, keys compacted into `keys`), and the filter (null for
+ * a summary made of exact counts, where a value without a counter occurred 0 times).
+ */
+export interface HeavyHittersState {
+  total: number;
+  size: number;
+  meta: Int32Array;
+  counts: Float64Array;
+  keys: Uint8Array;
+  filter: Int32Array | null;
+}
+
 export interface CountedValue {
   value: string;
   count: number;
@@ -58,9 +72,9 @@ export class HeavyHitters {
   total = 0;
   private size = 0;
   private readonly capacity: number;
-  private readonly meta: Int32Array;
+  private meta: Int32Array;
   /** Per counter: its count at 2i, its error at 2i + 1. */
-  private readonly counts: Float64Array;
+  private counts: Float64Array;
   private readonly filter = new Int32Array(FILTER_BUCKETS);
   private readonly index: Int32Array;
   private readonly slotMask: number;
@@ -207,6 +221,101 @@ export class HeavyHitters {
       const value = this.valueOf(i);
       return error(i) === 0 ? { value, count: estimate(i) } : { value, count: estimate(i), error: error(i) };
     });
+  }
+
+  state(): HeavyHittersState {
+    const meta = this.meta.slice(0, META * this.size);
+    let length = 0;
+    for (let i = 0; i < this.size; i++) length += (meta[META * i + KEY_INFO] as number) & LENGTH_MASK;
+    const keys = new Uint8Array(length);
+    let used = 0;
+    for (let i = 0; i < this.size; i++) {
+      const start = meta[META * i + KEY_START] as number;
+      const kept = (meta[META * i + KEY_INFO] as number) & LENGTH_MASK;
+      copyBytes(this.arena, start, start + kept, keys, used);
+      meta[META * i + KEY_START] = used;
+      used += kept;
+    }
+    return { total: this.total, size: this.size, meta, counts: this.counts.slice(0, 2 * this.size), keys, filter: this.filter.slice() };
+  }
+
+  /**
+   * Adds the summary of a later part of the stream (the mergeable-summaries construction of
+   * Agarwal et al. 2012, with the filter): a value counted on both sides adds its counts and
+   * errors; a value counted on one side only may have occurred as often as its bucket says on
+   * the other, which is added to its count and its error; the COUNTERS largest counts stay, and
+   * those that go leave their counts in their buckets, which add up. So every bound still holds.
+   */
+  merge(part: HeavyHittersState): void {
+    this.total += part.total;
+    // Keyed by 53 of the 64 hash bits (exact in a double), confirmed on all 64.
+    const key = (low: number, high: number) => (low >>> 0) * 2097152 + (high >>> 11);
+    const partIndex = new Map<number, number>();
+    for (let j = 0; j < part.size; j++) partIndex.set(key(part.meta[META * j + LOW] as number, part.meta[META * j + HIGH] as number), j);
+    const partBound = (high: number) => (part.filter === null ? 0 : (part.filter[high & BUCKET_MASK] as number));
+    const taken = new Uint8Array(part.size);
+    // Candidates: [count, error, side (0 here, 1 the part), index on that side].
+    const candidates: [number, number, number, number][] = [];
+    for (let i = 0; i < this.size; i++) {
+      const low = this.meta[META * i + LOW] as number;
+      const high = this.meta[META * i + HIGH] as number;
+      let j = partIndex.get(key(low, high));
+      if (j !== undefined && (part.meta[META * j + LOW] !== low || part.meta[META * j + HIGH] !== high)) j = undefined;
+      const count = this.counts[2 * i] as number;
+      const error = this.counts[2 * i + 1] as number;
+      if (j === undefined) {
+        const bound = partBound(this.meta[META * i + HIGH] as number);
+        candidates.push([count + bound, error + bound, 0, i]);
+      } else {
+        taken[j] = 1;
+        candidates.push([count + (part.counts[2 * j] as number), error + (part.counts[2 * j + 1] as number), 0, i]);
+      }
+    }
+    for (let j = 0; j < part.size; j++) {
+      if (taken[j] === 1) continue;
+      const bound = this.filter[(part.meta[META * j + HIGH] as number) & BUCKET_MASK] as number;
+      candidates.push([(part.counts[2 * j] as number) + bound, (part.counts[2 * j + 1] as number) + bound, 1, j]);
+    }
+    candidates.sort((a, b) => b[0] - a[0]);
+    if (part.filter !== null) for (let b = 0; b < FILTER_BUCKETS; b++) this.filter[b] = (this.filter[b] as number) + (part.filter[b] as number);
+    const kept = Math.min(this.capacity, candidates.length);
+    const fromHere = { meta: this.meta, arena: this.arena };
+    this.meta = new Int32Array(META * this.capacity);
+    this.counts = new Float64Array(2 * this.capacity);
+    this.arena = this.spare !== null && this.spare.length === this.arena.length ? this.spare : new Uint8Array(this.arena.length);
+    // Not a spare while its keys are being copied (a compaction would write over them).
+    this.spare = null;
+    this.arenaUsed = 0;
+    this.size = 0;
+    for (const [count, error, side, index] of candidates) {
+      const meta = side === 0 ? fromHere.meta : part.meta;
+      const low = meta[META * index + LOW] as number;
+      const high = meta[META * index + HIGH] as number;
+      if (this.size === kept) {
+        this.leaveInFilter(high, count);
+        continue;
+      }
+      const start = meta[META * index + KEY_START] as number;
+      const info = meta[META * index + KEY_INFO] as number;
+      const i = this.size++;
+      this.store(i, low, high, side === 0 ? fromHere.arena : part.keys, start, start + (info & LENGTH_MASK), (info & CUT) !== 0);
+      this.counts[2 * i] = count;
+      this.counts[2 * i + 1] = error;
+    }
+    if (this.spare === null && fromHere.arena.length === this.arena.length) this.spare = fromHere.arena;
+    this.rebuildIndex(-1);
+    this.cursor = 0;
+    this.swept = 0;
+    this.nextFloor = Number.POSITIVE_INFINITY;
+    this.floor = this.size < this.capacity ? 0 : this.untrackedBound;
+  }
+
+  /** The most this value (by its hash lanes) can have occurred. */
+  upperBound(low: number, high: number): number {
+    for (let i = 0; i < this.size; i++) {
+      if (this.meta[META * i + LOW] === low && this.meta[META * i + HIGH] === high) return this.counts[2 * i] as number;
+    }
+    return this.filter[high & BUCKET_MASK] as number;
   }
 
   /** The most a value without a counter can have occurred: the smallest count (0 while counters are free). */

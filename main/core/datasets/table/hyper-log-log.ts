@@ -8,7 +8,21 @@ const REGISTERS = 1 << PRECISION;
 const ALPHA = 0.7213 / (1 + 1.079 / REGISTERS);
 
 export class HyperLogLog {
-  private readonly registers = new Uint8Array(REGISTERS);
+  private readonly registers: Uint8Array;
+
+  constructor(registers = new Uint8Array(REGISTERS)) {
+    this.registers = registers;
+  }
+
+  /** The registers, to send between threads (`new HyperLogLog(registers)` takes them back). */
+  state(): Uint8Array {
+    return this.registers.slice();
+  }
+
+  /** The union with another sketch: exactly the sketch of both streams. */
+  merge(registers: Uint8Array): void {
+    for (let i = 0; i < REGISTERS; i++) if ((registers[i] as number) > (this.registers[i] as number)) this.registers[i] = registers[i] as number;
+  }
 
   add(low: number, high: number): void {
     const index = low >>> (32 - PRECISION);

@@ -1,7 +1,7 @@
 import { JsonRecords } from './json-records.ts';
 import { scanFailure, tooLarge } from './scan-errors.ts';
 import type { TableSink } from './table-sink.ts';
-import { joinBytes, lineEndingOf, type LineEnding, type TableParser } from './text-parser.ts';
+import { joinBytes, type TableParser } from './text-parser.ts';
 import type { TextPosition } from './text-position.ts';
 import { decodeBytes } from './utf8-bytes.ts';
 
@@ -20,6 +20,7 @@ const AFTER_ARRAY = 7;
  * escapes, depth) finds where each element starts and ends, and only that element is decoded
  * and given to JSON.parse, so memory holds one element at a time, never the file. Everything
  * between elements (brackets, commas, whitespace) is checked here, with line and column.
+ * A file is read as one segment: its elements can only be found from its start.
  */
 export class JsonArrayScanner implements TableParser {
   private readonly file: string;
@@ -140,8 +141,20 @@ export class JsonArrayScanner implements TableParser {
     return { line: this.line, column: this.column };
   }
 
-  lineEnding(): LineEnding {
-    return lineEndingOf(this.lf, this.crlf);
+  get nextLine(): number {
+    return this.line;
+  }
+
+  get separators(): { lf: number; crlf: number } {
+    return { lf: this.lf, crlf: this.crlf };
+  }
+
+  atRowBoundary(): boolean {
+    return this.state === AFTER_ARRAY;
+  }
+
+  finishRow(): number {
+    throw new Error('A JSON array is read as one segment');
   }
 
   private endElement(bytes: Uint8Array, start: number, end: number): void {

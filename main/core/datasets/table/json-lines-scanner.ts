@@ -2,7 +2,7 @@ import { describeJsonStart } from './json-array-scanner.ts';
 import { JsonRecords } from './json-records.ts';
 import { scanFailure, tooLarge } from './scan-errors.ts';
 import type { TableSink } from './table-sink.ts';
-import { joinBytes, lineEndingOf, type LineEnding, type TableParser } from './text-parser.ts';
+import { joinBytes, type TableParser } from './text-parser.ts';
 import { advanceBytes, type TextPosition } from './text-position.ts';
 import { columnOf, decodeBytes } from './utf8-bytes.ts';
 
@@ -17,17 +17,47 @@ export class JsonLinesScanner implements TableParser {
   private readonly maxBytes: number;
   private readonly records: JsonRecords;
   /** The line the next unread line starts on. */
-  private line = 1;
+  private line: number;
+  /** Rows before this segment (for error locations). */
+  private readonly rowsBefore: number;
   private lf = 0;
   private crlf = 0;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
 
-  constructor(options: { file: string; maxFieldBytes: number; sink: TableSink }) {
+  constructor(options: { file: string; maxFieldBytes: number; sink: TableSink; line: number; rowsBefore: number }) {
     this.file = options.file;
     this.sink = options.sink;
     this.maxBytes = options.maxFieldBytes;
+    this.line = options.line;
+    this.rowsBefore = options.rowsBefore;
     this.records = new JsonRecords(options.file, options.sink);
+  }
+
+  get nextLine(): number {
+    return this.line;
+  }
+
+  get separators(): { lf: number; crlf: number } {
+    return { lf: this.lf, crlf: this.crlf };
+  }
+
+  atRowBoundary(): boolean {
+    return this.pending.length === 0;
+  }
+
+  finishRow(bytes: Uint8Array): number {
+    if (this.pending.length === 0) return 0;
+    const nl = bytes.indexOf(10);
+    if (nl === -1) {
+      this.keep(bytes);
+      return -1;
+    }
+    const line = joinBytes(this.pending, bytes.subarray(0, nl + 1));
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.readLine(line, 0, line.length - 1);
+    return nl + 1;
   }
 
   push(bytes: Uint8Array): void {
@@ -63,25 +93,18 @@ export class JsonLinesScanner implements TableParser {
       this.pending = [];
       this.readLine(last, 0, last.length);
     }
-    if (this.sink.done) return;
-    if (this.sink.rows === 0) {
-      throw scanFailure('PARSE_ERROR', this.file, `${this.file} is empty: it has no JSON objects, one per line.`, {}, 'Lathe expects one JSON object per line: {"a": 1}');
-    }
   }
 
   positionAtEnd(): TextPosition {
     return advanceBytes({ line: this.line, column: 1 }, joinBytes(this.pending));
   }
 
-  lineEnding(): LineEnding {
-    return lineEndingOf(this.lf, this.crlf);
-  }
 
   private keep(bytes: Uint8Array): void {
     this.pending.push(bytes.slice());
     this.pendingBytes += bytes.length;
     if (this.pendingBytes > this.maxBytes) {
-      throw tooLarge(this.file, `Line ${this.line}`, this.maxBytes, { line: this.line, column: 1, row: this.sink.rows });
+      throw tooLarge(this.file, `Line ${this.line}`, this.maxBytes, { line: this.line, column: 1, row: this.rowsBefore + this.sink.rows });
     }
   }
 
@@ -92,7 +115,7 @@ export class JsonLinesScanner implements TableParser {
       if (end > start && bytes[end - 1] === 13) this.crlf++;
       else this.lf++;
     }
-    if (end - start > this.maxBytes) throw tooLarge(this.file, `Line ${line}`, this.maxBytes, { line, column: 1, row: this.sink.rows });
+    if (end - start > this.maxBytes) throw tooLarge(this.file, `Line ${line}`, this.maxBytes, { line, column: 1, row: this.rowsBefore + this.sink.rows });
     let first = start;
     while (first < end && (bytes[first] === 32 || bytes[first] === 9 || bytes[first] === 13)) first++;
     if (first === end) return;
@@ -102,10 +125,10 @@ export class JsonLinesScanner implements TableParser {
         'PARSE_ERROR',
         this.file,
         `Line ${line} of ${this.file} is not a JSON object: it starts with ${describeJsonStart(bytes, first)}.`,
-        { ...at, row: this.sink.rows },
+        { ...at, row: this.rowsBefore + this.sink.rows },
         bytes[first] === 91 && line === 1 ? 'A file holding one JSON array should be named .json.' : 'Each line must hold one object: {"column": value, ...}.',
       );
     }
-    this.records.add(decodeBytes(bytes, first, end), at, this.sink.rows);
+    this.records.add(decodeBytes(bytes, first, end), at, this.rowsBefore + this.sink.rows);
   }
 }

@@ -1,4 +1,4 @@
-import type { DatasetPreview, PreviewCell } from '../../../../shared/contract/datasets.ts';
+import type { PreviewCell } from '../../../../shared/contract/datasets.ts';
 import { jsonText } from './json-text.ts';
 import { isMissingBytes } from './missing-values.ts';
 import { cutAtChar, cutText, decodeBytes, detachedString } from './utf8-bytes.ts';
@@ -6,13 +6,21 @@ import { cutAtChar, cutText, decodeBytes, detachedString } from './utf8-bytes.ts
 /**
  * The first rows of a table as cells: CSV cells are their raw text (missing tokens → null),
  * JSON cells their value (objects and arrays → their JSON text, null/absent → null). Cells
- * longer than `maxCellChars` characters (UTF-16 units) are cut, and the preview says so.
+ * longer than `maxCellChars` characters (UTF-16 units) are cut, and the preview says so (per
+ * row, as a merge of segments keeps only the first rows of the file).
  */
+export interface PreviewRows {
+  /** Cells by column index, as long as the row's last cell (the merge pads them). */
+  rows: PreviewCell[][];
+  /** Per row: a cell was cut short. */
+  truncated: boolean[];
+}
+
 export class PreviewBuilder {
   private readonly rows: PreviewCell[][] = [];
+  private readonly truncated: boolean[] = [];
   private readonly limit: number;
   private readonly maxCellChars: number;
-  private truncated = false;
 
   constructor(limit: number, maxCellChars: number) {
     this.limit = limit;
@@ -24,6 +32,7 @@ export class PreviewBuilder {
     if (this.rows.length >= this.limit) return null;
     const row: PreviewCell[] = [];
     this.rows.push(row);
+    this.truncated.push(false);
     return row;
   }
 
@@ -32,7 +41,7 @@ export class PreviewBuilder {
     if (isMissingBytes(bytes, start, end)) return null;
     // Never decode more than the cell can show: a character is at most 4 bytes.
     const cut = cutAtChar(bytes, start, end, this.maxCellChars * 4);
-    if (cut < end) this.truncated = true;
+    if (cut < end) this.markCut();
     return this.cut(decodeBytes(bytes, start, cut));
   }
 
@@ -44,16 +53,18 @@ export class PreviewBuilder {
     return this.cut(jsonText(value));
   }
 
-  /** The preview, every row padded with null to the final number of columns. */
-  build(columns: string[]): DatasetPreview {
-    const width = columns.length;
-    const rows = this.rows.map((row) => (row.length < width ? [...row, ...new Array<PreviewCell>(width - row.length).fill(null)] : row));
-    return { columns: [...columns], rows, truncatedCells: this.truncated };
+  state(): PreviewRows {
+    return { rows: this.rows, truncated: this.truncated };
   }
 
   private cut(text: string): string {
     if (text.length <= this.maxCellChars) return text;
-    this.truncated = true;
+    this.markCut();
     return cutText(text, this.maxCellChars);
+  }
+
+  /** Cells are only made for the row started last. */
+  private markCut(): void {
+    this.truncated[this.truncated.length - 1] = true;
   }
 }

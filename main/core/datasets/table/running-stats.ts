@@ -4,6 +4,14 @@
  * differences from the mean, which stays accurate where the naive sum-of-squares formula
  * cancels catastrophically).
  */
+export interface RunningStatsState {
+  count: number;
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+}
+
 export class RunningStats {
   count = 0;
   mean = 0;
@@ -19,6 +27,29 @@ export class RunningStats {
     this.m2 += delta * (value - this.mean);
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+  }
+
+  /**
+   * Adds the statistics of a later part of the stream (Chan, Golub and LeVeque's pairwise
+   * update). The same parts merged in the same order always give the same bits.
+   */
+  merge(part: RunningStatsState): void {
+    if (part.count === 0) return;
+    if (this.count === 0) {
+      Object.assign(this, part);
+      return;
+    }
+    const count = this.count + part.count;
+    const delta = part.mean - this.mean;
+    this.mean += (delta * part.count) / count;
+    this.m2 += part.m2 + (delta * delta * this.count * part.count) / count;
+    this.count = count;
+    if (part.min < this.min) this.min = part.min;
+    if (part.max > this.max) this.max = part.max;
+  }
+
+  state(): RunningStatsState {
+    return { count: this.count, mean: this.mean, m2: this.m2, min: this.min, max: this.max };
   }
 
   /** Sample standard deviation (n - 1); null below two values. */

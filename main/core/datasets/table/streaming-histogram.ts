@@ -15,12 +15,33 @@
  * multiple of the width itself, an ulp or so off where floating-point rounding puts it there.
  *
  * The result depends only on the values and their order, never on how the file was chunked.
+ * More than that: given the starting width w0 (chosen from the first BUFFER values), it depends
+ * only on the set of values, since the width ends as w0 doubled the fewest times that fit them
+ * all in BINS bins. That is what makes histograms of parts of a column mergeable exactly: a part
+ * that knows w0 keeps bins at w0 × 2^j (`withWidth`); one that does not keeps its values
+ * (`rawValues`, bounded by the part's size); `merge` adds either to the whole.
  */
 export interface Histogram {
   /** counts.length + 1 edges, strictly increasing; bins [edges[i], edges[i+1]), the last closed. */
   edges: number[];
   counts: number[];
 }
+
+/** The bin width a histogram starts from (see `scale` below): w0, before any doubling. */
+export interface HistogramWidth {
+  scale: number;
+  divisor: number;
+  mantissa: number;
+  exponent: number;
+}
+
+/**
+ * A histogram as plain data, to send between threads and merge (see `merge`): the values in
+ * order while it has not chosen its width, or its bins.
+ */
+export type HistogramState =
+  | { kind: 'values'; values: Float64Array }
+  | { kind: 'bins'; base: HistogramWidth; width: HistogramWidth; doublings: number; origin: number; counts: Float64Array };
 
 const BINS = 64;
 const BUFFER = 256;
@@ -47,6 +68,78 @@ export class StreamingHistogram {
   /** width = mantissa × 10^exponent, for nice edges (the key function uses scale and divisor). */
   private mantissa = 1;
   private exponent = 0;
+  /** The width chosen from the first values, and how many times it has doubled since. */
+  private base: HistogramWidth | null = null;
+  private doublings = 0;
+  /** Keeps every value and never chooses a width (a part of a column that does not know w0). */
+  private raw = false;
+
+  /** A histogram that keeps its values for a later merge (see the class comment). */
+  static rawValues(): StreamingHistogram {
+    const histogram = new StreamingHistogram();
+    histogram.raw = true;
+    return histogram;
+  }
+
+  /** A histogram whose starting width w0 is known: it puts values in bins from the first. */
+  static withWidth(width: HistogramWidth): StreamingHistogram {
+    const histogram = new StreamingHistogram();
+    histogram.buffer = null;
+    histogram.setWidth(width);
+    histogram.base = { ...width };
+    histogram.counts = new Float64Array(BINS);
+    // No origin until the first value (NaN sends it to addSlow, which centres the bins on it).
+    histogram.origin = Number.NaN;
+    return histogram;
+  }
+
+  /** The starting width, once chosen. */
+  get startWidth(): HistogramWidth | null {
+    return this.base;
+  }
+
+  state(): HistogramState {
+    if (this.buffer !== null) return { kind: 'values', values: this.buffer.slice(0, this.buffered) };
+    return {
+      kind: 'bins',
+      base: { ...(this.base as HistogramWidth) },
+      width: { scale: this.scale, divisor: this.divisor, mantissa: this.mantissa, exponent: this.exponent },
+      doublings: this.doublings,
+      origin: this.origin,
+      counts: this.counts.slice(),
+    };
+  }
+
+  /**
+   * Adds a later part of the column (its values, or its bins at the same w0): the result is
+   * exactly as if its values had been added here one by one.
+   */
+  merge(part: HistogramState): void {
+    if (part.kind === 'values') {
+      for (const value of part.values) this.add(value);
+      return;
+    }
+    if (this.buffer !== null && this.buffered === 0 && !this.raw) {
+      // Nothing here yet: take the part as it is.
+      this.buffer = null;
+      this.base = { ...part.base };
+      this.setWidth(part.width);
+      this.doublings = part.doublings;
+      this.origin = part.origin;
+      this.counts = part.counts.slice();
+      return;
+    }
+    const base = this.base;
+    if (this.buffer !== null || base === null || base.scale !== part.base.scale || base.divisor !== part.base.divisor) {
+      throw new Error('Histogram parts with different starting widths cannot be merged');
+    }
+    while (this.doublings < part.doublings) this.double();
+    for (let i = 0; i < BINS; i++) {
+      const count = part.counts[i] as number;
+      // The part's key at this width (which may have doubled for the part's earlier bins).
+      if (count > 0) this.addToKey(Math.floor((part.origin + i) / 2 ** (this.doublings - part.doublings)), count);
+    }
+  }
 
   /** A finite number. Kept tiny: it runs for every numeric cell, inlined into the scan loop. */
   add(value: number): void {
@@ -103,10 +196,33 @@ export class StreamingHistogram {
         this.buffer = buffer;
       }
       buffer[this.buffered++] = value;
-      if (this.buffered === BUFFER) this.start();
+      if (this.buffered === BUFFER && !this.raw) this.start();
       return;
     }
+    if (Number.isNaN(this.origin)) this.origin = this.keyOf(value) - BINS / 2;
     this.place(value);
+  }
+
+  /** `count` values whose key (at the current width) is `key`. */
+  private addToKey(key: number, count: number): void {
+    if (Number.isNaN(this.origin)) this.origin = key - BINS / 2;
+    for (;;) {
+      const index = key - this.origin;
+      if (index >= 0 && index < BINS) {
+        this.counts[index] = (this.counts[index] as number) + count;
+        return;
+      }
+      const doublings = this.doublings;
+      this.makeRoom(key);
+      if (this.doublings > doublings) key = Math.floor(key / 2);
+    }
+  }
+
+  private setWidth(width: HistogramWidth): void {
+    this.scale = width.scale;
+    this.divisor = width.divisor;
+    this.mantissa = width.mantissa;
+    this.exponent = width.exponent;
   }
 
   private place(value: number): void {
@@ -140,6 +256,7 @@ export class StreamingHistogram {
     if (integers) target = Math.max(target, 1);
     target = Math.max(target, 1e-300);
     this.chooseWidth(target);
+    this.base = { scale: this.scale, divisor: this.divisor, mantissa: this.mantissa, exponent: this.exponent };
     const keyMin = this.keyOf(min);
     const keyMax = this.keyOf(max);
     const span = keyMax - keyMin + 1;
@@ -194,14 +311,22 @@ export class StreamingHistogram {
         return;
       }
     }
-    const origin = Math.floor(this.origin / 2);
-    const next = new Float64Array(BINS);
-    for (let i = 0; i < BINS; i++) {
-      const index = Math.floor((this.origin + i) / 2) - origin;
-      next[index] = (next[index] as number) + (this.counts[i] as number);
+    this.double();
+  }
+
+  /** Doubles the width: neighbouring pairs of bins merge (key → floor(key / 2), exact). */
+  private double(): void {
+    if (!Number.isNaN(this.origin)) {
+      const origin = Math.floor(this.origin / 2);
+      const next = new Float64Array(BINS);
+      for (let i = 0; i < BINS; i++) {
+        const index = Math.floor((this.origin + i) / 2) - origin;
+        next[index] = (next[index] as number) + (this.counts[i] as number);
+      }
+      this.counts = next;
+      this.origin = origin;
     }
-    this.counts = next;
-    this.origin = origin;
+    this.doublings++;
     if (this.divisor === 1) this.scale /= 2;
     else this.divisor *= 2;
     this.mantissa *= 2;

@@ -16,17 +16,15 @@
  * missing-values.ts); JSON values keep their JSON type, except that an ISO 8601 date string is
  * a datetime. Distinct counts and top values are exact up to 10,000 distinct values per column,
  * then estimated (distinct-counter.ts). See each file for the details.
+ *
+ * A large file is read as segments on two threads and merged (segment-pipeline.ts): the result
+ * is the same whichever thread read what, and for a file of one segment (up to 8 MiB) the same
+ * as here.
  */
 import type { ColumnProfile, DatasetPreview, TableFormat } from '../../../../shared/contract/datasets.ts';
-import type { LatheFailure } from '../../errors.ts';
-import { CsvTokenizer } from './csv-tokenizer.ts';
-import { JsonArrayScanner } from './json-array-scanner.ts';
-import { JsonLinesScanner } from './json-lines-scanner.ts';
-import { scanFailure } from './scan-errors.ts';
-import { TableSink } from './table-sink.ts';
-import { joinBytes, type LineEnding, type TableParser } from './text-parser.ts';
-import type { TextPosition } from './text-position.ts';
-import { Utf8Check, type EncodingProblem } from './utf8-check.ts';
+import { SegmentMerge } from './segment-merge.ts';
+import { createSegmentScanner, FILE_START, type SegmentOptions } from './segment-scanner.ts';
+import type { LineEnding } from './text-parser.ts';
 
 export { formatFromFileName } from './format-from-file-name.ts';
 export { MISSING_VALUE_TOKENS } from './missing-values.ts';
@@ -75,97 +73,46 @@ export const DEFAULT_PREVIEW_ROWS = 100;
 export const DEFAULT_MAX_FIELD_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_PREVIEW_CELL_CHARS = 1000;
 
-const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
+/** What a segment scanner needs from the options, with their defaults. */
+export function segmentOptions(options: TableScanOptions): SegmentOptions {
+  return {
+    format: options.format,
+    fileName: options.fileName,
+    mode: options.mode ?? 'full',
+    previewRows: options.previewRows ?? DEFAULT_PREVIEW_ROWS,
+    maxFieldBytes: options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES,
+    maxPreviewCellChars: options.maxPreviewCellChars ?? DEFAULT_MAX_PREVIEW_CELL_CHARS,
+  };
+}
 
 /**
  * Reads a table file chunk by chunk, in bounded memory, into its row count, a profile of every
- * column and a preview of the first rows. The bytes are checked as UTF-8 but never decoded as a
- * whole: the parsers work on bytes and decode only names, preview cells and shown values.
- * Chunks are not kept after write() returns, so the caller may reuse its buffer. Once the
- * scanner has thrown, it throws the same failure again.
+ * column and a preview of the first rows: the file as one segment (segment-scanner.ts), merged
+ * alone. Chunks are not kept after write() returns, so the caller may reuse its buffer. Once
+ * the scanner has thrown, it throws the same failure again.
  */
 export function createTableScanner(options: TableScanOptions): TableScanner {
-  const file = options.fileName;
-  const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
-  const sink = new TableSink({
-    previewRows: options.previewRows ?? DEFAULT_PREVIEW_ROWS,
-    maxPreviewCellChars: options.maxPreviewCellChars ?? DEFAULT_MAX_PREVIEW_CELL_CHARS,
-    mode: options.mode ?? 'full',
-  });
-  const parser = createParser(options.format, file, maxFieldBytes, sink);
-  const utf8 = new Utf8Check();
-  /** The first bytes, held back until it is clear whether they start with a byte order mark. */
-  let head: Uint8Array | null = new Uint8Array(0);
-  let bom = false;
+  const resolved = segmentOptions(options);
+  const segment = createSegmentScanner(resolved, FILE_START);
   let failed: unknown = null;
-  let ended = false;
-
-  const guarded = <T>(run: () => T): T => {
-    if (failed !== null) throw failed;
-    if (ended) throw new Error('The table scanner has already ended');
-    try {
-      return run();
-    } catch (error) {
-      failed = error;
-      throw error;
-    }
-  };
-  const push = (bytes: Uint8Array, last: boolean) => {
-    if (head !== null) {
-      bytes = joinBytes([head], bytes);
-      if (!last && bytes.length < 3 && BOM.subarray(0, bytes.length).every((byte, i) => bytes[i] === byte)) {
-        head = bytes;
-        return;
-      }
-      head = null;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        bom = true;
-        bytes = bytes.subarray(3);
-      }
-    }
-    if (bytes.length > 0) parser.push(bytes);
-  };
-  const problem = (found: EncodingProblem) => {
-    if (!sink.done) throw encodingFailure(file, found, parser.positionAtEnd());
-  };
-
   return {
-    write(chunk) {
-      guarded(() => {
-        if (sink.done || chunk.length === 0) return;
-        const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-        const checked = utf8.check(bytes);
-        const last = checked.problem !== null;
-        if (checked.completed !== null) push(checked.completed, last && checked.start === checked.end);
-        if (checked.start < checked.end || (last && checked.completed === null)) {
-          push(checked.start === 0 && checked.end === bytes.length ? bytes : bytes.subarray(checked.start, checked.end), last);
-        }
-        if (checked.problem !== null) problem(checked.problem);
-      });
-    },
+    write: (chunk) => segment.write(chunk),
     end() {
-      return guarded(() => {
-        if (!sink.done) {
-          if (head !== null && head.length > 0) push(new Uint8Array(0), true);
-          const found = utf8.end();
-          if (found !== null) problem(found);
-          parser.finish();
-        }
-        ended = true;
-        return {
-          columns: [...sink.columns],
-          rows: sink.rows,
-          profile: sink.profile(),
-          preview: sink.buildPreview(),
-          parse: { bom, lineEnding: parser.lineEnding() },
-        };
-      });
+      if (failed !== null) throw failed;
+      try {
+        const merge = new SegmentMerge(resolved);
+        merge.add(segment.end(true));
+        return merge.finish();
+      } catch (error) {
+        failed = error;
+        throw error;
+      }
     },
     get rows() {
-      return sink.rows;
+      return segment.rows;
     },
     get done() {
-      return sink.done;
+      return segment.done;
     },
   };
 }
@@ -178,33 +125,4 @@ export async function readPreview(chunks: AsyncIterable<Uint8Array>, options: Om
     if (scanner.done) break;
   }
   return scanner.end().preview;
-}
-
-function createParser(format: TableFormat, file: string, maxFieldBytes: number, sink: TableSink): TableParser {
-  switch (format) {
-    case 'csv':
-      return new CsvTokenizer({ file, delimiter: ',', maxFieldBytes, sink });
-    case 'tsv':
-      return new CsvTokenizer({ file, delimiter: '\t', maxFieldBytes, sink });
-    case 'json':
-      return new JsonArrayScanner({ file, maxFieldBytes, sink });
-    case 'jsonl':
-      return new JsonLinesScanner({ file, maxFieldBytes, sink });
-  }
-}
-
-function encodingFailure(file: string, problem: EncodingProblem, at: TextPosition): LatheFailure {
-  const where = `line ${at.line}, column ${at.column}`;
-  const location = { ...at, byteOffset: problem.byteOffset };
-  const saveAsUtf8 = 'Save it as UTF-8 (in Excel: "CSV UTF-8") and import again.';
-  switch (problem.kind) {
-    case 'nul':
-      return scanFailure('ENCODING_ERROR', file, `${file} looks like a binary file, not text: it has a NUL byte at ${where} (byte offset ${problem.byteOffset}).`, location, 'Lathe imports text tables: CSV, TSV, JSON and JSON Lines.');
-    case 'utf16':
-      return scanFailure('ENCODING_ERROR', file, `${file} is UTF-16 text, not UTF-8; save it as UTF-8 and import again.`, location, saveAsUtf8);
-    case 'truncated':
-      return scanFailure('ENCODING_ERROR', file, `${file} ends in the middle of a UTF-8 character at ${where}; save it as UTF-8 and import again.`, location, saveAsUtf8);
-    case 'invalid':
-      return scanFailure('ENCODING_ERROR', file, `${file} is not valid UTF-8 at ${where} (byte 0x${problem.byte.toString(16).padStart(2, '0')}); save it as UTF-8 and import again.`, location, saveAsUtf8);
-  }
 }

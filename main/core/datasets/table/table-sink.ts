@@ -1,6 +1,6 @@
-import type { ColumnProfile, DatasetPreview } from '../../../../shared/contract/datasets.ts';
-import { ColumnProfiler } from './column-profiler.ts';
+import { ColumnProfiler, type HistogramStart } from './column-profiler.ts';
 import { PreviewBuilder } from './preview-builder.ts';
+import type { HistogramWidth } from './streaming-histogram.ts';
 
 /**
  * The most columns a table may have. A profile is a card per column in the app and about 1.8 KB
@@ -11,9 +11,11 @@ import { PreviewBuilder } from './preview-builder.ts';
 export const MAX_COLUMNS = 10_000;
 
 /**
- * Where the format parsers deliver rows: the columns with their profilers, the preview, the row
- * count, and (in preview mode) when to stop. A parser adds cells to `profilers[i]` and the row
- * from `startPreviewRow()`, then calls `endRow()`.
+ * Where the format parsers deliver the rows of a segment of a file (or the whole file): the
+ * columns with their profilers, the preview, the row count, and (in preview mode) when to stop.
+ * A parser adds cells to `profilers[i]` and the row from `startPreviewRow()`, then calls
+ * `endRow()`. In a segment after the first, a new column's histogram starts from the width the
+ * file's first values chose when that is known, and otherwise keeps its values for the merge.
  */
 export class TableSink {
   readonly columns: string[] = [];
@@ -25,9 +27,14 @@ export class TableSink {
   private readonly stopAfter: number;
   private readonly columnIndexes = new Map<string, number>();
 
-  constructor(options: { previewRows: number; maxPreviewCellChars: number; mode: 'full' | 'preview' }) {
+  private readonly firstSegment: boolean;
+  private readonly widths: Readonly<Record<string, HistogramWidth>>;
+
+  constructor(options: { previewRows: number; maxPreviewCellChars: number; mode: 'full' | 'preview'; firstSegment: boolean; widths: Readonly<Record<string, HistogramWidth>> | null }) {
     this.preview = new PreviewBuilder(options.previewRows, options.maxPreviewCellChars);
     this.stopAfter = options.mode === 'preview' ? Math.max(1, options.previewRows) : Number.POSITIVE_INFINITY;
+    this.firstSegment = options.firstSegment;
+    this.widths = options.widths ?? {};
   }
 
   /** The index of a column, adding it on first appearance (JSON keys); -1 past MAX_COLUMNS. */
@@ -37,7 +44,9 @@ export class TableSink {
       if (this.columns.length === MAX_COLUMNS) return -1;
       index = this.columns.length;
       this.columns.push(name);
-      this.profilers.push(new ColumnProfiler(name));
+      const width = Object.hasOwn(this.widths, name) ? this.widths[name] : undefined;
+      const histogram: HistogramStart = this.firstSegment ? 'choose' : (width ?? 'keep values');
+      this.profilers.push(new ColumnProfiler(name, histogram));
       this.columnIndexes.set(name, index);
     }
     return index;
@@ -53,13 +62,5 @@ export class TableSink {
 
   endRow(): void {
     if (++this.rows >= this.stopAfter) this.done = true;
-  }
-
-  profile(): ColumnProfile[] {
-    return this.profilers.map((profiler) => profiler.profile(this.rows));
-  }
-
-  buildPreview(): DatasetPreview {
-    return this.preview.build(this.columns);
   }
 }

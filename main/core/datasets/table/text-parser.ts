@@ -5,16 +5,30 @@ export type LineEnding = 'lf' | 'crlf' | 'mixed' | 'none';
 /**
  * A format parser: validated UTF-8 bytes in, rows out to a TableSink. Chunks may split a
  * multi-byte character: the parsers only look for ASCII bytes, and keep an unfinished row's
- * bytes together until it is complete.
+ * bytes together until it is complete. A parser may start at any row boundary of a file (a
+ * segment, see segment-scanner.ts), told the line it starts on and the rows before it.
  */
 export interface TableParser {
   /** The next bytes; rows that are complete are delivered now, the rest is kept (copied). */
   push(bytes: Uint8Array): void;
-  /** No more bytes: deliver the last row, or throw for what is left unfinished. */
+  /**
+   * No more bytes: the end of the file. Delivers the last row, or throws for what is left
+   * unfinished. (A table with no rows at all is refused by the merge, which sees the whole file.)
+   */
   finish(): void;
+  /** Whether the bytes pushed so far end at a row boundary, with nothing of a row kept. */
+  atRowBoundary(): boolean;
+  /**
+   * Bytes past the end of a segment that ends inside a row, only to finish that row: how many
+   * of them the row takes (it is delivered), or -1 when it takes them all and goes on.
+   */
+  finishRow(bytes: Uint8Array): number;
   /** Where the bytes pushed so far end (for errors found by the UTF-8 check). */
   positionAtEnd(): TextPosition;
-  lineEnding(): LineEnding;
+  /** The line the next byte is on. */
+  readonly nextLine: number;
+  /** Record separators read: LF and CRLF. */
+  readonly separators: { lf: number; crlf: number };
 }
 
 /** Record separators seen: LF and CRLF counts. */

@@ -30,8 +30,12 @@ export interface CheckedChunk {
 const EMPTY = new Uint8Array(0);
 
 export class Utf8Check {
-  /** Bytes seen before the current chunk. */
-  private offset = 0;
+  /** Bytes seen before the current chunk (from where the checked bytes start in the file). */
+  private offset: number;
+
+  constructor(offset = 0) {
+    this.offset = offset;
+  }
   /** The start of a character split at the end of the last chunk (1–3 bytes). */
   private carry: Uint8Array = EMPTY;
 
