@@ -52,6 +52,8 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7;
 const EVAL_CHUNK = 8192;
+/** Keras's epsilon: probabilities are clipped to [CLIP, 1 − CLIP] in the loss. */
+const CLIP = 1e-7;
 
 export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, validation: LoopPart, options: LoopOptions): LoopResult {
   const layout = networkLayout(shape);
@@ -85,6 +87,14 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
   const order = Int32Array.from({ length: train.rows }, (_, i) => i);
   const xEpoch = new Float32Array(train.rows * d);
   const yEpoch = new Float32Array(train.rows);
+  /** Per batch size, a row of ones: the bias gradient is that row times the output gradient. */
+  const onesRows = new Map<number, Tf.Tensor2D>();
+  const sumOverRows = (gradient: Tf.Tensor2D) => {
+    const rows = gradient.shape[0];
+    let ones = onesRows.get(rows);
+    if (!ones) onesRows.set(rows, (ones = tf.keep(tf.ones([1, rows]))));
+    return tf.matMul(ones, gradient);
+  };
   let step = 0;
   let bestLoss = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
@@ -93,9 +103,12 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       shuffleRandom.shuffle(order);
+      const x = train.x;
       for (let i = 0; i < train.rows; i++) {
         const row = order[i] as number;
-        xEpoch.set(train.x.subarray(row * d, row * d + d), i * d);
+        const from = row * d;
+        const to = i * d;
+        for (let j = 0; j < d; j++) xEpoch[to + j] = x[from + j] as number;
         yEpoch[i] = train.y[row] as number;
       }
       let sums = tf.zeros([2]); // [Σ row losses, Σ correct rows or Σ |error|]
@@ -109,7 +122,7 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
           const y = yEpoch.subarray(start, start + rows);
           const pass = forward(tf, shape, layout, parameters, x, options.dropout, dropoutSeed);
           const { rowLosses, outputGradient, second } = classification ? crossEntropy(tf, pass.output, y, k, options.classWeights) : squaredError(tf, pass.output, y, options.targetStd ?? 1);
-          let gradient = backward(tf, shape, layout, pass, outputGradient);
+          let gradient = backward(tf, shape, layout, pass, outputGradient, sumOverRows);
           if (constants.l2Mask) gradient = tf.add(gradient, tf.mul(constants.l2Mask, parameters));
           m.assign(tf.add(tf.mul(constants.beta1, m), tf.mul(constants.oneMinusBeta1, gradient)));
           v.assign(tf.add(tf.mul(constants.beta2, v), tf.mul(constants.oneMinusBeta2, tf.square(gradient))));
@@ -148,26 +161,31 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
     return { parameters: chosen.dataSync() as Float32Array, epochsTrained, bestEpoch: bestEpoch || epochsTrained, stoppedEarly };
   } finally {
     best?.dispose();
-    tf.dispose(kept);
+    tf.dispose([...kept, ...onesRows.values()]);
   }
 }
 
-/** Row losses, the gradient with respect to the logits, and the number of rows predicted right. */
+/**
+ * Row losses, the gradient with respect to the logits, and the number of rows predicted right.
+ * The loss is Keras's categorical cross-entropy of the probabilities clipped to [1e-7, 1 − 1e-7];
+ * the gradient, softmax − truth, is exact.
+ */
 function crossEntropy(tf: TfCore, logits: Tf.Tensor2D, y: Float32Array, k: number, classWeights: readonly number[] | null) {
   const rows = y.length;
-  const labels = tf.tensor1d(Int32Array.from(y), 'int32');
-  // int32 then cast: the WASM backend's OneHot writes int32 bits whatever dtype it is asked for (tfjs 4.22).
-  const truth = tf.cast(tf.oneHot(labels, k), 'float32');
-  const logProbabilities = tf.logSoftmax(logits);
-  let rowLosses = tf.neg(tf.sum(tf.mul(truth, logProbabilities), 1));
+  const labels = Int32Array.from(y);
+  const oneHot = new Float32Array(rows * k);
+  for (let i = 0; i < rows; i++) oneHot[i * k + (labels[i] as number)] = 1;
+  const truth = tf.tensor2d(oneHot, [rows, k]);
+  const probabilities = tf.softmax(logits);
+  let rowLosses = tf.neg(tf.sum(tf.mul(truth, tf.log(tf.clipByValue(probabilities, CLIP, 1 - CLIP))), 1));
   let scale: Tf.Tensor | number = 1 / rows;
   if (classWeights) {
-    const weights = tf.tensor1d(Float32Array.from(y, (label) => classWeights[label] as number));
+    const weights = tf.tensor1d(Float32Array.from(labels, (label) => classWeights[label] as number));
     rowLosses = tf.mul(rowLosses, weights);
     scale = tf.reshape(tf.div(weights, rows), [rows, 1]);
   }
-  const outputGradient = tf.mul(tf.sub(tf.exp(logProbabilities), truth), scale) as Tf.Tensor2D;
-  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
+  const outputGradient = tf.mul(tf.sub(probabilities, truth), scale) as Tf.Tensor2D;
+  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(labels, 'int32')), 'float32'));
   return { rowLosses, outputGradient, second: correct };
 }
 
