@@ -48,6 +48,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const jobs = new JobRegistry(events);
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
+  const training = trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker });
 
   const handlers = mergeCallTables(
     {
@@ -69,13 +70,14 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     trackingCalls({ workspaces, events }),
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
-    trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker }),
+    training.handlers,
   );
 
   return {
     handlers,
     events,
     async close() {
+      await training.close();
       await workspaces.closeAll();
     },
   };

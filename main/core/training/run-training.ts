@@ -52,8 +52,8 @@ export interface TrainingContext {
   wasmDir?: string | undefined;
   /** Tests: the memory training may use, instead of a share of the machine's. */
   memoryLimitBytes?: number | undefined;
-  /** Hear of a run this process trains, and when its job ends: what training:wait waits for. */
-  remember(workspace: string, runId: string, done: Promise<unknown>): void;
+  /** Hear of a run this process trains, its job, and when that ends: what training:wait waits for. */
+  remember(workspace: string, runId: string, job: { id: string; done: Promise<unknown> }): void;
 }
 
 /** Start a run; `extraTags` are a reproduction's link to its original, for instance. */
@@ -105,7 +105,7 @@ export async function startTraining(context: TrainingContext, workspace: Workspa
     ref: run.id,
     run: (job) => driveRun({ tracking, worker, runId: run.id, knobs, label, workspace, manifest, job }),
   });
-  context.remember(workspace.dir, run.id, job.done);
+  context.remember(workspace.dir, run.id, job);
   return { runId: run.id, jobId: job.id, experimentId: run.experimentId };
 }
 

@@ -150,7 +150,7 @@ describe('bad input is refused before a run exists, naming the field', () => {
     await fixture.call('datasets:import-sample', { workspace: fixture.workspace });
     await fixture.core.close();
     const workspaces = new OpenWorkspaces();
-    const handlers = trainingCalls({ workspaces, events: new EventHub(), jobs: new JobRegistry(), memoryLimitBytes: 64 * 1024 ** 2 });
+    const { handlers } = trainingCalls({ workspaces, events: new EventHub(), jobs: new JobRegistry(), memoryLimitBytes: 64 * 1024 ** 2 });
     try {
       const result = await dispatch(handlers, 'training:start', { workspace: fixture.workspace, dataset: 'penguins', target: 'Species', model: 'mlp', hidden: [4096, 4096] });
       expect(result).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', location: { field: 'hidden' } } });

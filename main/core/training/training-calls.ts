@@ -21,9 +21,15 @@ export interface TrainingCallsContext {
   memoryLimitBytes?: number | undefined;
 }
 
+export interface TrainingCalls {
+  handlers: Handlers;
+  /** Stop every run still training (each ends KILLED, with what it logged) and wait for them. */
+  close(): Promise<void>;
+}
+
 /** Training: plan, start (a job), wait, reproduce and compare; and which backends this machine has. */
-export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDir, memoryLimitBytes }: TrainingCallsContext): Handlers {
-  const active = new Map<string, Promise<void>>();
+export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDir, memoryLimitBytes }: TrainingCallsContext): TrainingCalls {
+  const active = new Map<string, { workspace: string; jobId: string; settled: Promise<void> }>();
   const key = (workspace: string, runId: string) => `${workspace}\n${runId}`;
   const context: TrainingContext = {
     jobs,
@@ -31,19 +37,19 @@ export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDi
     workerUrl: trainingWorker ?? defaultTrainingWorkerUrl(),
     wasmDir,
     memoryLimitBytes,
-    remember(workspace, runId, done) {
-      const settled = done.then(
+    remember(workspace, runId, job) {
+      const settled = job.done.then(
         () => undefined,
         () => undefined,
       );
-      active.set(key(workspace, runId), settled);
+      active.set(key(workspace, runId), { workspace, jobId: job.id, settled });
       void settled.then(() => active.delete(key(workspace, runId)));
     },
   };
 
   /** A run's detail once this process has stopped training it. */
   const ended = async (workspace: Workspace, runId: string) => {
-    await active.get(key(workspace.dir, runId));
+    await active.get(key(workspace.dir, runId))?.settled;
     const run = trackingFor(workspace, events).getRun(runId);
     if (run.status === 'RUNNING' || run.status === 'SCHEDULED') {
       throw failure('UNAVAILABLE', `Run ${runId} is ${run.status} in another Lathe process, so this one cannot wait for it.`, {
@@ -54,7 +60,7 @@ export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDi
     return run;
   };
 
-  return {
+  const handlers: Handlers = {
     'training:plan': async ({ workspace, dataset, version, target, task }) => {
       const [{ findVersion }, { planTraining }] = await Promise.all([import('../datasets/dataset-history.ts'), import('./training-plan.ts')]);
       const found = await findVersion(await workspaces.at(workspace), dataset, version);
@@ -96,6 +102,15 @@ export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDi
     'app:doctor': async () => {
       const { doctor } = await import('./doctor.ts');
       return doctor(context.workerUrl, wasmDir);
+    },
+  };
+
+  return {
+    handlers,
+    async close() {
+      const running = [...active.values()];
+      for (const run of running) jobs.cancel(run.workspace, run.jobId);
+      await Promise.all(running.map((run) => run.settled));
     },
   };
 }

@@ -125,6 +125,25 @@ describe('a training run', () => {
     }
   });
 
+  it('stops when Lathe closes: the run ends KILLED, not left RUNNING', async () => {
+    const root = await tempDir();
+    const { core, workspace, call } = await coreOnNewWorkspace(root);
+    await call('datasets:import-sample', { workspace });
+    let runId = '';
+    const firstEpoch = new Promise<void>((resolve) => core.events.on((event) => event.name === 'runs:metrics' && event.payload.runId === runId && resolve()));
+    ({ runId } = await call('training:start', { workspace, dataset: 'penguins', target: 'Species', model: 'mlp', epochs: 10_000, earlyStoppingPatience: 0 }));
+    await firstEpoch;
+    await core.close();
+    const reopened = await coreOnNewWorkspace(root); // "creating" a workspace that exists opens it
+    try {
+      const run = await reopened.call('runs:get', { workspace, runId });
+      expect(run.status).toBe('KILLED');
+      expect(run.systemTags['lathe.killed']).toMatch(/^Cancelled after \d+ of 10000 epochs/);
+    } finally {
+      await reopened.core.close();
+    }
+  });
+
   it('fails when the loss stops being a number, saying at which epoch and what to try, keeping the metrics', async () => {
     const fixture = await coreOnNewWorkspace(await tempDir());
     const { core, workspace, call } = fixture;
