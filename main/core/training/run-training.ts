@@ -113,7 +113,7 @@ function workerStart(planned: PlannedTraining, knobs: ResolvedKnobs, manifest: D
   const { plan, features, target } = planned;
   const columns: WantedColumn[] = [
     ...features.map((feature): WantedColumn => ({ name: feature.name, reading: feature.encoding === 'one-hot' ? 'category' : feature.encoding === 'binary' ? 'boolean' : feature.encoding === 'epoch-days' ? 'datetime' : 'number' })),
-    { name: target.name, reading: plan.task === 'classification' ? 'category' : 'number' },
+    { name: target.name, reading: plan.task === 'regression' ? 'number' : target.type === 'boolean' ? 'boolean' : 'category' },
   ];
   return {
     mode: 'train',

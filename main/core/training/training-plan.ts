@@ -109,6 +109,11 @@ export function planTraining(manifest: DatasetManifest, profile: readonly Column
 /** The classes with their rows when the profile counted every value exactly; else undefined. */
 function classesOf(target: ColumnProfile): { name: string; count: number }[] | undefined {
   if (target.approximate || target.distinct > target.top.length || target.top.some((entry) => entry.error !== undefined)) return undefined;
+  if (target.type === 'boolean') {
+    // Training reads true/false in any case as one class each.
+    const count = (value: string) => target.top.filter((entry) => entry.value.toLowerCase() === value).reduce((sum, entry) => sum + entry.count, 0);
+    return ['false', 'true'].map((name) => ({ name, count: count(name) })).filter((entry) => entry.count > 0);
+  }
   const numeric = target.type === 'integer' || target.type === 'number';
   const byName = [...target.top].sort((a, b) => (numeric ? Number(a.value) - Number(b.value) : compareText(a.value, b.value)));
   return byName.map((entry) => ({ name: entry.value, count: entry.count }));

@@ -5,7 +5,7 @@ import { encodeTable, inputWidth } from '../preprocessing/encode-features.ts';
 import { compareText, fitPreprocessing, type FeatureToFit } from '../preprocessing/fit-preprocessing.ts';
 import type { Preprocessing } from '../preprocessing/preprocessing-record.ts';
 import { splitRows, type SplitRows } from './data-split.ts';
-import type { TableColumns } from './table-columns.ts';
+import type { TableColumn, TableColumns } from './table-columns.ts';
 
 /**
  * From the table in memory to what the model trains on: the split, the preprocessing fitted on
@@ -44,8 +44,10 @@ export interface TrainingData {
 }
 
 export function prepareTrainingData(table: TableColumns, spec: DataSpec): TrainingData {
-  const target = table.columns.get(spec.target.name);
-  if (!target) throw new Error(`The table has no column "${spec.target.name}"`);
+  const read = table.columns.get(spec.target.name);
+  if (!read) throw new Error(`The table has no column "${spec.target.name}"`);
+  // A true/false target is read as 1/0 (so TRUE and true are one class), then named.
+  const target = spec.task === 'classification' && read.reading === 'boolean' ? booleanClasses(read.values, read.name) : read;
   let split: SplitRows;
   let classes: string[] | null = null;
   let classOfRow: Int32Array | null = null;
@@ -105,6 +107,10 @@ export function prepareTrainingData(table: TableColumns, spec: DataSpec): Traini
     validation: part(split.validation),
     test: part(split.test),
   };
+}
+
+function booleanClasses(values: Float64Array, name: string): TableColumn {
+  return { name, reading: 'category', names: ['false', 'true'], codes: Int32Array.from(values, (value) => (Number.isNaN(value) ? -1 : value)) };
 }
 
 function missingTarget(name: string, row: number) {
