@@ -103,14 +103,7 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       shuffleRandom.shuffle(order);
-      const x = train.x;
-      for (let i = 0; i < train.rows; i++) {
-        const row = order[i] as number;
-        const from = row * d;
-        const to = i * d;
-        for (let j = 0; j < d; j++) xEpoch[to + j] = x[from + j] as number;
-        yEpoch[i] = train.y[row] as number;
-      }
+      gatherRows(train, order, d, xEpoch, yEpoch);
       let sums = tf.zeros([2]); // [Σ row losses, Σ correct rows or Σ |error|]
       for (let start = 0; start < train.rows; start += options.batchSize) {
         const rows = Math.min(options.batchSize, train.rows - start);
@@ -162,6 +155,18 @@ export function trainNetwork(tf: TfCore, shape: NetworkShape, train: LoopPart, v
   } finally {
     best?.dispose();
     tf.dispose([...kept, ...onesRows.values()]);
+  }
+}
+
+/** The training rows in the epoch's order (a small function of its own, so it is compiled as a tight loop). */
+function gatherRows(train: LoopPart, order: Int32Array, d: number, x: Float32Array, y: Float32Array): void {
+  const from = train.x;
+  for (let i = 0; i < order.length; i++) {
+    const row = order[i] as number;
+    const source = row * d;
+    const target = i * d;
+    for (let j = 0; j < d; j++) x[target + j] = from[source + j] as number;
+    y[i] = train.y[row] as number;
   }
 }
 
