@@ -8,6 +8,7 @@ import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
 import { runsCompareCommand, runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
+import { doctorCommand, trainCommand } from './commands/train-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -28,6 +29,8 @@ export const commands: readonly CliCommand[] = [
   runsListCommand,
   runsShowCommand,
   runsCompareCommand,
+  trainCommand,
+  doctorCommand,
   serveCommand,
 ];
 
@@ -62,7 +65,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return 0;
   }
   if (!command) {
-    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show|compare' : 'lathe init|data|runs|serve';
+    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show|compare' : 'lathe init|data|train|runs|doctor|serve';
     return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 
