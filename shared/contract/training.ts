@@ -114,7 +114,10 @@ export type TrainingPlan = z.infer<typeof TrainingPlan>;
 export const trainingPlan = defineCall(
   'training:plan',
   'What training would do with a dataset and a target column: the task, the features and the columns left out (and why), the split',
-  TrainingSource,
+  TrainingSource.extend({
+    /** The split's seed (its sizes vary by a row with it); default 42, as training:start's. */
+    seed: int('seed', trainingLimits.seed).optional(),
+  }),
   TrainingPlan,
 );
 

@@ -7,7 +7,7 @@ import { failure, toLatheError } from '../errors.ts';
 import type { JobContext, JobRegistry } from '../jobs/job-registry.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { WantedColumn } from './data/table-reader.ts';
-import { checkTrainingMemory, knobParams, resolveKnobs, trainingMemoryLimit, type ResolvedKnobs } from './model-spec.ts';
+import { DEFAULT_SEED, checkTrainingMemory, knobParams, resolveKnobs, trainingMemoryLimit, type ResolvedKnobs } from './model-spec.ts';
 import type { TrainingOutcome, TrainingWorkerStart } from './training-messages.ts';
 import { planTraining, type PlannedTraining } from './training-plan.ts';
 import { TrainingWorkerClient } from './training-worker-client.ts';
@@ -60,7 +60,7 @@ export interface TrainingContext {
 export async function startTraining(context: TrainingContext, workspace: Workspace, input: TrainingStartInput, extraTags: Record<string, string> = {}): Promise<TrainingStarted> {
   const found = await findVersion(workspace, input.dataset, input.version);
   const { manifest } = found;
-  const planned = planTraining(manifest, await found.profile(), { target: input.target, task: input.task, seed: input.seed ?? 42 });
+  const planned = planTraining(manifest, await found.profile(), { target: input.target, task: input.task, seed: input.seed ?? DEFAULT_SEED });
   const { plan } = planned;
   const knobs = resolveKnobs(input, { task: plan.task, trainRows: plan.split.train });
   const outputs = plan.task === 'classification' ? (plan.classes?.length ?? planned.target.distinct) : 1;

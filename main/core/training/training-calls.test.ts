@@ -1,3 +1,5 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LatheError } from '../../../shared/contract/result.ts';
 import { dispatch } from '../dispatch.ts';
@@ -139,6 +141,23 @@ describe('bad input is refused before a run exists, naming the field', () => {
       expect(balanced.code).toBe('INVALID_INPUT');
 
       expect((await call('runs:search', { workspace })).total).toBe(0); // nothing was started
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('refuses a version whose stored bytes were altered, saying how to repair them', async () => {
+    const { core, workspace, call } = await workspaceWith({});
+    try {
+      const { version } = await call('datasets:show', { workspace, name: 'penguins' });
+      const blob = join(workspace, '.lathe/objects/sha256', version.contentHash.slice(7, 9), version.contentHash.slice(9));
+      await chmod(blob, 0o644);
+      const bytes = await readFile(blob);
+      bytes[200] = bytes[200]! ^ 0x01;
+      await writeFile(blob, bytes);
+      const damaged = await refusal(call('training:start', { workspace, dataset: 'penguins', target: 'Species', model: 'linear' }));
+      expect(damaged).toMatchObject({ code: 'DATA_DAMAGED', hint: expect.stringContaining('Import the original file again') });
+      expect((await call('runs:search', { workspace })).total).toBe(0);
     } finally {
       await core.close();
     }

@@ -61,10 +61,10 @@ export function trainingCalls({ workspaces, events, jobs, trainingWorker, wasmDi
   };
 
   const handlers: Handlers = {
-    'training:plan': async ({ workspace, dataset, version, target, task }) => {
+    'training:plan': async ({ workspace, dataset, version, target, task, seed }) => {
       const [{ findVersion }, { planTraining }] = await Promise.all([import('../datasets/dataset-history.ts'), import('./training-plan.ts')]);
       const found = await findVersion(await workspaces.at(workspace), dataset, version);
-      return planTraining(found.manifest, await found.profile(), { target, task, seed: DEFAULT_SEED }).plan;
+      return planTraining(found.manifest, await found.profile(), { target, task, seed: seed ?? DEFAULT_SEED }).plan;
     },
     'training:start': async (input) => {
       const { startTraining } = await import('./run-training.ts');
