@@ -1,5 +1,5 @@
 import { finishHigh, finishLow } from './byte-hash.ts';
-import { HeavyHitters, type CountedValue, type HeavyHittersState } from './heavy-hitters.ts';
+import { HEAVY_HITTER_COUNTERS, HeavyHitters, type CountedValue, type HeavyHittersState } from './heavy-hitters.ts';
 import { HyperLogLog } from './hyper-log-log.ts';
 import { copyBytes, cutAtChar, displayText, MAX_KEY_BYTES } from './utf8-bytes.ts';
 
@@ -73,7 +73,7 @@ export class DistinctCounter {
    * each): one array, grown together, since a table is allocated for every column and a wide
    * file has thousands. The slots are kept at most half full, so there are half as many entries.
    */
-  private table = new Int32Array(INITIAL_SLOTS * (SLOT + ENTRY / 2));
+  private table: Int32Array = new Int32Array(INITIAL_SLOTS * (SLOT + ENTRY / 2));
   private entryBase = INITIAL_SLOTS * SLOT;
   /** Per entry: counts moved out of its slot (in steps of SPILL); made on the first spill. */
   private spilled: Float64Array | null = null;
@@ -356,14 +356,30 @@ export class DistinctCounter {
       return [finishLow(rawLow, rawHigh, table[at + LENGTH] as number), finishHigh(rawLow, rawHigh)];
     };
     for (let i = 0; i < this.size; i++) hll.add(...finished(i));
-    for (const i of this.exactOrder(counts)) {
+    // The summary keeps the largest counts (ties: first seen); the rest leave their counts in its
+    // filter. Found by the count the largest ones reach, not by sorting every entry.
+    const sorted = counts.slice().sort();
+    const threshold = sorted.length > HEAVY_HITTER_COUNTERS ? (sorted[sorted.length - HEAVY_HITTER_COUNTERS] as number) : 0;
+    let quota = HEAVY_HITTER_COUNTERS;
+    for (let i = 0; i < this.size; i++) if ((counts[i] as number) > threshold) quota--;
+    const seed = (i: number) => {
       const at = this.entryBase + ENTRY * i;
       const start = table[at + KEY_START] as number;
       const kept = table[at + KEY_LENGTH] as number;
       heavy.seed(...finished(i), this.pool, start, start + kept, (table[at + LENGTH] as number) > kept, counts[i] as number);
+    };
+    const seeded = new Uint8Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      const count = counts[i] as number;
+      if (count > threshold || (count === threshold && quota-- > 0)) {
+        seeded[i] = 1;
+        seed(i);
+      }
     }
+    for (let i = 0; i < this.size; i++) if (seeded[i] === 0) seed(i);
     this.hll = hll;
     this.heavy = heavy;
+    giveTable(this.table);
     this.table = new Int32Array(0);
     this.entryBase = 0;
     this.spilled = null;
@@ -380,7 +396,7 @@ export class DistinctCounter {
     const old = this.table;
     const oldBase = this.entryBase;
     const slotCount = ((oldBase < SLOT * 1024 ? 4 : 2) * oldBase) / SLOT;
-    const table = new Int32Array(slotCount * (SLOT + ENTRY / 2));
+    const table = takeTable(slotCount * (SLOT + ENTRY / 2));
     const base = slotCount * SLOT;
     table.set(old.subarray(oldBase, oldBase + ENTRY * this.size), base);
     const mask = slotCount - 1;
@@ -397,9 +413,33 @@ export class DistinctCounter {
       table[to + BYTES0] = old[from + BYTES0] as number;
       table[to + BYTES1] = old[from + BYTES1] as number;
     }
+    giveTable(old);
     this.table = table;
     this.entryBase = base;
   }
+}
+
+/**
+ * Tables a counter let go of (it grew, or switched to sketches), by length, for the next to use:
+ * a thread reads segment after segment, and each grows its tables the same way, so the same
+ * sizes come back. (Fresh memory costs a page fault per 4 KiB on first touch.) Only tables of
+ * 16 KiB and more, at most a few of each size.
+ */
+const spareTables = new Map<number, Int32Array[]>();
+const SPARES_PER_SIZE = 4;
+
+function takeTable(length: number): Int32Array {
+  const table = spareTables.get(length)?.pop();
+  if (table === undefined) return new Int32Array(length);
+  table.fill(0);
+  return table;
+}
+
+function giveTable(table: Int32Array): void {
+  if (table.length < 4096) return;
+  const spares = spareTables.get(table.length) ?? [];
+  if (spares.length < SPARES_PER_SIZE) spares.push(table);
+  spareTables.set(table.length, spares);
 }
 
 /** The first 4 bytes of bytes[start, end) (fewer if it is shorter) as a little-endian int32. */

@@ -122,6 +122,31 @@ export class SegmentReader {
 }
 
 /**
+ * The memory a reply can hand over instead of copying (a segment's result: every typed array in
+ * it is its own, made for the reply).
+ */
+export function transferablesOf(reply: LaneReply): ArrayBuffer[] {
+  if (reply.type !== 'result') return [];
+  const buffers: ArrayBuffer[] = [];
+  const add = (array: { buffer: ArrayBufferLike } | null | undefined) => {
+    if (array !== null && array !== undefined && array.buffer instanceof ArrayBuffer && !buffers.includes(array.buffer)) buffers.push(array.buffer);
+  };
+  for (const column of reply.result.columns) {
+    const { histogram, distinct } = column;
+    add(histogram.kind === 'values' ? histogram.values : histogram.counts);
+    add(distinct.exact?.entries);
+    add(distinct.exact?.counts);
+    add(distinct.exact?.pool);
+    add(distinct.hll);
+    add(distinct.heavy?.meta);
+    add(distinct.heavy?.counts);
+    add(distinct.heavy?.keys);
+    add(distinct.heavy?.filter);
+  }
+  return buffers;
+}
+
+/**
  * A lane on this thread: requests run one at a time, each after `pause()` (tests pass one that
  * waits a random number of turns, to mix the lanes' replies in every order).
  */
