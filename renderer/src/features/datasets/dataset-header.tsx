@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { DatasetVersion } from '../../../../shared/contract/datasets.ts';
+import { NewRunDialog } from '../training/new-run-dialog.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { useNow } from '../../components/use-now.ts';
@@ -11,6 +13,7 @@ import { useServices } from '../../app/services-context.tsx';
 export function DatasetHeader({ version, latest }: { version: DatasetVersion; latest: DatasetVersion | null }) {
   const { datasetCommands } = useServices();
   const { openImportDialog } = useImportTools();
+  const [training, setTraining] = useState(false);
   const isLatest = latest === null || latest.version === version.version;
   const now = useNow();
 
@@ -30,6 +33,11 @@ export function DatasetHeader({ version, latest }: { version: DatasetVersion; la
           </button>
         ) : null}
         <div className="dataset-header__spacer" />
+        <button type="button" className="button button--small" onClick={() => setTraining(true)}>
+          <Icon name="experiments" size={14} />
+          Train a model…
+        </button>
+        {training ? <NewRunDialog dataset={version.name} onClose={() => setTraining(false)} /> : null}
         <button type="button" className="button button--small" onClick={() => openImportDialog({ datasetName: version.name })}>
           <Icon name="upload" size={14} />
           New version…
