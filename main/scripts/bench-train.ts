@@ -22,7 +22,7 @@ import { createLatheCore } from '../core/lathe-core.ts';
 import { SeededRandom } from '../core/training/data/seeded-random.ts';
 import { createTableReader } from '../core/training/data/table-reader.ts';
 import { prepareTrainingData } from '../core/training/data/training-data.ts';
-import { loadBackend, type LoadedBackend } from '../core/training/worker/backends.ts';
+import { loadBackend } from '../core/training/worker/backends.ts';
 import type { TfCore } from '../core/training/worker/network.ts';
 import { trainNetwork } from '../core/training/worker/train-loop.ts';
 
@@ -204,39 +204,46 @@ async function logisticRegression(python: string, call: <T>(name: string, input:
 console.log(`bench:train on ${cpus()[0]?.model.trim()} (${availableParallelism()} cores), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`MLP ${INPUTS}→${HIDDEN.join('→')}→${CLASSES}, ${ROWS.toLocaleString('en')} rows, batch ${BATCH}, Adam; ${EPOCHS} epochs timed after a warm-up; best of ${repeats} runs\n`);
 const torchPython = findPython('torch');
+if (!torchPython) console.log("  PyTorch: not found (install Debian's python3-torch: apt-get install -y python3-torch); only Lathe's figures follow.");
 const data = syntheticData(1);
-const rows: { label: string; threads: number; rate: Figure }[] = [];
-const loaded: LoadedBackend[] = [];
+const available: { name: BackendName; threads: number }[] = [];
 for (const name of backendNames as readonly BackendName[]) {
-  let backend: LoadedBackend;
-  let tf: TfCore;
   try {
-    ({ tf, backend } = await loadBackend(name));
+    const { backend } = await loadBackend(name);
+    available.push({ name, threads: backend.threads || availableParallelism() });
   } catch (error) {
     console.log(`  ${name}: not measured — ${(error as { error?: { message: string } }).error?.message ?? String(error)}`);
-    continue;
-  }
-  loaded.push(backend);
-  const threads = backend.threads || availableParallelism();
-  rows.push({ label: `Lathe's loop on ${name}`, threads, rate: figure(Array.from({ length: repeats }, () => lathesLoop(tf, data))) });
-  if (name === 'wasm') {
-    const fits: number[] = [];
-    for (let r = 0; r < repeats; r++) fits.push(await layersFit(tf, data));
-    rows.push({ label: "tf.layers' model.fit on wasm", threads, rate: figure(fits) });
   }
 }
-const torch = new Map<number, Figure>();
-if (torchPython) {
-  for (const threads of new Set(rows.map((row) => row.threads))) torch.set(threads, figure(Array.from({ length: repeats }, () => torchRate(torchPython, threads))));
-} else {
-  console.log('  PyTorch: not found (install Debian\'s python3-torch: apt-get install -y python3-torch); only Lathe\'s figures follow.');
+// Each repeat measures every trainer once, PyTorch included, so a busy moment of the machine
+// falls on all of them alike rather than on one.
+const samples = new Map<string, { threads: number; rates: number[] }>();
+const note = (label: string, threads: number, rate: number) => {
+  const entry = samples.get(label) ?? { threads, rates: [] };
+  entry.rates.push(rate);
+  samples.set(label, entry);
+};
+const torchLabel = (threads: number) => `PyTorch (CPU), ${threads} thread${threads > 1 ? 's' : ''}`;
+for (let r = 0; r < repeats; r++) {
+  for (const { name, threads } of available) {
+    const { tf } = await loadBackend(name);
+    note(`Lathe's loop on ${name}`, threads, lathesLoop(tf, data));
+    if (name === 'wasm') note("tf.layers' model.fit on wasm", threads, await layersFit(tf, data));
+  }
+  if (torchPython) for (const threads of new Set(available.map((backend) => backend.threads))) note(torchLabel(threads), threads, torchRate(torchPython, threads));
 }
-console.log(`\n  ${'trainer'.padEnd(32)}${'threads'.padEnd(9)}${'samples/s'.padEnd(34)}PyTorch is`);
-for (const row of rows) {
-  const reference = torch.get(row.threads);
-  console.log(`  ${row.label.padEnd(32)}${String(row.threads).padEnd(9)}${spread(row.rate).padEnd(34)}${reference ? `${(reference.best / row.rate.best).toFixed(2)}× faster` : ''}`);
+const versions = torchPython ? ` (PyTorch ${spawnSync(torchPython, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim()})` : '';
+console.log(`\n  ${'trainer'.padEnd(34)}${'threads'.padEnd(9)}${'samples/s'.padEnd(34)}beside PyTorch${versions}`);
+for (const [label, { threads, rates }] of samples) {
+  const rate = figure(rates);
+  const torch = label.startsWith('PyTorch') ? undefined : samples.get(torchLabel(threads));
+  let beside = '';
+  if (torch) {
+    const ratio = figure(torch.rates).best / rate.best;
+    beside = ratio >= 1 ? `PyTorch ${ratio.toFixed(2)}× as fast` : `${(1 / ratio).toFixed(2)}× as fast as PyTorch`;
+  }
+  console.log(`  ${label.padEnd(34)}${String(threads).padEnd(9)}${spread(rate).padEnd(34)}${beside}`);
 }
-for (const [threads, rate] of torch) console.log(`  ${`PyTorch ${spawnSync(torchPython!, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim()} (CPU)`.padEnd(32)}${String(threads).padEnd(9)}${spread(rate)}`);
 
 const dir = await mkdtemp(join(tmpdir(), 'lathe-bench-train-'));
 try {
