@@ -49,7 +49,7 @@ export function startTableScan(options: TableScanOptions, expectedBytes: number 
   const resolved = segmentOptions(options);
   const lanes = options.format === 'json' ? 1 : (tuning.lanes ?? lanesFromEnvironment() ?? Math.min(2, availableParallelism()));
   const segmentBytes = tuning.segmentBytes ?? SEGMENT_BYTES;
-  const pipeline = new SegmentPipeline(resolved, (reply) => Array.from({ length: lanes }, (_, lane) => new WorkerLane(workerUrl, resolved, (message) => reply(lane, message))), {
+  const pipeline = new SegmentPipeline(resolved, { count: lanes, make: (_lane, reply) => new WorkerLane(workerUrl, resolved, reply) }, {
     segmentBytes,
     maxKeptBytes: (MAX_KEPT_BYTES / SEGMENT_BYTES) * segmentBytes,
     maxLaneBytes: (MAX_LANE_BYTES / SEGMENT_BYTES) * segmentBytes,

@@ -32,6 +32,12 @@ export interface PipelineOptions {
   maxLaneBytes: number;
 }
 
+/** Makes the lanes (threads) that read segments, on demand. */
+export interface LaneFactory {
+  count: number;
+  make(lane: number, reply: (reply: LaneReply) => void): Lane;
+}
+
 interface Segment {
   id: number;
   lane: number;
@@ -55,7 +61,9 @@ const LF = 10;
 export class SegmentPipeline {
   private readonly options: SegmentOptions;
   private readonly settings: PipelineOptions;
-  private readonly lanes: Lane[];
+  /** Lanes start when a segment first goes to them (a small file never starts a second). */
+  private readonly lanes: (Lane | null)[];
+  private readonly factory: LaneFactory;
   private readonly merge: SegmentMerge;
   private readonly kept = new KeptBytes();
   /** Per lane: the slabs its unanswered requests read, in order. */
@@ -77,15 +85,25 @@ export class SegmentPipeline {
   private mergedRows = 0;
   private wake: (() => void) | null = null;
 
-  constructor(options: SegmentOptions, makeLanes: (reply: (lane: number, reply: LaneReply) => void) => Lane[], settings: PipelineOptions) {
+  constructor(options: SegmentOptions, lanes: LaneFactory, settings: PipelineOptions) {
     this.options = options;
     this.settings = settings;
     this.merge = new SegmentMerge(options);
     // A JSON array is one segment: its rows can only be found from its start.
     this.mark = options.format === 'json' ? Number.POSITIVE_INFINITY : settings.segmentBytes;
-    this.lanes = makeLanes((lane, reply) => this.onReply(lane, reply));
+    this.factory = lanes;
+    this.lanes = Array.from({ length: lanes.count }, () => null);
     this.laneBytes = this.lanes.map(() => 0);
     this.laneSlabs = this.lanes.map(() => []);
+  }
+
+  private lane(index: number): Lane {
+    let lane = this.lanes[index];
+    if (lane === null || lane === undefined) {
+      lane = this.factory.make(index, (reply) => this.onReply(index, reply));
+      this.lanes[index] = lane;
+    }
+    return lane;
   }
 
   private get received(): number {
@@ -119,7 +137,7 @@ export class SegmentPipeline {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.lanes.map((lane) => lane.stop()));
+    await Promise.all(this.lanes.map((lane) => lane?.stop()));
   }
 
   private mustWait(): boolean {
@@ -160,13 +178,13 @@ export class SegmentPipeline {
         segment.cut = cut;
         this.nextStart = cut;
         this.mark = (Math.floor(cut / this.settings.segmentBytes) + 1) * this.settings.segmentBytes;
-        this.lanes[segment.lane]?.send({ type: 'close', id: segment.id, endOfFile: false });
+        this.lane(segment.lane).send({ type: 'close', id: segment.id, endOfFile: false });
         continue;
       }
       if (this.ending) {
         segment.end = this.received;
         segment.endOfFile = true;
-        this.lanes[segment.lane]?.send({ type: 'close', id: segment.id, endOfFile: true });
+        this.lane(segment.lane).send({ type: 'close', id: segment.id, endOfFile: true });
       }
       return;
     }
@@ -188,7 +206,7 @@ export class SegmentPipeline {
       widths: start === 0 ? null : { ...this.widths },
     };
     this.segments.push(segment);
-    this.lanes[lane]?.send({ type: 'open', id: segment.id, start: begin });
+    this.lane(lane).send({ type: 'open', id: segment.id, start: begin });
     return segment;
   }
 
@@ -220,7 +238,7 @@ export class SegmentPipeline {
       segment.endOfFile = true;
       segment.finishingRow = false;
       segment.end = this.received;
-      this.lanes[segment.lane]?.send({ type: 'close', id: segment.id, endOfFile: true });
+      this.lane(segment.lane).send({ type: 'close', id: segment.id, endOfFile: true });
     }
   }
 
@@ -228,7 +246,7 @@ export class SegmentPipeline {
   private sendBytes(lane: number, slab: Slab, request: { type: 'write' | 'finish-row'; id: number; bytes: Uint8Array }): void {
     this.kept.hold(slab);
     this.laneSlabs[lane]?.push(slab);
-    this.lanes[lane]?.send(request);
+    this.lane(lane).send(request);
   }
 
   private onReply(lane: number, reply: LaneReply): void {
@@ -301,7 +319,7 @@ export class SegmentPipeline {
    */
   private cutInsideRow(segment: Segment): void {
     const index = this.segments.indexOf(segment);
-    for (const later of this.segments.splice(index + 1)) this.lanes[later.lane]?.send({ type: 'drop', id: later.id });
+    for (const later of this.segments.splice(index + 1)) this.lane(later.lane).send({ type: 'drop', id: later.id });
     segment.finishingRow = true;
     segment.rowPieces = [];
     segment.sentTo = segment.end as number;
@@ -395,6 +413,6 @@ export class SegmentPipeline {
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
 
 /** Lanes on this thread (tests; `pause` mixes their replies). */
-export function threadLanes(options: SegmentOptions, count: number, pause?: () => Promise<void>): (reply: (lane: number, reply: LaneReply) => void) => Lane[] {
-  return (reply) => Array.from({ length: count }, (_, lane) => new ThreadLane(options, (message) => reply(lane, message), pause));
+export function threadLanes(options: SegmentOptions, count: number, pause?: () => Promise<void>): LaneFactory {
+  return { count, make: (_lane, reply) => new ThreadLane(options, reply, pause) };
 }
