@@ -102,6 +102,8 @@ export class FakeMain implements LatheApi {
   /** `<run id>\u0000<path>` → the artifact's text. */
   readonly artifactTexts = new Map<string, string>();
   readonly jobs: JobInfo[] = [];
+  /** What training:compare-reproduction answers (the real one compares test metrics). */
+  reproductionReport: OutputOf<'training:compare-reproduction'> | null = null;
   /**
    * How the fake reads a user's filter (main's own parser is not here): a run matches, or the
    * filter is refused with this error. Run-id clauses the UI adds itself are understood anyway.
@@ -177,6 +179,13 @@ export class FakeMain implements LatheApi {
         if (text === undefined || !artifact) return { ok: false, error: { code: 'NOT_FOUND', message: `Run ${run.id} has no artifact "${args.path}".` } };
         return { ok: true, value: { ...artifact, text } };
       }
+      case 'training:reproduce': {
+        if (!run) return noRun;
+        const copy = this.addRun({ ...run, id: (BigInt(`0x${run.id}`) + 1000n).toString(16).padStart(32, '0'), name: `${run.name} (reproduction)`, status: 'RUNNING', endTime: null, systemTags: { ...run.systemTags, 'lathe.reproduces': run.id } });
+        return { ok: true, value: { runId: copy.id, jobId: 'job-00000000000f', experimentId: run.experimentId, reproduces: run.id } };
+      }
+      case 'training:compare-reproduction':
+        return this.reproductionReport ? { ok: true, value: this.reproductionReport } : { ok: false, error: { code: 'UNAVAILABLE', message: 'no report set' } };
       case 'jobs:list':
         return { ok: true, value: this.jobs };
       case 'jobs:cancel': {

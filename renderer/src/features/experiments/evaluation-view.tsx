@@ -121,7 +121,13 @@ export function EvaluationView({ state, status }: { state: EvaluationState; stat
         <ErrorBanner error={state.error} title="Could not read this run's evaluation" />
       ) : (
         <p className="run-section__empty">
-          {status === 'RUNNING' ? 'The model is evaluated on the test split when training ends.' : 'This run logged no test metrics and no evaluation.json.'}
+          {status === 'RUNNING' || status === 'SCHEDULED'
+            ? 'The model is evaluated on the test split when training ends.'
+            : status === 'KILLED'
+              ? 'Training was stopped before the model was evaluated on the test split.'
+              : status === 'FAILED'
+                ? 'The run failed before the model was evaluated on the test split.'
+                : 'This run logged no test metrics and no evaluation.json.'}
         </p>
       )}
     </section>

@@ -34,6 +34,22 @@ describe('reading a run’s evaluation', () => {
     expect(evaluation.perClass[0]).toEqual({ label: 'Adelie', precision: 0.97, recall: 0.97, f1: 0.97, support: 31 });
   });
 
+  it('reads the evaluation.json Lathe’s training writes (the report inside, beside the split and epochs)', () => {
+    const evaluation = readEvaluation(
+      {
+        schemaVersion: 1,
+        split: { train: 239, validation: 34, test: 69 },
+        report: { task: 'classification', rows: 69, accuracy: 0.97, perClass: [], macro: { precision: 0.96, recall: 0.95, f1: 0.955 }, rocAuc: 0.99, logLoss: 0.1, confusion: [[30, 0], [2, 37]], classes: ['a', 'b'] },
+      },
+      { accuracy: 0.97, roc_auc: 0.99 },
+    );
+    if (evaluation?.task !== 'classification') throw new Error('expected a classification');
+    expect(evaluation.macro.f1).toBe(0.955);
+    expect(evaluation.matrix).toEqual([[30, 0], [2, 37]]);
+    expect(evaluation.labels).toEqual(['a', 'b']);
+    expect(evaluation.rows).toBe(69);
+  });
+
   it('reads scikit-learn style reports keyed by class, leaving out the averages', () => {
     const evaluation = readEvaluation(
       {

@@ -123,7 +123,9 @@ const REGRESSION_METRICS = ['rmse', 'mae', 'r2', 'mse'];
  * evaluation.json; null when it has neither.
  */
 export function readEvaluation(file: unknown, test: Readonly<Record<string, number>>): Evaluation | null {
-  const json = isObject(file) ? file : undefined;
+  // Lathe's training writes `{ schemaVersion, dataset, split, epochs, backend, report: {…} }`.
+  const outer = isObject(file) ? file : undefined;
+  const json = outer && isObject(outer.report) ? { ...outer, ...outer.report } : outer;
   const declared = String(pickAny(json, 'task', 'kind', 'type', 'problem') ?? '').toLowerCase();
   const confusion = pickAny(json, 'confusionMatrix', 'confusion_matrix', 'confusion');
   const residualsRaw = pickAny(json, 'residuals', 'predictions');

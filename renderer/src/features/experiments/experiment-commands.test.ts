@@ -195,3 +195,43 @@ describe('experiment commands: comparing runs', () => {
     expect(Object.keys(comparison.datasetVersions).sort()).toEqual(['penguins@1', 'penguins@2']);
   });
 });
+
+describe('experiment commands: reproducing a run', () => {
+  it('reproduces a run of Lathe’s training and, when the reproduction ends, says whether it matched', async () => {
+    const { main, store, commands, callsOf } = setup();
+    const original = main.addRun(runOf(1, { systemTags: { 'lathe.source': 'training' }, metrics: { test_accuracy: metric(0.9) } }));
+    expect((await commands.reproduction.reproduce(original.id)).ok).toBe(true);
+    const reproductionId = store.getState().reproductions[original.id]!.runId;
+    expect(store.getState().reproductions[original.id]!.report).toBeNull();
+    main.reproductionReport = {
+      original: original.id,
+      reproduction: reproductionId,
+      sameBackend: true,
+      tolerance: 0,
+      verdict: 'identical',
+      metrics: [{ key: 'test_accuracy', original: 0.9, reproduction: 0.9, difference: 0, match: true }],
+      message: 'Every test metric matches exactly (same backend).',
+    };
+    // Still training: nothing to compare yet.
+    commands.runChanged({ workspace: '/w', runId: reproductionId, status: 'RUNNING', lifecycle: 'active' });
+    expect(callsOf('training:compare-reproduction')).toHaveLength(0);
+    commands.runChanged({ workspace: '/w', runId: reproductionId, status: 'FINISHED', lifecycle: 'active' });
+    await expect.poll(() => store.getState().reproductions[original.id]?.report?.verdict).toBe('identical');
+    expect(callsOf('training:compare-reproduction')[0]?.input).toEqual({ workspace: '/w', runId: reproductionId, originalRunId: original.id });
+  });
+});
+
+describe('experiment commands: a run that ends while its page opens', () => {
+  it('shows the evaluation read at the end, not the one read while it trained', async () => {
+    const { main, store, commands } = setup();
+    const running = main.addRun(runOf(1, { status: 'RUNNING', endTime: null }));
+    const opening = commands.runPage.openRun(running.id);
+    // It ends before the page has read it: main has its evaluation now.
+    main.addRun(runOf(1, { status: 'FINISHED', metrics: { test_accuracy: metric(0.75) } }));
+    const ended = commands.runPage.openRunChanged(running.id);
+    await Promise.all([opening, ended]);
+    const evaluation = store.getState().openRun?.evaluation;
+    expect(store.getState().openRun?.detail?.status).toBe('FINISHED');
+    expect(evaluation?.status === 'ready' && evaluation.evaluation.task === 'classification' && evaluation.evaluation.accuracy).toBe(0.75);
+  });
+});

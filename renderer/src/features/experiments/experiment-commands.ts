@@ -3,6 +3,7 @@ import type { PayloadOf } from '../../../../shared/contract/calls.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { LatheStore } from '../../state/store.ts';
 import { createCompareCommands } from './compare-commands.ts';
+import { createReproduceCommands } from './reproduce-commands.ts';
 import { createRunPageCommands } from './run-page-commands.ts';
 import { createRunsCommands } from './runs-commands.ts';
 import { createSeriesCache } from './series-cache.ts';
@@ -26,6 +27,7 @@ export function createExperimentCommands({ api, store, seriesMemory, schedule }:
   const runs = createRunsCommands({ api, store, ...(schedule ? { schedule } : {}) });
   const runPage = createRunPageCommands({ api, store });
   const compare = createCompareCommands({ api, store, series: createSeriesCache({ api, memory: seriesMemory }) });
+  const reproduction = createReproduceCommands({ api, store });
   const workspacePath = () => store.getState().workspace?.path ?? null;
 
   /** `runs:changed`: a run started, ended, was deleted or restored. */
@@ -36,6 +38,7 @@ export function createExperimentCommands({ api, store, seriesMemory, schedule }:
     if (state.runsStatus !== 'idle') runs.runChanged(change.runId);
     if (state.openRun?.id === change.runId) void runPage.openRunChanged(change.runId);
     if (state.comparison?.ids.includes(change.runId)) void compare.comparedRunChanged(change.runId);
+    reproduction.runChanged(change.runId, change.status);
   }
 
   /** `runs:metrics`: points a run just logged, for its row and its curves. */
@@ -53,7 +56,7 @@ export function createExperimentCommands({ api, store, seriesMemory, schedule }:
     const state = store.getState();
     const tasks: Promise<unknown>[] = [];
     if (state.runsStatus !== 'idle') tasks.push(runs.searchRuns(), runs.refreshExperiments());
-    if (state.openRun) tasks.push(runPage.openRunChanged(state.openRun.id));
+    if (state.openRun) tasks.push(runPage.catchUp(state.openRun.id));
     await Promise.all(tasks);
   }
 
@@ -77,5 +80,5 @@ export function createExperimentCommands({ api, store, seriesMemory, schedule }:
     return { ok: true };
   }
 
-  return { runs, runPage, compare, runChanged, runMetricsLogged, jobChanged, catchUp, deleteRun, restoreRun };
+  return { runs, runPage, compare, reproduction, runChanged, runMetricsLogged, jobChanged, catchUp, deleteRun, restoreRun };
 }

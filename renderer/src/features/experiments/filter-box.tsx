@@ -8,19 +8,24 @@ const PLACEHOLDER = "metrics.val_accuracy > 0.9 AND params.model = 'mlp'";
 const SYNTAX_HELP =
   "MLflow's search syntax, with OR and parentheses: metrics.<key> and attributes.start_time compare numbers (= != < <= > >=); params.<key>, tags.<key>, attributes.status and attributes.run_name compare quoted text (= != LIKE ILIKE). Press Enter to apply.";
 
-/** Where main says the filter went wrong: the text around that character, the character marked. */
+/**
+ * Where main says the filter went wrong: the text around that character, with the word that
+ * starts there marked (or the one character, or a space at the end when something is missing).
+ */
 export function locatedProblem(filter: string, error: LatheError): { before: string; at: string; after: string; problem: string } | null {
   const column = error.location?.column;
   if (column === undefined) return null;
   const index = Math.min(Math.max(0, column - 1), filter.length);
+  const word = /^[^\s()]+/.exec(filter.slice(index))?.[0] ?? filter.slice(index, index + 1);
+  const end = index + word.length;
   const from = Math.max(0, index - 70);
-  const to = Math.min(filter.length, index + 50);
+  const to = Math.min(filter.length, end + 50);
   // main's message: "Invalid filter at character 14: expected …; found …." then the text and a caret.
   const problem = (error.message.split('\n')[0] ?? error.message).replace(/^Invalid filter at character \d+:\s*/, '');
   return {
     before: `${from > 0 ? '…' : ''}${filter.slice(from, index)}`,
-    at: filter.slice(index, index + 1) || ' ',
-    after: `${filter.slice(index + 1, to)}${to < filter.length ? '…' : ''}`,
+    at: word || ' ',
+    after: `${filter.slice(end, to)}${to < filter.length ? '…' : ''}`,
     problem: problem.charAt(0).toUpperCase() + problem.slice(1),
   };
 }

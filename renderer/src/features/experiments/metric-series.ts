@@ -81,3 +81,58 @@ export function pointsByKey(points: readonly MetricPoint[]): Map<string, MetricP
   }
   return byKey;
 }
+
+/**
+ * The series cut to at most `maxPoints` by Largest-Triangle-Three-Buckets, as main downsamples
+ * (main/core/tracking/lttb.ts): the first and last points kept, and from each bucket between
+ * them the one making the largest triangle, so the curve keeps its shape. The run page applies
+ * it to a live series that has grown far past what its chart shows.
+ */
+export function thinned(series: MetricSeries, maxPoints: number): MetricSeries {
+  const n = series.steps.length;
+  if (n <= maxPoints || maxPoints < 3) return series;
+  const { steps: x, values: y } = series;
+  const chosen: number[] = [0];
+  const bucketSize = (n - 2) / (maxPoints - 2);
+  let previous = 0;
+  for (let bucket = 0; bucket < maxPoints - 2; bucket++) {
+    const start = Math.floor(bucket * bucketSize) + 1;
+    const end = Math.floor((bucket + 1) * bucketSize) + 1;
+    const nextEnd = Math.min(Math.floor((bucket + 2) * bucketSize) + 1, n);
+    let averageX = 0;
+    let averageY = 0;
+    let counted = 0;
+    for (let i = end; i < nextEnd; i++) {
+      if (!Number.isFinite(y[i]!)) continue;
+      averageX += x[i]!;
+      averageY += y[i]!;
+      counted++;
+    }
+    if (counted === 0) {
+      averageX = x[nextEnd - 1]!;
+      averageY = y[nextEnd - 1]!;
+    } else {
+      averageX /= counted;
+      averageY /= counted;
+    }
+    let best = start;
+    let bestArea = -1;
+    for (let i = start; i < end; i++) {
+      const area = Math.abs((x[previous]! - averageX) * (y[i]! - y[previous]!) - (x[previous]! - x[i]!) * (averageY - y[previous]!));
+      if (area > bestArea) {
+        bestArea = area;
+        best = i;
+      }
+    }
+    chosen.push(best);
+    previous = best;
+  }
+  chosen.push(n - 1);
+  return {
+    ...series,
+    steps: chosen.map((i) => x[i]!),
+    values: chosen.map((i) => y[i]!),
+    timestamps: chosen.map((i) => series.timestamps[i]!),
+    downsampled: true,
+  };
+}

@@ -47,9 +47,10 @@ export function ParallelCoordinates({ runs }: { runs: readonly ComparedRun[] }) 
     return () => observer.disconnect();
   }, []);
 
+  // An axis for each param with two values or more among the runs (one that a run merely lacks says nothing here).
   const params = useMemo(
-    () => [...keys.params].sort((a, b) => Number(keys.varyingParams.has(b)) - Number(keys.varyingParams.has(a))).filter((key) => keys.varyingParams.has(key) || runs.length === 1).slice(0, MAX_PARAM_AXES),
-    [keys, runs.length],
+    () => keys.params.filter((key) => new Set(summaries.flatMap((run) => (run.params[key] === undefined ? [] : [run.params[key]]))).size > 1).slice(0, MAX_PARAM_AXES),
+    [keys, summaries],
   );
 
   const valueOf = (run: RunSummary, axisKey: string, isMetric: boolean): AxisValue => {
@@ -69,9 +70,12 @@ export function ParallelCoordinates({ runs }: { runs: readonly ComparedRun[] }) 
   const step = axes.length > 1 ? (width - 2 * SIDE) / (axes.length - 1) : 0;
   const xOf = (index: number) => SIDE + index * step;
   const yOf = (t: number) => TOP + (1 - t) * plotHeight;
-  const metricAxis = metric ? axes.at(-1)!.spec : null;
+  const metricValues = metric ? summaries.flatMap((run) => (run.metrics[metric] ? [metricNumber(run.metrics[metric].value)] : [])).filter(Number.isFinite) : [];
+  const metricRange = metricValues.length > 0 ? { min: Math.min(...metricValues), max: Math.max(...metricValues) } : null;
+  // Colour by the metric when it varies; when every run has the same value, by run (as the legend above).
+  const byMetric = metricRange !== null && metricRange.max > metricRange.min;
 
-  const lines = runs.map(({ run }) => {
+  const lines = runs.map(({ run, color: runColour }) => {
     const points = axes.map(({ spec, isMetric }) => axisPosition(spec, valueOf(run, spec.key, isMetric)));
     let d = '';
     let pen = false;
@@ -83,8 +87,9 @@ export function ParallelCoordinates({ runs }: { runs: readonly ComparedRun[] }) 
       d += `${pen ? 'L' : 'M'}${xOf(index).toFixed(1)} ${yOf(t).toFixed(1)}`;
       pen = true;
     });
-    const metricT = metricAxis ? axisPosition({ ...metricAxis, flipped: false }, valueOf(run, metricAxis.key, true)) : null;
-    return { run, d, color: metricT === null ? 'var(--text-faint)' : rampColor(metricT) };
+    const value = metric && run.metrics[metric] ? metricNumber(run.metrics[metric].value) : null;
+    const colour = !byMetric ? runColour : value === null || !Number.isFinite(value) ? 'var(--text-faint)' : rampColor((value - metricRange!.min) / (metricRange!.max - metricRange!.min));
+    return { run, d, color: colour };
   });
 
   const toggle = (axisId: string, option: keyof AxisOptions) =>
@@ -103,16 +108,20 @@ export function ParallelCoordinates({ runs }: { runs: readonly ComparedRun[] }) 
             ))}
           </select>
         </label>
-        {metricAxis ? (
-          <span className="parallel__ramp" aria-label={`Colour: ${metric} from ${formatMetric(metricAxis.min)} to ${formatMetric(metricAxis.max)}`}>
-            <span className="num">{formatMetric(metricAxis.kind === 'numeric' ? metricAxis.min : null)}</span>
+        {byMetric ? (
+          <span className="parallel__ramp" aria-label={`Colour: ${metric} from ${formatMetric(metricRange!.min)} to ${formatMetric(metricRange!.max)}`}>
+            <span className="num">{formatMetric(metricRange!.min)}</span>
             <span className="parallel__ramp-bar" />
-            <span className="num">{formatMetric(metricAxis.kind === 'numeric' ? metricAxis.max : null)}</span>
+            <span className="num">{formatMetric(metricRange!.max)}</span>
+          </span>
+        ) : metricRange ? (
+          <span className="faint">
+            Every run has {metric} = {formatMetric(metricRange.min)}: lines in the runs’ colours
           </span>
         ) : null}
         <span className="faint">
-          {params.length === 0 ? 'No param differs between these runs.' : `${params.length} ${params.length === 1 ? 'param differs' : 'params differ'}`}
-          {keys.params.length > params.length ? ` · ${keys.params.length - params.length} shared by every run left out` : ''}
+          {params.length === 0 ? 'No param takes two values among these runs.' : `${params.length} ${params.length === 1 ? 'param takes' : 'params take'} different values`}
+          {keys.params.length > params.length ? ` · ${keys.params.length - params.length} with one value left out` : ''}
         </span>
       </div>
       <div ref={boxRef} className="parallel__plot">

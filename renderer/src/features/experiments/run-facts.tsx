@@ -108,7 +108,7 @@ export function RunFacts({ run }: { run: RunDetail }) {
             <tbody>
               {params.map(([key, value]) => (
                 <tr key={key}>
-                  <th scope="row" className="mono">
+                  <th scope="row" className="mono" title={key}>
                     {key}
                   </th>
                   <td className="mono" title={value}>

@@ -2,28 +2,39 @@ import { useState } from 'react';
 import type { JobInfo } from '../../../../shared/contract/jobs.ts';
 import type { RunDetail } from '../../../../shared/contract/runs.ts';
 import { Icon } from '../../components/icon.tsx';
-import { useServices } from '../../app/services-context.tsx';
+import { useLathe, useServices } from '../../app/services-context.tsx';
+import { canReproduce } from './reproduce-commands.ts';
 import { hashOf } from './experiments-route.ts';
 import { StatusBadge } from './status-badge.tsx';
 
-/** Why a run failed, as Lathe recorded it (a run left RUNNING by a process that died, a training error). */
+/** Why a run failed, as Lathe recorded it (a run left RUNNING by a process that died, a training error), with what to do. */
 export function failureOf(run: RunDetail): string | null {
-  return run.systemTags['lathe.failure'] ?? run.systemTags['lathe.error'] ?? run.tags['error'] ?? null;
+  const why = run.systemTags['lathe.failure'] ?? run.tags['error'] ?? null;
+  const hint = run.systemTags['lathe.failure.hint'];
+  return why && hint ? `${why} ${hint}` : why;
 }
 
 /** A run's name and status, and what can be done to it: cancel its training, delete or restore it. */
 export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null }) {
   const { experimentCommands } = useServices();
-  const [busy, setBusy] = useState<'cancel' | 'delete' | 'restore' | null>(null);
+  const [busy, setBusy] = useState<'cancel' | 'delete' | 'restore' | 'reproduce' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const deleted = run.lifecycle === 'deleted';
   const failure = run.status === 'FAILED' ? failureOf(run) : null;
 
-  async function act(what: 'cancel' | 'delete' | 'restore') {
+  const reproducing = useLathe((state) => state.reproductions[run.id] ?? null);
+
+  async function act(what: 'cancel' | 'delete' | 'restore' | 'reproduce') {
     setBusy(what);
     setProblem(null);
     const outcome =
-      what === 'cancel' ? await experimentCommands.runPage.cancelRun(run.id) : what === 'delete' ? await experimentCommands.deleteRun(run.id) : await experimentCommands.restoreRun(run.id);
+      what === 'cancel'
+        ? await experimentCommands.runPage.cancelRun(run.id)
+        : what === 'delete'
+          ? await experimentCommands.deleteRun(run.id)
+          : what === 'restore'
+            ? await experimentCommands.restoreRun(run.id)
+            : await experimentCommands.reproduction.reproduce(run.id);
     setBusy(null);
     if (!outcome.ok && outcome.message) setProblem(outcome.message);
   }
@@ -38,6 +49,7 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
         <h1 className="run-header__title">{run.name}</h1>
         <StatusBadge status={run.status} deleted={deleted} />
         <span className="run-header__experiment">in {run.experimentName}</span>
+        {run.status === 'RUNNING' && job?.progress?.message ? <span className="run-header__progress num">{job.progress.message}</span> : null}
         <div className="run-header__actions">
           {run.status === 'RUNNING' && !deleted ? (
             <button
@@ -49,6 +61,18 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
             >
               <Icon name="stop" size={14} />
               {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+          {canReproduce(run) ? (
+            <button
+              type="button"
+              className="button button--small"
+              disabled={busy !== null || (reproducing !== null && reproducing.report === null && reproducing.error === null)}
+              title="Train again with the same dataset version, knobs and seed, and check the test metrics match"
+              onClick={() => void act('reproduce')}
+            >
+              <Icon name="repeat" size={14} />
+              {busy === 'reproduce' ? 'Starting…' : 'Reproduce'}
             </button>
           ) : null}
           {deleted ? (
@@ -65,6 +89,7 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
         </div>
       </div>
       {deleted ? <p className="run-header__note">This run is deleted: it is kept, but no longer listed. Restore it to list it again.</p> : null}
+      {run.status === 'KILLED' && run.systemTags['lathe.killed'] ? <p className="run-header__note">Stopped: {run.systemTags['lathe.killed']}</p> : null}
       {failure || run.status === 'FAILED' ? (
         <div className="run-header__failure" role="note">
           <Icon name="alert" size={15} />

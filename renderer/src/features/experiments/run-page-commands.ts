@@ -3,10 +3,8 @@ import type { RunDetail } from '../../../../shared/contract/runs.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { LatheStore } from '../../state/store.ts';
 import { EVALUATION_ARTIFACT, readEvaluation, testMetrics } from './evaluation.ts';
-import type { EvaluationState } from './run-page-slice.ts';
+import { RUN_PAGE_POINTS, type EvaluationState } from './run-page-slice.ts';
 
-/** Points per curve on the run page: more than its charts are wide. */
-export const RUN_PAGE_POINTS = 1000;
 
 export interface RunPageCommandDeps {
   api: Pick<LatheApi, 'call'>;
@@ -42,6 +40,9 @@ export async function evaluationOf(api: Pick<LatheApi, 'call'>, workspace: strin
 export function createRunPageCommands({ api, store }: RunPageCommandDeps) {
   const workspacePath = () => store.getState().workspace?.path ?? null;
   const isOpen = (runId: string) => store.getState().openRun?.id === runId;
+  // The latest reading of the evaluation wins: one made while the run trained must not land
+  // after the one made when it ended.
+  let evaluationRequest = 0;
 
   async function loadDetail(runId: string): Promise<RunDetail | null> {
     const workspace = workspacePath();
@@ -70,8 +71,9 @@ export function createRunPageCommands({ api, store }: RunPageCommandDeps) {
   async function loadEvaluation(run: RunDetail): Promise<void> {
     const workspace = workspacePath();
     if (!workspace) return;
+    const request = ++evaluationRequest;
     const evaluation = await evaluationOf(api, workspace, run);
-    if (isOpen(run.id) && workspacePath() === workspace) store.getState().runEvaluationRead(run.id, evaluation);
+    if (request === evaluationRequest && isOpen(run.id) && workspacePath() === workspace) store.getState().runEvaluationRead(run.id, evaluation);
   }
 
   /** The training job driving a RUNNING run: its `ref` is the run's id. */
@@ -103,10 +105,9 @@ export function createRunPageCommands({ api, store }: RunPageCommandDeps) {
     if (before?.id !== runId) return;
     const detail = await loadDetail(runId);
     if (!detail) return;
-    const ended = before.detail?.status === 'RUNNING' && detail.status !== 'RUNNING';
     const tasks: Promise<void>[] = [];
-    // An ended run has its test metrics and evaluation.json now.
-    if (ended || before.evaluation.status === 'none') tasks.push(loadEvaluation(detail));
+    // An ended run has its test metrics and evaluation.json now (whatever was read while it trained).
+    if (detail.status !== 'RUNNING' && detail.status !== 'SCHEDULED') tasks.push(loadEvaluation(detail));
     if (detail.status === 'RUNNING') tasks.push(loadJob(runId));
     else store.getState().runJobKnown(runId, null);
     await Promise.all(tasks);
@@ -134,5 +135,12 @@ export function createRunPageCommands({ api, store }: RunPageCommandDeps) {
     return result.ok ? { ok: true } : { ok: false, message: result.error.message };
   }
 
-  return { openRun, closeRun, openRunChanged, jobChanged, cancelRun, loadDetail };
+  /** After the link to main was down: points logged meanwhile never came, so read the curves again. */
+  async function catchUp(runId: string): Promise<void> {
+    await openRunChanged(runId);
+    const detail = store.getState().openRun?.detail;
+    if (detail?.id === runId) await loadCurves(detail);
+  }
+
+  return { openRun, closeRun, openRunChanged, catchUp, jobChanged, cancelRun, loadDetail };
 }

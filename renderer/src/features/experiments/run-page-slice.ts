@@ -1,9 +1,13 @@
 import type { JobInfo } from '../../../../shared/contract/jobs.ts';
 import type { LatheError } from '../../../../shared/contract/result.ts';
 import type { MetricHistory, MetricPoint, RunDetail } from '../../../../shared/contract/runs.ts';
+import type { ReproductionReport } from '../../../../shared/contract/training.ts';
 import type { LatheSlice } from '../../state/store.ts';
 import type { Evaluation } from './evaluation.ts';
-import { emptySeries, pointsByKey, seriesFromHistory, withPoints, type MetricSeries } from './metric-series.ts';
+import { emptySeries, pointsByKey, seriesFromHistory, thinned, withPoints, type MetricSeries } from './metric-series.ts';
+
+/** Points a run page's curve shows (main downsamples to this); a live curve past twice as many is thinned back. */
+export const RUN_PAGE_POINTS = 600;
 import type { LoadStatus } from './runs-table-slice.ts';
 
 /** What the run page knows of its evaluation: none logged, still reading it, read, or unreadable. */
@@ -29,8 +33,17 @@ export interface OpenRun {
   readonly job: JobInfo | null;
 }
 
+/** A run being reproduced (training:reproduce), and whether the reproduction matched once it ended. */
+export interface Reproduction {
+  readonly runId: string;
+  readonly report: ReproductionReport | null;
+  readonly error: LatheError | null;
+}
+
 export interface RunPageState {
   openRun: OpenRun | null;
+  /** By the original run's id. */
+  reproductions: Readonly<Record<string, Reproduction>>;
 }
 
 export interface RunPageSlice extends RunPageState {
@@ -42,10 +55,13 @@ export interface RunPageSlice extends RunPageState {
   runHistoriesFailed(runId: string, error: LatheError): void;
   runEvaluationRead(runId: string, evaluation: EvaluationState): void;
   runJobKnown(runId: string, job: JobInfo | null): void;
+  reproductionStarted(originalId: string, runId: string): void;
+  reproductionCompared(originalId: string, runId: string, report: ReproductionReport): void;
+  reproductionFailed(originalId: string, runId: string, error: LatheError): void;
 }
 
 export function runPageInitialState(): RunPageState {
-  return { openRun: null };
+  return { openRun: null, reproductions: {} };
 }
 
 function openRunOf(id: string): OpenRun {
@@ -56,7 +72,10 @@ function openRunOf(id: string): OpenRun {
 export function openRunWithPoints(run: OpenRun, points: readonly MetricPoint[]): OpenRun {
   if (run.seriesStatus !== 'ready') return { ...run, earlyPoints: [...run.earlyPoints, ...points] };
   const series = { ...run.series };
-  for (const [key, list] of pointsByKey(points)) series[key] = withPoints(series[key] ?? emptySeries(key), list);
+  for (const [key, list] of pointsByKey(points)) {
+    const grown = withPoints(series[key] ?? emptySeries(key), list);
+    series[key] = grown.steps.length > 2 * RUN_PAGE_POINTS ? thinned(grown, RUN_PAGE_POINTS) : grown;
+  }
   return { ...run, series };
 }
 
@@ -80,5 +99,8 @@ export const createRunPageSlice: LatheSlice<RunPageSlice> = (set) => {
     runHistoriesFailed: (runId, error) => update(runId, () => ({ seriesStatus: 'failed', seriesError: error })),
     runEvaluationRead: (runId, evaluation) => update(runId, () => ({ evaluation })),
     runJobKnown: (runId, job) => update(runId, () => ({ job })),
+    reproductionStarted: (originalId, runId) => set((state) => ({ reproductions: { ...state.reproductions, [originalId]: { runId, report: null, error: null } } })),
+    reproductionCompared: (originalId, runId, report) => set((state) => ({ reproductions: { ...state.reproductions, [originalId]: { runId, report, error: null } } })),
+    reproductionFailed: (originalId, runId, error) => set((state) => ({ reproductions: { ...state.reproductions, [originalId]: { runId, report: null, error } } })),
   };
 };

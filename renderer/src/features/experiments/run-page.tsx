@@ -5,6 +5,7 @@ import { EvaluationView } from './evaluation-view.tsx';
 import { goTo } from './experiments-route.ts';
 import { MetricCurves } from './metric-curves.tsx';
 import { RunFacts } from './run-facts.tsx';
+import { ReproductionPanel } from './reproduction-panel.tsx';
 import { RunHeader } from './run-header.tsx';
 import './charts.css';
 import './run-page.css';
@@ -47,12 +48,13 @@ export function RunPage({ runId }: { runId: string }) {
       <RunHeader run={detail} job={run.job} />
       <div className="run-page__body">
         <div className="run-page__main">
+          <ReproductionPanel run={detail} />
           <section className="run-section" aria-labelledby="run-curves-title">
             <h2 id="run-curves-title" className="run-section__title">
               Metrics
               {detail.status === 'RUNNING' ? <span className="live-dot" title="Updating live as the run logs points" aria-label="live" /> : null}
             </h2>
-            <MetricCurves run={run} />
+            <MetricCurves series={run.series} seriesStatus={run.seriesStatus} seriesError={run.seriesError} metrics={detail.metrics} running={detail.status === 'RUNNING'} />
           </section>
           <EvaluationView state={run.evaluation} status={detail.status} />
         </div>

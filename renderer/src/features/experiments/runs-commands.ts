@@ -109,9 +109,12 @@ export function createRunsCommands({ api, store, schedule = (work) => setTimeout
       // A filter that does not parse lists nothing, live or not: leave the rows as they are.
       if (!result.ok) continue;
       const matching = new Set(result.value.runs.map((run) => run.id));
+      const before = store.getState().runs.length;
       store.getState().runsUpdated(result.value.runs);
       store.getState().runsLeft(batch.filter((id) => !matching.has(id)));
       found.push(...result.value.runs);
+      // Runs came or went: the experiments' counts (and maybe a new experiment) with them.
+      if (store.getState().runs.length !== before) void refreshExperiments();
     }
     return found;
   }

@@ -35,7 +35,8 @@ export function columnWidth(id: ColumnId): number {
     case 'dataset':
       return 150;
     default:
-      return columnKind(id) === 'metric' ? 118 : 112;
+      // Wide enough for its name (7 px a character of the header's font, and the sort arrow), within reason.
+      return Math.min(200, Math.max(columnKind(id) === 'metric' ? 104 : 96, columnLabel(id).length * 7 + 34));
   }
 }
 

@@ -146,6 +146,14 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
                       ...(change.contentHash ? [{ ...change.contentHash, before: change.contentHash.before && shortHash(change.contentHash.before), after: change.contentHash.after && shortHash(change.contentHash.after) }] : []),
                     ]}
                   />
+                  {refs.map((ref, index) => {
+                    const facts = ref ? datasetVersions?.[ref] : undefined;
+                    return facts && 'profile' in facts ? (
+                      <p key={`${ref}-${index}`} className="faint">
+                        {index === 0 ? 'A' : 'B'} read {ref}: “{facts.version.message}”, {facts.version.date.slice(0, 10)}
+                      </p>
+                    ) : null;
+                  })}
                   {change.columnsAdded.length > 0 ? <p>Columns added: <span className="mono">{change.columnsAdded.join(', ')}</span></p> : null}
                   {change.columnsRemoved.length > 0 ? <p>Columns removed: <span className="mono">{change.columnsRemoved.join(', ')}</span></p> : null}
                   {change.typesChanged.map((type) => (
