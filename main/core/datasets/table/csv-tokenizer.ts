@@ -196,7 +196,8 @@ export class CsvTokenizer implements TableParser {
       if (this.parseRows(row, 0, false) < row.length) throw new Error('CSV row boundary disagrees with the tokenizer');
       pos = end;
     }
-    return pos;
+    // Only blank lines so far: the header is still to come.
+    return this.header === null ? -1 : pos;
   }
 
   /**

@@ -73,11 +73,12 @@ const csvFiles = fc
     rows: fc.array(fc.array(csvField, { minLength: 4, maxLength: 4 }), { maxLength: 60 }),
     crlf: fc.array(fc.boolean(), { minLength: 61, maxLength: 61 }),
     bom: fc.boolean(),
+    leading: fc.nat({ max: 40 }),
     blank: fc.array(fc.nat({ max: 60 }), { maxLength: 3 }),
     finalNewline: fc.boolean(),
     flaw: fc.option(fc.record({ at: fc.nat(), kind: fc.constantFrom('extra field', 'missing field', 'open quote', 'text after quote', 'bad byte', 'nul') }), { freq: 3 }),
   })
-  .map(({ columns, rows, crlf, bom, blank, finalNewline, flaw }) => {
+  .map(({ columns, rows, crlf, bom, leading, blank, finalNewline, flaw }) => {
     const lines = [Array.from({ length: columns }, (_, i) => (i === 1 ? '"name, two"' : `c${i}`)).join(',')];
     rows.forEach((row, r) => {
       lines.push(row.slice(0, columns).join(','));
@@ -88,7 +89,7 @@ const csvFiles = fc
       const line = lines[at] as string;
       lines[at] = { 'extra field': `${line},extra`, 'missing field': columns > 1 ? line.slice(0, Math.max(0, line.lastIndexOf(','))) : `${line},x`, 'open quote': `"${line}`, 'text after quote': `"q"x,${line}`, 'bad byte': `${line}\u0000`, nul: `${line}\u0000` }[flaw.kind];
     }
-    let text = lines.map((line, i) => line + (i === lines.length - 1 && !finalNewline ? '' : crlf[i % crlf.length] ? '\r\n' : '\n')).join('');
+    let text = '\n'.repeat(leading) + lines.map((line, i) => line + (i === lines.length - 1 && !finalNewline ? '' : crlf[i % crlf.length] ? '\r\n' : '\n')).join('');
     if (bom) text = `\uFEFF${text}`;
     const bytes = bytesOf(text);
     if (flaw?.kind === 'bad byte') {
@@ -171,4 +172,31 @@ describe('a file read in segments on two lanes', () => {
       );
     });
   }
+});
+
+describe('limits that only the whole file can break', () => {
+  it('JSON Lines: more than 10,000 keys across segments is refused at the record that adds one too many', async () => {
+    const records = Array.from({ length: 10 }, (_, r) => JSON.stringify(Object.fromEntries(Array.from({ length: 1100 }, (_, k) => [`r${r}k${k}`, k]))));
+    const bytes = bytesOf(`${records.join('\n')}\n`);
+    const options: TableScanOptions = { format: 'jsonl', fileName: 'wide.jsonl' };
+    const once = scanAtOnce(bytes, options);
+    expect(once).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', location: { line: 10, row: 9 } } });
+    for (const segmentBytes of [20_000, 60_000]) {
+      expect(await scanInSegments(splitAt(bytes, [7777, 50_000]), options, 2, segmentBytes, segmentBytes)).toEqual(once);
+    }
+  });
+
+  it('a file with only a header, or nothing, in several segments: the same refusal as one pass', async () => {
+    for (const [format, text] of [
+      ['csv', `a,b\n${'\n'.repeat(300)}`],
+      ['csv', '\n'.repeat(300)],
+      ['jsonl', ' \n'.repeat(300)],
+    ] as const) {
+      const options: TableScanOptions = { format, fileName: `data.${format}` };
+      const bytes = bytesOf(text);
+      const once = scanAtOnce(bytes, options);
+      expect(once.ok).toBe(false);
+      expect(await scanInSegments([bytes], options, 2, 16, 3)).toEqual(once);
+    }
+  });
 });
