@@ -10,10 +10,10 @@ import type { TableScanResult } from './table-scanner.ts';
 /**
  * One file read on several lanes (threads) at once, with the same result as one lane.
  *
- * The file is cut into segments at row boundaries: segment k starts at the first row start at
- * or after k × segmentBytes (counted from the end of the previous segment's S-block, so cuts
- * depend only on the bytes). Segments go to the lanes in turn, each read on its own, and are
- * merged in file order (segment-merge.ts). Where a row starts is not known without reading
+ * The file is cut into segments at row boundaries: a segment ends at the first row boundary at
+ * or after the next multiple of segmentBytes past its start, so the cuts depend only on the
+ * bytes, never on the lanes or their timing. Segments go to the lanes in turn, each read on its
+ * own, and are merged in file order (segment-merge.ts), which makes the result the same. Where a row starts is not known without reading
  * from the start: in CSV a line break inside quotes is data. So a cut is a guess, the first
  * line break at or after the mark, and the segment before it checks the guess when it gets
  * there: if it ends inside a row (a quoted field runs on), the segments after it are dropped,
@@ -68,7 +68,7 @@ export class SegmentPipeline {
   private readonly kept = new KeptBytes();
   /** Per lane: the slabs its unanswered requests read, in order. */
   private readonly laneSlabs: Slab[][];
-  /** Segments not merged yet, in file order; the last one takes new bytes unless `cutAt` is null. */
+  /** Segments not merged yet, in file order; the last one takes new bytes until it is cut. */
   private segments: Segment[] = [];
   /** Where the next segment starts (once the one before is cut), and the mark it ends after. */
   private nextStart = 0;
