@@ -10,6 +10,13 @@ export interface SeriesRequest {
   readonly key: string;
 }
 
+/** Run `work` when the page has nothing better to do (after the charts are drawn). */
+function whenIdle(work: () => void): void {
+  const idle = (globalThis as { requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number }).requestIdleCallback;
+  if (idle) idle(work, { timeout: 5000 });
+  else setTimeout(work, 0);
+}
+
 /** Curves kept in this window's memory; a comparison of 100 runs × 10 metrics needs 1000. */
 const MAX_IN_MEMORY = 4000;
 
@@ -79,8 +86,8 @@ export function createSeriesCache({ api, memory }: { api: Pick<LatheApi, 'call'>
         toSave.push({ key: keys[index]!, steps: [...series.steps], values: [...series.values], timestamps: [...series.timestamps], stored: series.stored, downsampled: series.downsampled, savedAt });
       }
     });
-    // In the background: drawing does not wait for the copy.
-    void memory.save(toSave);
+    // In the background, once the page is idle: drawing does not wait for the copy.
+    if (toSave.length > 0) whenIdle(() => void memory.save(toSave));
     return results as Result<MetricSeries>[];
   }
 
