@@ -173,7 +173,8 @@ describe('experiment commands: comparing runs', () => {
     const first = compareSetup(memory);
     await first.commands.compare.openComparison(first.ids);
     await first.commands.compare.loadCurves(20);
-    expect(kept.size).toBe(6);
+    // Written once the page is idle, after the charts are drawn.
+    await expect.poll(() => kept.size).toBe(6);
     // A new window: nothing in memory, everything in IndexedDB.
     const second = compareSetup(memory);
     await second.commands.compare.openComparison(second.ids);

@@ -56,14 +56,14 @@ export function axisPosition(axis: AxisSpec, value: AxisValue): number | null {
   } else {
     const number = typeof value === 'number' ? value : paramNumber(value);
     if (number === null || !Number.isFinite(number)) return null;
-    if (axis.log) {
-      if (number <= 0) return null;
-      t = (Math.log10(number) - Math.log10(axis.min)) / (Math.log10(axis.max) - Math.log10(axis.min));
-    } else {
-      t = (number - axis.min) / (axis.max - axis.min);
-    }
+    const [from, to, at] = axis.log ? [Math.log10(axis.min), Math.log10(axis.max), Math.log10(number)] : [axis.min, axis.max, number];
+    if (axis.log && number <= 0) return null;
+    // Values too close to tell apart in floating point sit in the middle.
+    t = to > from ? (at - from) / (to - from) : 0.5;
   }
-  return axis.flipped ? 1 - t : t;
+  // Rounding (a log axis over a sliver of a decade) must not put a run's own value off its axis.
+  const within = Math.min(1, Math.max(0, t));
+  return axis.flipped ? 1 - within : within;
 }
 
 /** "Nice" tick values for a numeric axis: 1, 2 or 5 × a power of ten apart (powers of ten on a log axis). */
