@@ -3,7 +3,7 @@ import type { UiMemory } from '../lib/ui-memory.ts';
 import type { LatheStore } from '../state/store.ts';
 import { createDatasetCommands } from '../features/datasets/dataset-commands.ts';
 import { createExperimentCommands } from '../features/experiments/experiment-commands.ts';
-import { createSeriesMemory } from '../features/experiments/series-memory.ts';
+import { createExperimentsMemory } from '../features/experiments/experiments-memory.ts';
 import { createWorkspaceCommands } from '../features/workspace/workspace-commands.ts';
 import { hrefWithWorkspace } from '../features/workspace/workspace-url.ts';
 
@@ -14,7 +14,7 @@ import { hrefWithWorkspace } from '../features/workspace/workspace-url.ts';
  */
 export function createServices({ api, store, memory }: { api: LatheApi; store: LatheStore; memory: UiMemory }) {
   const datasetCommands = createDatasetCommands({ api, store, memory });
-  const experimentCommands = createExperimentCommands({ api, store, seriesMemory: createSeriesMemory() });
+  const experimentCommands = createExperimentCommands({ api, store, memory: createExperimentsMemory() });
   const workspaceCommands = createWorkspaceCommands({
     api,
     store,

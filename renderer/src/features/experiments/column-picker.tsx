@@ -21,7 +21,7 @@ export function withColumn(columns: readonly ColumnId[], added: ColumnId): Colum
 
 /** Add or remove the table's columns: any param or metric the runs have. */
 export function ColumnPicker() {
-  const { store } = useServices();
+  const { experimentCommands } = useServices();
   const columns = useLathe(selectColumns);
   const keys = useLathe(selectRunKeys);
   const custom = useLathe((state) => state.columns !== null);
@@ -43,7 +43,7 @@ export function ColumnPicker() {
   }, [open]);
 
   const shown = new Set(columns);
-  const toggle = (id: ColumnId, on: boolean) => store.getState().runColumnsChosen(on ? withColumn(columns, id) : columns.filter((column) => column !== id));
+  const toggle = (id: ColumnId, on: boolean) => experimentCommands.runs.columnsChosen(on ? withColumn(columns, id) : columns.filter((column) => column !== id));
   const matches = (key: string) => key.toLowerCase().includes(search.trim().toLowerCase());
 
   const group = (title: string, ids: ColumnId[]) =>
@@ -93,7 +93,7 @@ export function ColumnPicker() {
             {group('Params', keys.params.filter(matches).map(paramColumn))}
           </div>
           <div className="column-picker__footer">
-            <button type="button" className="button button--small button--ghost" disabled={!custom} onClick={() => store.getState().runColumnsChosen(null)}>
+            <button type="button" className="button button--small button--ghost" disabled={!custom} onClick={() => experimentCommands.runs.columnsChosen(null)}>
               Suggested columns
             </button>
           </div>

@@ -3,14 +3,16 @@ import type { JobInfo } from '../../../../shared/contract/jobs.ts';
 import { createLatheStore } from '../../state/store.ts';
 import { FakeMain, runOf, versionOf } from '../../testing/fake-api.ts';
 import { createExperimentCommands } from './experiment-commands.ts';
-import { createForgetfulSeriesMemory, type SeriesMemory, type StoredSeries } from './series-memory.ts';
+import { createForgetfulExperimentsMemory, type ExperimentsMemory, type SeriesMemory, type StoredSeries } from './experiments-memory.ts';
 
-function setup(memory: SeriesMemory = createForgetfulSeriesMemory()) {
+function setup(series?: SeriesMemory, columns?: ExperimentsMemory['columns']) {
+  const forgetful = createForgetfulExperimentsMemory();
+  const memory: ExperimentsMemory = { series: series ?? forgetful.series, columns: columns ?? forgetful.columns };
   const main = new FakeMain();
   const store = createLatheStore();
   store.getState().workspaceOpened({ path: '/w', name: 'w', datasets: 0, createdAt: '2025-01-01T00:00:00Z' });
   // Live changes are looked up when the test says so (flushChanges), not on a timer.
-  const commands = createExperimentCommands({ api: main, store, seriesMemory: memory, schedule: () => undefined });
+  const commands = createExperimentCommands({ api: main, store, memory, schedule: () => undefined });
   const callsOf = (name: string) => main.calls.filter((call) => call.name === name);
   return { main, store, commands, callsOf };
 }
@@ -57,6 +59,26 @@ describe('experiment commands: the runs table', () => {
     // Another workspace's run is not this window's business.
     commands.runChanged({ workspace: '/elsewhere', runId: runOf(4).id, status: 'RUNNING', lifecycle: 'active' });
     expect(await commands.runs.flushChanges()).toEqual([]);
+  });
+
+  it('remembers the columns chosen, per experiment, across windows', async () => {
+    const kept = new Map<string, string[]>();
+    const columns: ExperimentsMemory['columns'] = {
+      columns: async (workspace, experimentId) => (kept.get(`${workspace}/${experimentId}`) as never) ?? null,
+      columnsChosen: async (workspace, experimentId, chosen) => void (chosen ? kept.set(`${workspace}/${experimentId}`, [...chosen]) : kept.delete(`${workspace}/${experimentId}`)),
+    };
+    const first = setup(undefined, columns);
+    first.main.addRun(runOf(1));
+    await first.commands.runs.searchRuns();
+    first.commands.runs.columnsChosen(['name', 'metric:val_loss']);
+    await expect.poll(() => kept.get('/w/null')).toEqual(['name', 'metric:val_loss']);
+    const second = setup(undefined, columns);
+    second.main.addRun(runOf(1));
+    await second.commands.runs.searchRuns();
+    await expect.poll(() => second.store.getState().columns).toEqual(['name', 'metric:val_loss']);
+    // Another experiment has its own (none yet: the suggested ones).
+    await second.commands.runs.experimentChosen('1');
+    await expect.poll(() => second.store.getState().columns).toBeNull();
   });
 
   it('updates a row’s metrics from live points', async () => {

@@ -7,12 +7,13 @@ import { createReproduceCommands } from './reproduce-commands.ts';
 import { createRunPageCommands } from './run-page-commands.ts';
 import { createRunsCommands } from './runs-commands.ts';
 import { createSeriesCache } from './series-cache.ts';
-import type { SeriesMemory } from './series-memory.ts';
+import type { ExperimentsMemory } from './experiments-memory.ts';
 
 export interface ExperimentCommandDeps {
   api: Pick<LatheApi, 'call'>;
   store: LatheStore;
-  seriesMemory: SeriesMemory;
+  /** IndexedDB: curves fetched before, and the table's columns. */
+  memory: ExperimentsMemory;
   /** When to look up runs that changed (see runs-commands.ts); tests run it at once. */
   schedule?: (work: () => void) => void;
 }
@@ -23,10 +24,10 @@ export type ExperimentCommands = ReturnType<typeof createExperimentCommands>;
  * What the Experiments area does: the runs table, a run's page and the comparison, and how each
  * follows main's live events. Deleting and restoring a run are here because all three show it.
  */
-export function createExperimentCommands({ api, store, seriesMemory, schedule }: ExperimentCommandDeps) {
-  const runs = createRunsCommands({ api, store, ...(schedule ? { schedule } : {}) });
+export function createExperimentCommands({ api, store, memory, schedule }: ExperimentCommandDeps) {
+  const runs = createRunsCommands({ api, store, columns: memory.columns, ...(schedule ? { schedule } : {}) });
   const runPage = createRunPageCommands({ api, store });
-  const compare = createCompareCommands({ api, store, series: createSeriesCache({ api, memory: seriesMemory }) });
+  const compare = createCompareCommands({ api, store, series: createSeriesCache({ api, memory: memory.series }) });
   const reproduction = createReproduceCommands({ api, store });
   const workspacePath = () => store.getState().workspace?.path ?? null;
 

@@ -1,6 +1,8 @@
 import type { RunSummary } from '../../../../shared/contract/runs.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { LatheStore } from '../../state/store.ts';
+import type { ColumnsMemory } from './experiments-memory.ts';
+import type { ColumnId } from './run-columns.ts';
 import { narrowToRuns } from './run-filter-text.ts';
 import { sameQuery, type RunsQuery } from './runs-table-slice.ts';
 
@@ -14,6 +16,8 @@ const IDS_PER_SEARCH = 100;
 export interface RunsCommandDeps {
   api: Pick<LatheApi, 'call'>;
   store: LatheStore;
+  /** The columns chosen before, per workspace and experiment. */
+  columns: ColumnsMemory;
   /** When to look up runs that changed: soon, so a burst of changes is one search. Tests run it at once. */
   schedule?: (work: () => void) => void;
 }
@@ -24,7 +28,7 @@ export type RunsCommands = ReturnType<typeof createRunsCommands>;
  * The runs table's commands: list experiments, search runs (every page, newest first), and keep
  * the rows live as main reports runs changing.
  */
-export function createRunsCommands({ api, store, schedule = (work) => setTimeout(work, 80) }: RunsCommandDeps) {
+export function createRunsCommands({ api, store, columns, schedule = (work) => setTimeout(work, 80) }: RunsCommandDeps) {
   const workspacePath = () => store.getState().workspace?.path ?? null;
   let experimentsRequest = 0;
   let searchRequest = 0;
@@ -47,7 +51,15 @@ export function createRunsCommands({ api, store, schedule = (work) => setTimeout
     const workspace = workspacePath();
     if (!workspace) return;
     const request = ++searchRequest;
+    const before = store.getState().runsQuery;
+    const firstSearch = store.getState().runsStatus === 'idle';
     store.getState().runsSearchStarted(query);
+    // The columns chosen for this experiment last time (a first visit, or another experiment).
+    if (firstSearch || before.experimentId !== query.experimentId) {
+      void columns.columns(workspace, query.experimentId).then((chosen) => {
+        if (workspacePath() === workspace && store.getState().runsQuery.experimentId === query.experimentId) store.getState().runColumnsChosen(chosen);
+      });
+    }
     let pageToken: string | undefined;
     let first = true;
     do {
@@ -119,5 +131,12 @@ export function createRunsCommands({ api, store, schedule = (work) => setTimeout
     return found;
   }
 
-  return { refreshExperiments, searchRuns, filterApplied, experimentChosen, runChanged, flushChanges };
+  /** The user chose the table's columns (null: the suggested ones again); remembered for this experiment. */
+  function columnsChosen(chosen: ColumnId[] | null): void {
+    store.getState().runColumnsChosen(chosen);
+    const workspace = workspacePath();
+    if (workspace) void columns.columnsChosen(workspace, store.getState().runsQuery.experimentId, chosen);
+  }
+
+  return { refreshExperiments, searchRuns, filterApplied, experimentChosen, runChanged, flushChanges, columnsChosen };
 }

@@ -3,7 +3,7 @@ import type { RunSummary } from '../../../../shared/contract/runs.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { CurveResolution } from './compare-slice.ts';
 import { seriesFromHistory, type MetricSeries } from './metric-series.ts';
-import type { SeriesMemory, StoredSeries } from './series-memory.ts';
+import type { SeriesMemory, StoredSeries } from './experiments-memory.ts';
 
 export interface SeriesRequest {
   readonly run: Pick<RunSummary, 'id' | 'metrics' | 'status'>;
