@@ -66,5 +66,9 @@ describe('parallel coordinates scales', () => {
   it('labels both ends of an axis, and round ticks that do not crowd them', () => {
     expect(axisLabels(fitAxis('batch', [16, 64]))).toEqual([16, 30, 40, 50, 64]);
     expect(axisLabels(fitAxis('model', ['mlp', 'linear']))).toEqual(['linear', 'mlp']);
+    // Whole numbers (rows, units) get whole-number ticks.
+    expect(axisLabels(fitAxis('testRows', [67, 69]))).toEqual([67, 68, 69]);
+    // Every run alike: that one value, mid-axis.
+    expect(axisLabels(fitAxis('val_accuracy', [1, 1]))).toEqual([1]);
   });
 });

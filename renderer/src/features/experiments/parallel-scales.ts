@@ -17,6 +17,10 @@ export interface AxisSpec {
   readonly flipped: boolean;
   /** Log scale is possible: every value is above zero. */
   readonly canLog: boolean;
+  /** Every value is a whole number (rows, units, epochs): so are its ticks. */
+  readonly integer: boolean;
+  /** Every run has the same value: the axis is padded around it. */
+  readonly single: number | null;
 }
 
 export type AxisValue = string | number | null;
@@ -33,16 +37,17 @@ export function fitAxis(key: string, values: readonly AxisValue[], options: { lo
     let min = Math.min(...finite);
     let max = Math.max(...finite);
     const canLog = min > 0;
+    const single = min === max ? min : null;
     if (min === max) {
       // One value: centre it.
       const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
       min -= pad;
       max += pad;
     }
-    return { key, kind: 'numeric', min, max, categories: [], log: Boolean(options.log) && canLog && min > 0, flipped: Boolean(options.flipped), canLog };
+    return { key, kind: 'numeric', min, max, categories: [], log: Boolean(options.log) && canLog && min > 0, flipped: Boolean(options.flipped), canLog, integer: finite.every(Number.isInteger), single };
   }
   const categories = [...new Set(present.map(String))].sort(collator.compare);
-  return { key, kind: 'categorical', min: 0, max: Math.max(0, categories.length - 1), categories, log: false, flipped: Boolean(options.flipped), canLog: false };
+  return { key, kind: 'categorical', min: 0, max: Math.max(0, categories.length - 1), categories, log: false, flipped: Boolean(options.flipped), canLog: false, integer: false, single: null };
 }
 
 /** Where a value sits on its axis, 0 (bottom) to 1 (top); null when the run has no value there. */
@@ -103,7 +108,9 @@ export function axisLabels(axis: AxisSpec, count = 5): (string | number)[] {
   if (axis.kind === 'categorical') return [...axis.categories];
   const inner = axisTicks(axis, count).filter((tick) => {
     const t = axisPosition({ ...axis, flipped: false }, tick);
-    return t !== null && t > 0.12 && t < 0.88;
+    return t !== null && t > 0.12 && t < 0.88 && (!axis.integer || Number.isInteger(tick));
   });
+  // One value, centred: the padded ends are not values any run has.
+  if (axis.single !== null) return [axis.single];
   return [axis.min, ...inner, axis.max];
 }
