@@ -25,6 +25,7 @@ export const callNames = [
   'runs:search',
   'runs:get',
   'runs:metric-history',
+  'runs:metric-histories',
   'runs:delete',
   'runs:restore',
   'runs:compare',

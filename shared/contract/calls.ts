@@ -32,6 +32,7 @@ export const calls = {
   'runs:search': runs.runsSearch,
   'runs:get': runs.runsGet,
   'runs:metric-history': runs.runsMetricHistory,
+  'runs:metric-histories': runs.runsMetricHistories,
   'runs:delete': runs.runsDelete,
   'runs:restore': runs.runsRestore,
   'runs:compare': comparison.runsCompare,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define.ts';
+import { LatheError } from './result.ts';
 import { oneLineText } from './text-fields.ts';
 import { WorkspacePath } from './workspace.ts';
 
@@ -156,6 +157,7 @@ export const MetricHistory = z.object({
   key: z.string(),
   steps: z.array(z.number()),
   values: z.array(MetricValue),
+  /** Empty when asked for without them (runs:metric-histories' withoutTimestamps). */
   timestamps: z.array(z.number()),
   /** How many points the run holds for this key; more than steps.length when downsampled. */
   stored: z.number().int().nonnegative(),
@@ -210,6 +212,26 @@ export const runsMetricHistory = defineCall(
   "One metric's points; with maxPoints, at most that many, chosen to keep the curve's shape (LTTB)",
   z.object({ workspace: WorkspacePath, runId: RunId, key: TrackingKey, maxPoints: z.number().int().min(2).max(1_000_000).optional() }),
   MetricHistory,
+);
+
+/** One curve of a batch: its points, or why it could not be read (the others are still answered). */
+export const BatchedHistory = z.union([
+  MetricHistory.extend({ runId: RunId }),
+  z.object({ runId: RunId, key: z.string(), error: LatheError }),
+]);
+export type BatchedHistory = z.infer<typeof BatchedHistory>;
+
+export const runsMetricHistories = defineCall(
+  'runs:metric-histories',
+  'Many curves in one request (a comparison of 100 runs × 3 metrics is 300): each downsampled to maxPoints by LTTB',
+  z.object({
+    workspace: WorkspacePath,
+    curves: z.array(z.object({ runId: RunId, key: TrackingKey })).min(1).max(3000, 'at most 3,000 curves in one request'),
+    maxPoints: z.number().int().min(2).max(100_000).optional(),
+    /** Leave out the timestamps (charts draw steps and values): a third less to send. */
+    withoutTimestamps: z.boolean().optional(),
+  }),
+  z.array(BatchedHistory),
 );
 
 export const runsDelete = defineCall(

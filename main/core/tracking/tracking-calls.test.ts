@@ -90,6 +90,24 @@ describe('the tracking calls', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('give many curves in one request, each downsampled, and say which could not be read', async () => {
+    const { call, workspace, tracking } = await setup();
+    const runs = [0, 1].map((i) => tracking.createRun({ experiment: 'e', name: `r${i}` }));
+    for (const [i, run] of runs.entries()) {
+      tracking.logMetrics(run.id, Array.from({ length: 500 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1 + i), step })));
+    }
+    const histories = await call('runs:metric-histories', {
+      workspace,
+      curves: [...runs.map((run) => ({ runId: run.id, key: 'loss' })), { runId: 'f'.repeat(32), key: 'loss' }],
+      maxPoints: 50,
+      withoutTimestamps: true,
+    });
+    expect(histories).toHaveLength(3);
+    expect(histories[0]).toMatchObject({ runId: runs[0]!.id, key: 'loss', stored: 500, downsampled: true, timestamps: [] });
+    expect((histories[1] as { steps: number[] }).steps).toHaveLength(50);
+    expect(histories[2]).toMatchObject({ runId: 'f'.repeat(32), key: 'loss', error: { code: 'NOT_FOUND' } });
+  });
+
   it('delete and restore runs, telling every window', async () => {
     const { call, workspace, tracking, events } = await setup();
     const run = tracking.createRun({ name: 'doomed' });

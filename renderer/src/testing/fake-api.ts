@@ -165,6 +165,16 @@ export class FakeMain implements LatheApi {
         const keep = history.steps.map((_, i) => i).filter((i) => i % every === 0 || i === history.steps.length - 1);
         return { ok: true, value: { ...history, steps: keep.map((i) => history.steps[i]!), values: keep.map((i) => history.values[i]!), timestamps: keep.map((i) => history.timestamps[i]!), downsampled: true } };
       }
+      case 'runs:metric-histories': {
+        const { workspace, curves, maxPoints } = input as InputOf<'runs:metric-histories'>;
+        return {
+          ok: true,
+          value: curves.map(({ runId, key }) => {
+            const one = this.answer('runs:metric-history', { workspace, runId, key, maxPoints });
+            return one.ok ? { ...(one.value as object), runId, timestamps: [] } : { runId, key, error: one.error };
+          }),
+        };
+      }
       case 'runs:delete':
       case 'runs:restore': {
         if (!run) return noRun;

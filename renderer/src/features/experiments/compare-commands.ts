@@ -81,18 +81,18 @@ export function createCompareCommands({ api, store, series }: CompareCommandDeps
     const keys = curveMetrics([...new Set(runs.flatMap((run) => Object.keys(run.metrics)))]);
     const pending = keys.filter((key) => comparison.charts[key]?.resolution !== resolution || comparison.charts[key]?.status === 'failed');
     for (const key of pending) store.getState().compareChartRequested(key, resolution);
-    await Promise.all(
-      pending.map(async (key) => {
-        const requests = runs.filter((run) => run.metrics[key] !== undefined).map((run) => ({ run, key }));
-        const results = await series.curves(workspace, requests, resolution);
-        if (!comparing(ids) || workspacePath() !== workspace) return;
-        const byRun: Record<string, MetricSeries> = {};
-        results.forEach((result, index) => {
-          if (result.ok) byRun[requests[index]!.run.id] = result.value;
-        });
-        store.getState().compareChartLoaded(key, resolution, byRun, firstFailure(results));
-      }),
-    );
+    // Every chart's curves in one go: main answers them in one request, not one per curve.
+    const requests = pending.flatMap((key) => runs.filter((run) => run.metrics[key] !== undefined).map((run) => ({ run, key })));
+    const results = await series.curves(workspace, requests, resolution);
+    if (!comparing(ids) || workspacePath() !== workspace) return;
+    for (const key of pending) {
+      const byRun: Record<string, MetricSeries> = {};
+      const mine = results.filter((_, index) => requests[index]!.key === key);
+      results.forEach((result, index) => {
+        if (result.ok && requests[index]!.key === key) byRun[requests[index]!.run.id] = result.value;
+      });
+      store.getState().compareChartLoaded(key, resolution, byRun, firstFailure(mine));
+    }
   }
 
   /** The evaluations of the compared classifiers (up to MAX_MATRICES), for their confusion matrices. */

@@ -158,7 +158,7 @@ describe('experiment commands: comparing runs', () => {
     return { ...context, ids: [1, 2, 3].map((seed) => runOf(seed).id) };
   }
 
-  it('draws one chart per metric over steps, each run’s curve downsampled by main; a second look asks nothing', async () => {
+  it('draws one chart per metric over steps, every curve downsampled by main in one request; a second look asks nothing', async () => {
     const { store, commands, callsOf, ids } = compareSetup();
     await commands.compare.openComparison(ids);
     await commands.compare.loadCurves(20);
@@ -166,12 +166,13 @@ describe('experiment commands: comparing runs', () => {
     expect(Object.keys(charts).sort()).toEqual(['loss', 'val_loss']);
     expect(Object.keys(charts.loss!.byRun)).toHaveLength(3);
     expect(charts.loss!.byRun[ids[0]!]!.steps.length).toBeLessThanOrEqual(20);
-    expect(callsOf('runs:metric-history').every((call) => (call.input as { maxPoints?: number }).maxPoints === 20)).toBe(true);
-    const asked = callsOf('runs:metric-history').length;
+    expect(callsOf('runs:metric-history')).toHaveLength(0);
+    expect(callsOf('runs:metric-histories').map((call) => call.input)).toEqual([expect.objectContaining({ maxPoints: 20, withoutTimestamps: true, curves: expect.arrayContaining([{ runId: ids[0], key: 'loss' }]) })]);
+    expect((callsOf('runs:metric-histories')[0]!.input as { curves: unknown[] }).curves).toHaveLength(6);
     store.getState().comparisonClosed();
     await commands.compare.openComparison(ids);
     await commands.compare.loadCurves(20);
-    expect(callsOf('runs:metric-history')).toHaveLength(asked);
+    expect(callsOf('runs:metric-histories')).toHaveLength(1);
     // Every point, when asked.
     await commands.compare.loadCurves('every');
     expect(store.getState().comparison!.charts.loss!.byRun[ids[0]!]!.steps).toHaveLength(50);
@@ -201,7 +202,7 @@ describe('experiment commands: comparing runs', () => {
     const second = compareSetup(memory);
     await second.commands.compare.openComparison(second.ids);
     await second.commands.compare.loadCurves(20);
-    expect(second.callsOf('runs:metric-history')).toHaveLength(0);
+    expect(second.callsOf('runs:metric-histories')).toHaveLength(0);
     expect(Object.keys(second.store.getState().comparison!.charts.val_loss!.byRun)).toHaveLength(3);
   });
 

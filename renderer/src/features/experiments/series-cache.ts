@@ -1,5 +1,5 @@
 import type { LatheError, Result } from '../../../../shared/contract/result.ts';
-import type { RunSummary } from '../../../../shared/contract/runs.ts';
+import type { MetricHistory, RunSummary } from '../../../../shared/contract/runs.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { CurveResolution } from './compare-slice.ts';
 import { seriesFromHistory, type MetricSeries } from './metric-series.ts';
@@ -64,12 +64,7 @@ export function createSeriesCache({ api, memory }: { api: Pick<LatheApi, 'call'>
       } else toFetch.push(index);
     });
 
-    const fetched = await Promise.all(
-      toFetch.map((index) => {
-        const { run, key } = requests[index]!;
-        return api.call('runs:metric-history', resolution === 'every' ? { workspace, runId: run.id, key } : { workspace, runId: run.id, key, maxPoints: resolution });
-      }),
-    );
+    const fetched = await fetchCurves(workspace, toFetch.map((index) => requests[index]!), resolution);
     const toSave: StoredSeries[] = [];
     const savedAt = Date.now();
     fetched.forEach((result, i) => {
@@ -91,8 +86,30 @@ export function createSeriesCache({ api, memory }: { api: Pick<LatheApi, 'call'>
     return results as Result<MetricSeries>[];
   }
 
+  /**
+   * Downsampled curves in as few requests as the contract allows (one per 3,000 curves), each
+   * curve's failure its own; every point of a curve, one request each (rare, and large).
+   */
+  async function fetchCurves(workspace: string, wanted: readonly SeriesRequest[], resolution: CurveResolution): Promise<Result<MetricHistory>[]> {
+    if (wanted.length === 0) return [];
+    if (resolution === 'every') return Promise.all(wanted.map(({ run, key }) => api.call('runs:metric-history', { workspace, runId: run.id, key })));
+    const results: Result<MetricHistory>[] = [];
+    for (let start = 0; start < wanted.length; start += CURVES_A_REQUEST) {
+      const batch = wanted.slice(start, start + CURVES_A_REQUEST);
+      const answer = await api.call('runs:metric-histories', { workspace, curves: batch.map(({ run, key }) => ({ runId: run.id, key })), maxPoints: resolution, withoutTimestamps: true });
+      if (!answer.ok) {
+        results.push(...batch.map(() => answer));
+        continue;
+      }
+      results.push(...answer.value.map((curve): Result<MetricHistory> => ('error' in curve ? { ok: false, error: curve.error } : { ok: true, value: curve })));
+    }
+    return results;
+  }
+
   return { curves };
 }
+
+const CURVES_A_REQUEST = 3000;
 
 export type SeriesCache = ReturnType<typeof createSeriesCache>;
 
