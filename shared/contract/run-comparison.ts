@@ -18,8 +18,24 @@ export const ComparedDataset = z.object({
   /** From the workspace's history, when the version is one of its datasets. */
   rows: z.number().int().nonnegative().nullable(),
   columns: z.array(z.object({ name: z.string(), type: z.string() })).nullable(),
+  /** The version's import message and time, from the workspace's history. */
+  message: z.string().nullable(),
+  importedAt: z.string().nullable(),
 });
 export type ComparedDataset = z.infer<typeof ComparedDataset>;
+
+/** One dataset read by either run whose version or bytes differ between them. */
+export const DataChange = z.object({
+  name: z.string(),
+  /** null: that run did not read this dataset. */
+  before: ComparedDataset.nullable(),
+  after: ComparedDataset.nullable(),
+  /** Known only when both versions are in this workspace's history. */
+  columnsAdded: z.array(z.string()),
+  columnsRemoved: z.array(z.string()),
+  typesChanged: z.array(z.object({ column: z.string(), before: z.string(), after: z.string() })),
+});
+export type DataChange = z.infer<typeof DataChange>;
 
 export const RunComparison = z.object({
   runs: z.array(ComparedRun),
@@ -32,7 +48,7 @@ export const RunComparison = z.object({
   code: z.object({ commits: z.array(Cell), differs: z.boolean() }),
   environment: z.array(z.object({ key: z.string(), values: z.array(Cell), differs: z.boolean() })),
   /** For each run after the first: what differs from the first, one sentence a change. */
-  changes: z.array(z.object({ runId: RunId, against: RunId, reasons: z.array(z.string()) })),
+  changes: z.array(z.object({ runId: RunId, against: RunId, reasons: z.array(z.string()), data: z.array(DataChange) })),
 });
 export type RunComparison = z.infer<typeof RunComparison>;
 

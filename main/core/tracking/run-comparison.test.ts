@@ -42,6 +42,16 @@ describe('why did these runs differ', () => {
       {
         runId: b,
         against: a,
+        data: [
+          {
+            name: 'penguins',
+            before: expect.objectContaining({ version: 1, rows: 2, message: 'Import p1.csv' }),
+            after: expect.objectContaining({ version: 2, rows: 3, message: 'Import p2.csv' }),
+            columnsAdded: ['sex'],
+            columnsRemoved: [],
+            typesChanged: [],
+          },
+        ],
         reasons: [
           'param lr: 0.01 → 0.001',
           'data: penguins@1 → penguins@2 (other bytes); +1 rows; columns added: sex',

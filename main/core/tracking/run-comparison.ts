@@ -1,4 +1,4 @@
-import type { ComparedDataset, RunComparison } from '../../../shared/contract/run-comparison.ts';
+import type { ComparedDataset, DataChange, RunComparison } from '../../../shared/contract/run-comparison.ts';
 import type { DatasetInput, RunDetail } from '../../../shared/contract/runs.ts';
 import { findVersion } from '../datasets/dataset-history.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -33,16 +33,20 @@ export async function compareRuns(workspace: Workspace, runs: readonly RunDetail
     data,
     code: { commits, differs: new Set(commits).size > 1 },
     environment,
-    changes: runs.slice(1).map((run, i) => ({
-      runId: run.id,
-      against: first.id,
-      reasons: [
-        ...paramReasons(first, run),
-        ...dataReasons(data[0]!, data[i + 1]!),
-        ...(first.gitCommit !== run.gitCommit ? [`code: workspace commit ${short(first.gitCommit)} → ${short(run.gitCommit)}`] : []),
-        ...environment.filter((row) => row.values[0] !== row.values[i + 1]).map((row) => `${row.key}: ${row.values[0] ?? 'not recorded'} → ${row.values[i + 1] ?? 'not recorded'}`),
-      ],
-    })),
+    changes: runs.slice(1).map((run, i) => {
+      const dataChanges = dataChangesBetween(data[0]!, data[i + 1]!);
+      return {
+        runId: run.id,
+        against: first.id,
+        data: dataChanges,
+        reasons: [
+          ...paramReasons(first, run),
+          ...dataChanges.map(dataReason),
+          ...(first.gitCommit !== run.gitCommit ? [`code: workspace commit ${short(first.gitCommit)} → ${short(run.gitCommit)}`] : []),
+          ...environment.filter((row) => row.values[0] !== row.values[i + 1]).map((row) => `${row.key}: ${row.values[0] ?? 'not recorded'} → ${row.values[i + 1] ?? 'not recorded'}`),
+        ],
+      };
+    }),
   };
 }
 
@@ -68,42 +72,54 @@ function paramReasons(a: RunDetail, b: RunDetail): string[] {
 }
 
 async function describeInput(workspace: Workspace, input: DatasetInput): Promise<ComparedDataset> {
-  const described: ComparedDataset = { name: input.name, version: input.version, contentHash: input.contentHash, rows: null, columns: null };
+  const described: ComparedDataset = { name: input.name, version: input.version, contentHash: input.contentHash, rows: null, columns: null, message: null, importedAt: null };
   if (input.version === null) return described;
   try {
     const found = await findVersion(workspace, input.name, input.version);
     if (found.manifest.contentHash !== input.contentHash) return described; // another workspace's dataset of that name
     const profile = await found.profile();
-    return { ...described, rows: found.manifest.rows, columns: profile.map((column) => ({ name: column.name, type: column.type })) };
+    return {
+      ...described,
+      rows: found.manifest.rows,
+      columns: profile.map((column) => ({ name: column.name, type: column.type })),
+      message: found.manifest.message,
+      importedAt: found.manifest.importedAt,
+    };
   } catch {
     return described; // a dataset this workspace does not hold (an MLflow client's input)
   }
 }
 
-function dataReasons(before: readonly ComparedDataset[], after: readonly ComparedDataset[]): string[] {
-  const reasons: string[] = [];
-  const label = (d: ComparedDataset) => `${d.name}${d.version ? `@${d.version}` : ''}`;
-  for (const b of after) {
-    const a = before.find((candidate) => candidate.name === b.name);
-    if (!a) {
-      reasons.push(`data: ${label(b)} was not an input of the first run`);
-      continue;
-    }
-    if (a.contentHash === b.contentHash) continue;
-    const parts = [`data: ${label(a)} → ${label(b)} (other bytes)`];
-    if (a.rows !== null && b.rows !== null && a.rows !== b.rows) parts.push(`${b.rows - a.rows > 0 ? '+' : ''}${b.rows - a.rows} rows`);
-    if (a.columns && b.columns) {
-      const beforeTypes = new Map(a.columns.map((c) => [c.name, c.type]));
-      const afterTypes = new Map(b.columns.map((c) => [c.name, c.type]));
-      const added = b.columns.filter((c) => !beforeTypes.has(c.name)).map((c) => c.name);
-      const removed = a.columns.filter((c) => !afterTypes.has(c.name)).map((c) => c.name);
-      const retyped = b.columns.filter((c) => beforeTypes.has(c.name) && beforeTypes.get(c.name) !== c.type).map((c) => `${c.name} ${beforeTypes.get(c.name)} → ${c.type}`);
-      if (added.length) parts.push(`columns added: ${added.join(', ')}`);
-      if (removed.length) parts.push(`columns removed: ${removed.join(', ')}`);
-      if (retyped.length) parts.push(`types changed: ${retyped.join(', ')}`);
-    }
-    reasons.push(parts.join('; '));
-  }
-  for (const a of before) if (!after.some((b) => b.name === a.name)) reasons.push(`data: ${label(a)} is not an input of this run`);
-  return reasons;
+/** The datasets whose version or bytes differ between two runs' inputs, with their columns' changes. */
+function dataChangesBetween(before: readonly ComparedDataset[], after: readonly ComparedDataset[]): DataChange[] {
+  const names = [...new Set([...before, ...after].map((d) => d.name))];
+  return names.flatMap((name) => {
+    const a = before.find((d) => d.name === name) ?? null;
+    const b = after.find((d) => d.name === name) ?? null;
+    if (a && b && a.contentHash === b.contentHash && a.version === b.version) return [];
+    const change: DataChange = { name, before: a, after: b, columnsAdded: [], columnsRemoved: [], typesChanged: [] };
+    if (!a?.columns || !b?.columns) return [change];
+    const typesBefore = new Map(a.columns.map((c) => [c.name, c.type]));
+    const typesAfter = new Map(b.columns.map((c) => [c.name, c.type]));
+    change.columnsAdded = b.columns.filter((c) => !typesBefore.has(c.name)).map((c) => c.name);
+    change.columnsRemoved = a.columns.filter((c) => !typesAfter.has(c.name)).map((c) => c.name);
+    change.typesChanged = b.columns.flatMap((c) => {
+      const was = typesBefore.get(c.name);
+      return was !== undefined && was !== c.type ? [{ column: c.name, before: was, after: c.type }] : [];
+    });
+    return [change];
+  });
+}
+
+const label = (d: ComparedDataset) => `${d.name}${d.version ? `@${d.version}` : ''}`;
+
+function dataReason({ before: a, after: b, columnsAdded, columnsRemoved, typesChanged }: DataChange): string {
+  if (!a) return `data: ${label(b!)} was not an input of the first run`;
+  if (!b) return `data: ${label(a)} is not an input of this run`;
+  const parts = [`data: ${label(a)} → ${label(b)}${a.contentHash === b.contentHash ? '' : ' (other bytes)'}`];
+  if (a.rows !== null && b.rows !== null && a.rows !== b.rows) parts.push(`${b.rows - a.rows > 0 ? '+' : ''}${b.rows - a.rows} rows`);
+  if (columnsAdded.length) parts.push(`columns added: ${columnsAdded.join(', ')}`);
+  if (columnsRemoved.length) parts.push(`columns removed: ${columnsRemoved.join(', ')}`);
+  if (typesChanged.length) parts.push(`types changed: ${typesChanged.map((t) => `${t.column} ${t.before} → ${t.after}`).join(', ')}`);
+  return parts.join('; ');
 }

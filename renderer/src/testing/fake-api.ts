@@ -145,6 +145,40 @@ export class FakeMain implements LatheApi {
     return { ok: true, value: next < matching.length ? { runs: page, total: matching.length, nextPageToken: `offset:${next}` } : { runs: page, total: matching.length } };
   }
 
+  /** Main's runs:compare, reduced to what the UI reads: params side by side and each run's datasets. */
+  private compareRuns(ids: readonly string[]): Result<OutputOf<'runs:compare'>> {
+    const runs = ids.map((id) => this.runs.get(id));
+    if (runs.some((run) => !run)) return { ok: false, error: { code: 'NOT_FOUND', message: 'There is no such run in this workspace.' } };
+    const compared = runs as RunDetail[];
+    const keys = [...new Set(compared.flatMap((run) => Object.keys(run.params)))].sort();
+    const params = keys.map((key) => {
+      const values = compared.map((run) => run.params[key] ?? null);
+      return { key, values, differs: new Set(values).size > 1 };
+    });
+    const data = compared.map((run) => run.datasets.map((input) => ({ ...input, rows: null, columns: null, message: null, importedAt: null })));
+    const commits = compared.map((run) => run.gitCommit);
+    return {
+      ok: true,
+      value: {
+        runs: compared.map(({ id, name, status, experimentName, startTime }) => ({ id, name, status, experimentName, startTime })),
+        params,
+        metrics: [],
+        data,
+        code: { commits, differs: new Set(commits).size > 1 },
+        environment: [],
+        changes: compared.slice(1).map((run, i) => ({
+          runId: run.id,
+          against: compared[0]!.id,
+          reasons: params.filter((row) => row.values[0] !== row.values[i + 1]).map((row) => `param ${row.key}`),
+          data: data[0]!.flatMap((before) => {
+            const after = data[i + 1]!.find((candidate) => candidate.name === before.name) ?? null;
+            return after?.contentHash === before.contentHash ? [] : [{ name: before.name, before, after, columnsAdded: [], columnsRemoved: [], typesChanged: [] }];
+          }),
+        })),
+      },
+    };
+  }
+
   private answerTracking(name: CallName, input: unknown): Result<unknown> | null {
     const args = input as { runId?: string; key?: string; maxPoints?: number; path?: string; jobId?: string };
     const run = args.runId ? this.runs.get(args.runId) : undefined;
@@ -156,6 +190,8 @@ export class FakeMain implements LatheApi {
         return this.searchRuns(input as InputOf<'runs:search'>);
       case 'runs:get':
         return run ? { ok: true, value: run } : noRun;
+      case 'runs:compare':
+        return this.compareRuns((input as InputOf<'runs:compare'>).runIds);
       case 'runs:metric-history': {
         if (!run) return noRun;
         const history = this.histories.get(`${run.id}\u0000${args.key}`) ?? historyOf(args.key ?? '', []);

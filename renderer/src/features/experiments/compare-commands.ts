@@ -1,12 +1,11 @@
 import type { RunSummary } from '../../../../shared/contract/runs.ts';
 import type { LatheApi } from '../../lib/api-types.ts';
 import type { LatheStore } from '../../state/store.ts';
-import { sameIds, type CurveResolution } from './compare-slice.ts';
+import { explanationKey, sameIds, type CurveResolution } from './compare-slice.ts';
 import { testMetrics } from './evaluation.ts';
 import { curveMetrics } from './metric-groups.ts';
 import type { MetricSeries } from './metric-series.ts';
 import { evaluationOf } from './run-page-commands.ts';
-import { datasetRefsToShow } from './run-diff.ts';
 import { runIdFilter } from './run-filter-text.ts';
 import { firstFailure, type SeriesCache } from './series-cache.ts';
 
@@ -124,25 +123,16 @@ export function createCompareCommands({ api, store, series }: CompareCommandDeps
     return result.value;
   }
 
-  /** What "Why did these differ" shows for runs A and B: both full records and their datasets' versions. */
+  /** "Why did these differ" for runs A and B: main compares them (params, data versions and columns, code, environment). */
   async function explainDifference(aId: string, bId: string): Promise<void> {
     const workspace = workspacePath();
     const comparison = store.getState().comparison;
-    if (!workspace || !comparison) return;
+    const key = explanationKey(aId, bId);
+    if (!workspace || !comparison || comparison.explanations[key]) return;
     const { ids } = comparison;
-    const [a, b] = await Promise.all([aId, bId].map((id) => comparison.details[id] ?? loadDetail(workspace, ids, id)));
-    if (!a || !b || !comparing(ids)) return;
-    const known = store.getState().comparison?.datasetVersions ?? {};
-    await Promise.all(
-      datasetRefsToShow(a, b)
-        .filter((ref) => !known[ref])
-        .map(async (ref) => {
-          const at = ref.lastIndexOf('@');
-          const result = await api.call('datasets:show', { workspace, name: ref.slice(0, at), version: Number(ref.slice(at + 1)) });
-          if (!comparing(ids)) return;
-          store.getState().comparedDatasetRead(ref, result.ok ? { version: result.value.version, profile: result.value.profile } : result.error);
-        }),
-    );
+    const result = await api.call('runs:compare', { workspace, runIds: [aId, bId] });
+    if (!comparing(ids) || workspacePath() !== workspace) return;
+    store.getState().differenceExplained(key, result.ok ? result.value : result.error);
   }
 
   /** A compared run changed (it ended, logged more): its record again; curves follow on the next draw. */

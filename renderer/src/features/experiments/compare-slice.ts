@@ -1,8 +1,8 @@
 import type { LatheError } from '../../../../shared/contract/result.ts';
+import type { RunComparison } from '../../../../shared/contract/run-comparison.ts';
 import type { RunDetail, RunSummary } from '../../../../shared/contract/runs.ts';
 import type { LatheSlice } from '../../state/store.ts';
 import type { MetricSeries } from './metric-series.ts';
-import type { DatasetFacts } from './run-diff.ts';
 import type { EvaluationState } from './run-page-slice.ts';
 import type { LoadStatus } from './runs-table-slice.ts';
 
@@ -25,11 +25,11 @@ export interface Comparison {
   readonly error: LatheError | null;
   /** One chart per metric. */
   readonly charts: Readonly<Record<string, CompareChart>>;
-  /** Full records of runs (environment, git commit), loaded for "Why did these differ". */
+  /** Full records of runs, loaded for their evaluations. */
   readonly details: Readonly<Record<string, RunDetail>>;
   readonly evaluations: Readonly<Record<string, EvaluationState>>;
-  /** Dataset versions (`name@3`) read for "Why did these differ", or why they could not be. */
-  readonly datasetVersions: Readonly<Record<string, DatasetFacts | LatheError>>;
+  /** "Why did these differ" for a pair of runs (`explanationKey(a, b)`): main's runs:compare, or why it failed. */
+  readonly explanations: Readonly<Record<string, RunComparison | LatheError>>;
 }
 
 export interface CompareState {
@@ -45,12 +45,14 @@ export interface CompareSlice extends CompareState {
   compareChartLoaded(key: string, resolution: CurveResolution, byRun: Record<string, MetricSeries>, error: LatheError | null): void;
   comparedRunDetailLoaded(detail: RunDetail): void;
   comparedEvaluationRead(runId: string, evaluation: EvaluationState): void;
-  comparedDatasetRead(ref: string, facts: DatasetFacts | LatheError): void;
+  differenceExplained(key: string, explanation: RunComparison | LatheError): void;
 }
 
 export function compareInitialState(): CompareState {
   return { comparison: null };
 }
+
+export const explanationKey = (a: string, b: string): string => `${a}:${b}`;
 
 export const sameIds = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, index) => id === b[index]);
 
@@ -63,7 +65,7 @@ export const createCompareSlice: LatheSlice<CompareSlice> = (set) => {
       set((state) =>
         state.comparison && sameIds(state.comparison.ids, ids)
           ? {}
-          : { comparison: { ids: [...ids], runs: null, status: 'loading', error: null, charts: {}, details: {}, evaluations: {}, datasetVersions: {} } },
+          : { comparison: { ids: [...ids], runs: null, status: 'loading', error: null, charts: {}, details: {}, evaluations: {}, explanations: {} } },
       ),
     comparisonClosed: () => set({ comparison: null }),
     comparedRunsLoaded: (ids, runs) =>
@@ -89,6 +91,6 @@ export const createCompareSlice: LatheSlice<CompareSlice> = (set) => {
       }),
     comparedRunDetailLoaded: (detail) => update((comparison) => ({ details: { ...comparison.details, [detail.id]: detail } })),
     comparedEvaluationRead: (runId, evaluation) => update((comparison) => ({ evaluations: { ...comparison.evaluations, [runId]: evaluation } })),
-    comparedDatasetRead: (ref, facts) => update((comparison) => ({ datasetVersions: { ...comparison.datasetVersions, [ref]: facts } })),
+    differenceExplained: (key, explanation) => update((comparison) => ({ explanations: { ...comparison.explanations, [key]: explanation } })),
   };
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../shared/contract/jobs.ts';
 import { createLatheStore } from '../../state/store.ts';
 import { FakeMain, runOf, versionOf } from '../../testing/fake-api.ts';
+import { explanationKey } from './compare-slice.ts';
 import { createExperimentCommands } from './experiment-commands.ts';
 import { createForgetfulExperimentsMemory, type ExperimentsMemory, type SeriesMemory, type StoredSeries } from './experiments-memory.ts';
 
@@ -206,17 +207,17 @@ describe('experiment commands: comparing runs', () => {
     expect(Object.keys(second.store.getState().comparison!.charts.val_loss!.byRun)).toHaveLength(3);
   });
 
-  it('explains two runs’ difference with both dataset versions', async () => {
+  it('asks main once why two runs differ, and keeps the answer for the pair', async () => {
     const { main, store, commands, callsOf } = setup();
     main.datasets.set('penguins', [versionOf('penguins', 2), versionOf('penguins', 1)]);
     const a = main.addRun(runOf(1, { params: { lr: '0.1' }, datasets: [{ name: 'penguins', version: 1, contentHash: versionOf('penguins', 1).contentHash }] }));
     const b = main.addRun(runOf(2, { params: { lr: '0.01' }, datasets: [{ name: 'penguins', version: 2, contentHash: versionOf('penguins', 2).contentHash }] }));
     await commands.compare.openComparison([a.id, b.id]);
     await commands.compare.explainDifference(a.id, b.id);
-    expect(callsOf('datasets:show').map((call) => (call.input as { version: number }).version).sort()).toEqual([1, 2]);
-    const comparison = store.getState().comparison!;
-    expect(Object.keys(comparison.details)).toHaveLength(2);
-    expect(Object.keys(comparison.datasetVersions).sort()).toEqual(['penguins@1', 'penguins@2']);
+    await commands.compare.explainDifference(a.id, b.id);
+    expect(callsOf('runs:compare').map((call) => (call.input as { runIds: string[] }).runIds)).toEqual([[a.id, b.id]]);
+    const explanation = store.getState().comparison!.explanations[explanationKey(a.id, b.id)]!;
+    expect('runs' in explanation && explanation.changes[0]!.data.map((change) => [change.before?.version, change.after?.version])).toEqual([[1, 2]]);
   });
 });
 

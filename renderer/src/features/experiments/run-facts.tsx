@@ -1,11 +1,10 @@
 import type { ReactNode } from 'react';
-import type { RunDetail } from '../../../../shared/contract/runs.ts';
+import type { RunDetail, RunEnvironment } from '../../../../shared/contract/runs.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { useNow } from '../../components/use-now.ts';
 import { formatCount, shortHash } from '../../lib/format.ts';
 import { useServices } from '../../app/services-context.tsx';
-import { environmentEntries } from './run-diff.ts';
 import { formatDuration, formatStart } from './experiments-format.ts';
 import { runDuration } from './run-columns.ts';
 
@@ -191,4 +190,16 @@ export function RunFacts({ run }: { run: RunDetail }) {
       <p className="run-facts__footnote faint num">{formatCount(Object.keys(run.metrics).length)} metrics logged</p>
     </aside>
   );
+}
+
+/** An environment as flat text entries: `backend`, `platform`, `library tfjs-core`… */
+function environmentEntries(environment: RunEnvironment | null): Record<string, string> {
+  if (!environment) return {};
+  const entries: Record<string, string> = {};
+  for (const [key, value] of Object.entries(environment)) {
+    if (key === 'libraries' || value === undefined) continue;
+    entries[key] = value === null ? 'none' : typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  for (const [name, version] of Object.entries(environment.libraries ?? {})) entries[`library ${name}`] = version;
+  return entries;
 }

@@ -1,11 +1,40 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { ComparedDataset, RunComparison } from '../../../../shared/contract/run-comparison.ts';
 import { metricNumber } from '../../../../shared/contract/runs.ts';
 import { shortHash } from '../../lib/format.ts';
 import { useLathe, useServices } from '../../app/services-context.tsx';
 import { formatMetric } from './experiments-format.ts';
 import { isTestMetric } from './metric-groups.ts';
+import { explanationKey } from './compare-slice.ts';
 import type { ComparedRun } from './overlaid-chart.tsx';
-import { datasetRef, diffRuns, type Change, type DatasetFacts } from './run-diff.ts';
+
+interface Change {
+  readonly key: string;
+  /** null: run A has none. */
+  readonly before: string | null;
+  /** null: run B has none. */
+  readonly after: string | null;
+}
+
+/** The rows of main's comparison where A and B differ, as before → after. */
+function changedRows(rows: RunComparison['params']): Change[] {
+  return rows.filter((row) => row.differs).map((row) => ({ key: row.key, before: row.values[0] ?? null, after: row.values[1] ?? null }));
+}
+
+function factChanges(before: ComparedDataset | null, after: ComparedDataset | null): Change[] {
+  const facts: Change[] = [];
+  const add = (key: string, a: string | number | null | undefined, b: string | number | null | undefined) => {
+    const x = a === null || a === undefined ? null : String(a);
+    const y = b === null || b === undefined ? null : String(b);
+    if (x !== y) facts.push({ key, before: x, after: y });
+  };
+  add('rows', before?.rows, after?.rows);
+  add('columns', before?.columns?.length, after?.columns?.length);
+  add('content hash', before && shortHash(before.contentHash), after && shortHash(after.contentHash));
+  return facts;
+}
+
+const versionText = (input: ComparedDataset | null) => (!input ? 'not read' : input.version ? `v${input.version}` : 'unversioned');
 
 function ChangeTable({ changes, mono = true }: { changes: readonly Change[]; mono?: boolean }) {
   return (
@@ -52,24 +81,14 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
   const { experimentCommands } = useServices();
   const [aId, setA] = useState(runs[0]?.run.id ?? '');
   const [bId, setB] = useState(runs[1]?.run.id ?? runs[0]?.run.id ?? '');
-  const details = useLathe((state) => state.comparison?.details);
-  const datasetVersions = useLathe((state) => state.comparison?.datasetVersions);
+  const explanation = useLathe((state) => (aId && bId ? state.comparison?.explanations[explanationKey(aId, bId)] : undefined));
 
   useEffect(() => {
-    if (aId && bId) void experimentCommands.compare.explainDifference(aId, bId);
+    if (aId && bId && aId !== bId) void experimentCommands.compare.explainDifference(aId, bId);
   }, [aId, bId, experimentCommands]);
 
-  const a = details?.[aId];
-  const b = details?.[bId];
-  const difference = useMemo(() => {
-    if (!a || !b) return null;
-    const shown = (ref: string) => {
-      const facts = datasetVersions?.[ref];
-      return facts && 'profile' in facts ? (facts as DatasetFacts) : null;
-    };
-    return diffRuns(a, b, shown);
-  }, [a, b, datasetVersions]);
-
+  const a = runs.find(({ run }) => run.id === aId)?.run;
+  const b = runs.find(({ run }) => run.id === bId)?.run;
   const outcome = useMemo(() => {
     if (!a || !b) return [];
     const keys = Object.keys(a.metrics).filter((key) => b.metrics[key] !== undefined);
@@ -80,6 +99,17 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
       .slice(0, 6)
       .map((key) => ({ key, before: metricNumber(a.metrics[key]!.value), after: metricNumber(b.metrics[key]!.value) }));
   }, [a, b]);
+
+  const difference = useMemo(() => {
+    if (!explanation || !('runs' in explanation)) return null;
+    const commits = explanation.code.commits;
+    return {
+      params: changedRows(explanation.params),
+      environment: changedRows(explanation.environment),
+      gitCommit: explanation.code.differs ? { key: 'git commit', before: commits[0]?.slice(0, 10) ?? null, after: commits[1]?.slice(0, 10) ?? null } : null,
+      data: explanation.changes[0]?.data ?? [],
+    };
+  }, [explanation]);
 
   if (runs.length < 2) return <p className="run-section__empty">Compare two runs or more to see why they differ.</p>;
 
@@ -94,7 +124,11 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
       </div>
       {aId === bId ? (
         <p className="run-section__empty">Choose two different runs.</p>
-      ) : !difference || !a || !b ? (
+      ) : explanation && !('runs' in explanation) ? (
+        <p className="run-section__empty">
+          {explanation.message} {explanation.hint ?? ''}
+        </p>
+      ) : !difference ? (
         <div className="spinner" aria-label="Loading" />
       ) : (
         <div className="why__parts">
@@ -125,50 +159,28 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
             <h3 className="why__title">
               Data <span className="faint">{difference.data.length === 0 ? 'the same version' : 'changed'}</span>
             </h3>
-            {difference.data.map((change) => {
-              const refs = [change.before, change.after].map((input) => (input ? datasetRef(input) : null));
-              const unreadable = refs.flatMap((ref) => {
-                const facts = ref ? datasetVersions?.[ref] : undefined;
-                return facts && !('profile' in facts) ? [`${ref}: ${facts.message}`] : [];
-              });
-              return (
-                <div key={change.name} className="why__data">
-                  <p>
-                    <strong className="mono">{change.name}</strong>{' '}
-                    <span className="mono">{change.before?.version ? `v${change.before.version}` : change.before ? 'unversioned' : 'not read'}</span> →{' '}
-                    <span className="mono">{change.after?.version ? `v${change.after.version}` : change.after ? 'unversioned' : 'not read'}</span>
+            {difference.data.map((change) => (
+              <div key={change.name} className="why__data">
+                <p>
+                  <strong className="mono">{change.name}</strong> <span className="mono">{versionText(change.before)}</span> → <span className="mono">{versionText(change.after)}</span>
+                </p>
+                <ChangeTable mono={false} changes={factChanges(change.before, change.after)} />
+                {[change.before, change.after].map((input, index) =>
+                  input?.message && input.importedAt ? (
+                    <p key={index} className="faint">
+                      {index === 0 ? 'A' : 'B'} read {input.name}@{input.version}: “{input.message}”, {input.importedAt.slice(0, 10)}
+                    </p>
+                  ) : null,
+                )}
+                {change.columnsAdded.length > 0 ? <p>Columns added: <span className="mono">{change.columnsAdded.join(', ')}</span></p> : null}
+                {change.columnsRemoved.length > 0 ? <p>Columns removed: <span className="mono">{change.columnsRemoved.join(', ')}</span></p> : null}
+                {change.typesChanged.map((type) => (
+                  <p key={type.column}>
+                    Column <span className="mono">{type.column}</span> changed type: {type.before} → {type.after}
                   </p>
-                  <ChangeTable
-                    mono={false}
-                    changes={[
-                      ...(change.rows ? [change.rows] : []),
-                      ...(change.columns ? [change.columns] : []),
-                      ...(change.contentHash ? [{ ...change.contentHash, before: change.contentHash.before && shortHash(change.contentHash.before), after: change.contentHash.after && shortHash(change.contentHash.after) }] : []),
-                    ]}
-                  />
-                  {refs.map((ref, index) => {
-                    const facts = ref ? datasetVersions?.[ref] : undefined;
-                    return facts && 'profile' in facts ? (
-                      <p key={`${ref}-${index}`} className="faint">
-                        {index === 0 ? 'A' : 'B'} read {ref}: “{facts.version.message}”, {facts.version.date.slice(0, 10)}
-                      </p>
-                    ) : null;
-                  })}
-                  {change.columnsAdded.length > 0 ? <p>Columns added: <span className="mono">{change.columnsAdded.join(', ')}</span></p> : null}
-                  {change.columnsRemoved.length > 0 ? <p>Columns removed: <span className="mono">{change.columnsRemoved.join(', ')}</span></p> : null}
-                  {change.typesChanged.map((type) => (
-                    <p key={type.key}>
-                      Column <span className="mono">{type.key}</span> changed type: {type.before} → {type.after}
-                    </p>
-                  ))}
-                  {unreadable.map((line) => (
-                    <p key={line} className="faint">
-                      Could not read {line}
-                    </p>
-                  ))}
-                </div>
-              );
-            })}
+                ))}
+              </div>
+            ))}
           </section>
 
           <section className="why__part" aria-label="Code and environment">
@@ -180,7 +192,7 @@ export function WhyDiffer({ runs }: { runs: readonly ComparedRun[] }) {
               <ChangeTable
                 mono={false}
                 changes={[
-                  ...(difference.gitCommit ? [{ ...difference.gitCommit, before: difference.gitCommit.before?.slice(0, 10) ?? null, after: difference.gitCommit.after?.slice(0, 10) ?? null }] : []),
+                  ...(difference.gitCommit ? [difference.gitCommit] : []),
                   ...difference.environment,
                 ]}
               />
