@@ -6,6 +6,7 @@ import { EventHub } from './events.ts';
 import { jobCalls } from './jobs/job-calls.ts';
 import { JobRegistry } from './jobs/job-registry.ts';
 import { sourceResourcesDir } from './paths.ts';
+import { registryCalls } from './registry/registry-calls.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
 import { trainingCalls } from './training/training-calls.ts';
@@ -71,6 +72,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
     training.handlers,
+    registryCalls({ workspaces, events }),
   );
 
   return {

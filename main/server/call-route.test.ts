@@ -179,6 +179,7 @@ describe('errors from the core', () => {
     ['NOT_FOUND', 404],
     ['NOT_A_WORKSPACE', 404],
     ['CONFLICT', 409],
+    ['FAILED_PRECONDITION', 409],
     ['TOO_LARGE', 413],
     ['UNAVAILABLE', 501],
     ['INTERNAL', 500],

@@ -12,6 +12,7 @@ export const statusForErrorCode: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   NOT_A_WORKSPACE: 404,
   CONFLICT: 409,
+  FAILED_PRECONDITION: 409,
   TOO_LARGE: 413,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -3,6 +3,7 @@ import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
 import * as jobs from './jobs.ts';
+import * as registry from './registry.ts';
 import * as runs from './runs.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
@@ -43,6 +44,16 @@ export const calls = {
   'training:reproduce': training.trainingReproduce,
   'training:compare-reproduction': training.trainingCompareReproduction,
   'app:doctor': training.appDoctor,
+  'models:list': registry.modelsList,
+  'models:show': registry.modelsShow,
+  'models:get-version': registry.modelsGetVersion,
+  'models:register': registry.modelsRegister,
+  'models:set-alias': registry.modelsSetAlias,
+  'models:remove-alias': registry.modelsRemoveAlias,
+  'models:edit': registry.modelsEdit,
+  'models:log': registry.modelsLog,
+  'models:card': registry.modelsCard,
+  'models:promote': registry.modelsPromote,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -51,6 +62,7 @@ export const events = {
   'jobs:changed': jobs.jobsChanged,
   'runs:changed': runs.runsChanged,
   'runs:metrics': runs.runsMetrics,
+  'models:changed': registry.modelsChanged,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;

@@ -13,6 +13,7 @@ export const errorCodes = [
   'ENCODING_ERROR', // a data file is not UTF-8 text
   'TOO_LARGE', // an upload, a field or a request is over a limit
   'CONFLICT', // someone else changed the workspace at the same time
+  'FAILED_PRECONDITION', // the request is fine but what it acts on is not ready for it (a run not finished, a failed check)
   'UNAUTHORIZED', // token missing or wrong
   'FORBIDDEN', // Host, Origin or sender not allowed
   'UNAVAILABLE', // the feature needs something this front door or machine lacks
