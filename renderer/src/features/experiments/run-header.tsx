@@ -4,6 +4,8 @@ import type { RunDetail } from '../../../../shared/contract/runs.ts';
 import { Icon } from '../../components/icon.tsx';
 import { useLathe, useServices } from '../../app/services-context.tsx';
 import { canReproduce } from './reproduce-commands.ts';
+import { canRegister } from '../models/register-model.ts';
+import { RegisterModelDialog } from '../models/register-model-dialog.tsx';
 import { hashOf } from './experiments-route.ts';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -19,6 +21,7 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
   const { experimentCommands } = useServices();
   const [busy, setBusy] = useState<'cancel' | 'delete' | 'restore' | 'reproduce' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [registering, setRegistering] = useState(false);
   const deleted = run.lifecycle === 'deleted';
   const failure = run.status === 'FAILED' ? failureOf(run) : null;
 
@@ -75,6 +78,12 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
               {busy === 'reproduce' ? 'Starting…' : 'Reproduce'}
             </button>
           ) : null}
+          {canRegister(run) ? (
+            <button type="button" className="button button--small" title="Make this run's model a version of a named model" onClick={() => setRegistering(true)}>
+              <Icon name="models" size={14} />
+              Register model…
+            </button>
+          ) : null}
           {deleted ? (
             <button type="button" className="button button--small" disabled={busy !== null} onClick={() => void act('restore')}>
               <Icon name="restore" size={14} />
@@ -103,6 +112,7 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
           {problem}
         </p>
       ) : null}
+      {registering ? <RegisterModelDialog run={run} onClose={() => setRegistering(false)} /> : null}
     </header>
   );
 }
