@@ -1,10 +1,11 @@
 import { datasetCalls } from './datasets/dataset-calls.ts';
 import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
-import { mergeCallTables, type Handlers } from './dispatch.ts';
+import { dispatch, mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { jobCalls } from './jobs/job-calls.ts';
 import { JobRegistry } from './jobs/job-registry.ts';
+import { pipelineCalls } from './pipelines/pipeline-calls.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { registryCalls } from './registry/registry-calls.ts';
 import { storeCalls } from './storage/store-calls.ts';
@@ -50,6 +51,8 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
   const training = trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker });
+  // A pipeline's steps make the core's own calls, through the same dispatch as every front door.
+  const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
 
   const handlers = mergeCallTables(
     {
@@ -73,12 +76,14 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     jobCalls(jobs),
     training.handlers,
     registryCalls({ workspaces, events }),
+    pipelines.handlers,
   );
 
   return {
     handlers,
     events,
     async close() {
+      await pipelines.close();
       await training.close();
       await workspaces.closeAll();
     },

@@ -3,6 +3,7 @@ import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
 import * as jobs from './jobs.ts';
+import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
 import * as runs from './runs.ts';
 import * as comparison from './run-comparison.ts';
@@ -44,6 +45,11 @@ export const calls = {
   'training:reproduce': training.trainingReproduce,
   'training:compare-reproduction': training.trainingCompareReproduction,
   'app:doctor': training.appDoctor,
+  'pipelines:get': pipelines.pipelinesGet,
+  'pipelines:save': pipelines.pipelinesSave,
+  'pipelines:run': pipelines.pipelinesRun,
+  'pipelines:runs': pipelines.pipelinesRuns,
+  'pipelines:run-detail': pipelines.pipelinesRunDetail,
   'models:list': registry.modelsList,
   'models:show': registry.modelsShow,
   'models:get-version': registry.modelsGetVersion,
@@ -62,6 +68,7 @@ export const events = {
   'jobs:changed': jobs.jobsChanged,
   'runs:changed': runs.runsChanged,
   'runs:metrics': runs.runsMetrics,
+  'pipelines:progress': pipelines.pipelinesProgress,
   'models:changed': registry.modelsChanged,
 } as const satisfies Record<string, EventSpec>;
 
