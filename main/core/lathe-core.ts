@@ -8,6 +8,7 @@ import { JobRegistry } from './jobs/job-registry.ts';
 import { pipelineCalls } from './pipelines/pipeline-calls.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { registryCalls } from './registry/registry-calls.ts';
+import { modelBlobReferences } from './registry/registry-references.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
 import { trainingCalls } from './training/training-calls.ts';
@@ -70,7 +71,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
       describe,
     }),
     datasetCalls({ workspaces, events, jobs, resourcesDir, scanWorker: options.scanWorker }),
-    storeCalls(workspaces, [datasetBlobReferences, runArtifactReferences]),
+    storeCalls(workspaces, [datasetBlobReferences, runArtifactReferences, modelBlobReferences]),
     trackingCalls({ workspaces, events }),
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
