@@ -3,6 +3,7 @@ import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
 import { dispatch, mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
+import { gateCalls } from './gates/gate-calls.ts';
 import { jobCalls } from './jobs/job-calls.ts';
 import { JobRegistry } from './jobs/job-registry.ts';
 import { pipelineCalls } from './pipelines/pipeline-calls.ts';
@@ -77,6 +78,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     jobCalls(jobs),
     training.handlers,
     registryCalls({ workspaces, events }),
+    gateCalls({ workspaces }),
     pipelines.handlers,
   );
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as datasets from './datasets.ts';
+import * as gates from './gates.ts';
 import * as jobs from './jobs.ts';
 import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
@@ -45,6 +46,11 @@ export const calls = {
   'training:reproduce': training.trainingReproduce,
   'training:compare-reproduction': training.trainingCompareReproduction,
   'app:doctor': training.appDoctor,
+  'gates:init': gates.gatesInit,
+  'gates:spec': gates.gatesSpec,
+  'gates:save': gates.gatesSave,
+  'gates:run': gates.gatesRun,
+  'gates:results': gates.gatesResults,
   'pipelines:get': pipelines.pipelinesGet,
   'pipelines:save': pipelines.pipelinesSave,
   'pipelines:run': pipelines.pipelinesRun,
