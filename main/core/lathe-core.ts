@@ -1,3 +1,4 @@
+import { bundleCalls } from './bundles/bundle-calls.ts';
 import { datasetCalls } from './datasets/dataset-calls.ts';
 import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
@@ -78,6 +79,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     jobCalls(jobs),
     training.handlers,
     registryCalls({ workspaces, events }),
+    bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
     gateCalls({ workspaces }),
     pipelines.handlers,
   );

@@ -56,4 +56,7 @@ export const callNames = [
   'models:log',
   'models:card',
   'models:promote',
+  'bundles:package',
+  'bundles:verify',
+  'keys:show',
 ] as const;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
+import * as bundles from './bundles.ts';
 import * as datasets from './datasets.ts';
 import * as gates from './gates.ts';
 import * as jobs from './jobs.ts';
@@ -66,6 +67,9 @@ export const calls = {
   'models:log': registry.modelsLog,
   'models:card': registry.modelsCard,
   'models:promote': registry.modelsPromote,
+  'bundles:package': bundles.bundlesPackage,
+  'bundles:verify': bundles.bundlesVerify,
+  'keys:show': bundles.keysShow,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {

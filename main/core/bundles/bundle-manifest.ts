@@ -39,7 +39,7 @@ const ManifestV1 = z.object({
   format: z.literal(BUNDLE_FORMAT),
   model: z.object({ name: z.string().min(1).max(200), version: z.number().int().positive() }),
   runId: z.string().min(1).max(100),
-  dataset: z.object({ name: z.string(), version: z.number().int().positive(), contentHash: z.string() }).nullable(),
+  dataset: z.object({ name: z.string(), version: z.number().int().positive().nullable(), contentHash: z.string() }).nullable(),
   workspaceCommit: z.string().nullable(),
   created: z.string().datetime(),
   latheVersion: z.string().max(100),

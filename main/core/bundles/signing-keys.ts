@@ -17,6 +17,8 @@ export interface SigningKey {
   privateKey: KeyObject;
   publicKey: PublicKeyInfo;
   file: string;
+  /** True when this call made it. */
+  created: boolean;
 }
 
 export interface PublicKeyInfo {
@@ -55,17 +57,19 @@ export async function loadOrCreateSigningKey(stateDir: string): Promise<SigningK
   } finally {
     await handle.close();
   }
+  let created = true;
   try {
     await link(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    created = false;
   } finally {
     await rm(temp, { force: true });
   }
   await fsyncDirectory(dir);
   const made = await readKeyFile(file);
   if (made === null) throw failure('INTERNAL', `The signing key ${file} was written but cannot be read back.`);
-  return made;
+  return { ...made, created };
 }
 
 /** This user's public key, without making a key when there is none yet (null then). */
@@ -98,7 +102,7 @@ async function readKeyFile(file: string): Promise<SigningKey | null> {
     throw failure('PARSE_ERROR', `The signing key ${file} is a ${privateKey.asymmetricKeyType ?? 'unknown'} key; bundles are signed with Ed25519.`, { hint: 'Delete it to have Lathe make a new one.', location: { file } });
   }
   await chmod(file, 0o600).catch(() => undefined);
-  return { privateKey, publicKey: describePublicKey(createPublicKey(privateKey)), file };
+  return { privateKey, publicKey: describePublicKey(createPublicKey(privateKey)), file, created: false };
 }
 
 export function describePublicKey(key: KeyObject): PublicKeyInfo {
