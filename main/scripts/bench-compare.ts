@@ -153,7 +153,7 @@ function timeUntilDrawn(page: Page, click: string, charts: number, lines: number
         const started = performance.now();
         const finish = () => {
           const total = performance.now() - started;
-          const curves = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('runs:metric-history'));
+          const curves = performance.getEntriesByType('resource').filter((entry) => /runs:metric-histor(y|ies)/.test(entry.name));
           resolve({ total, requests: curves.length, fetched: curves.reduce((last, entry) => Math.max(last, entry.responseEnd - started), 0) });
         };
         const check = () => {
@@ -296,7 +296,7 @@ try {
   await browser.close();
 
   const line = (label: string, figures: DrawFigures, note = '') =>
-    `  ${label.padEnd(66)} ${ms(figures.total)}   ${figures.requests > 0 ? `(${figures.requests} curve requests; the last answered at ${figures.fetched.toFixed(0)} ms)` : '(no request to main)'}${note}`;
+    `  ${label.padEnd(66)} ${ms(figures.total)}   ${figures.requests > 0 ? `(${figures.requests} request${figures.requests === 1 ? '' : 's'} for curves; the last answered at ${figures.fetched.toFixed(0)} ms)` : '(no request to main)'}${note}`;
   console.log(`Compare ${tickedCount} runs × ${STEPS.toLocaleString('en-US')} steps × 3 metrics (3 charts × ${LONG} lines), from the click on Compare to every line painted:`);
   console.log(line(`downsampled by main (LTTB, ${resolution} points a curve), nothing cached`, cold, cold.total < 1000 ? '  — under 1 s' : '  — OVER 1 s'));
   console.log(line("again: curves in this window's memory", warm));
