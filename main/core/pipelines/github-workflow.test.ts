@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { githubWorkflow } from './github-workflow.ts';
+import { parseYamlWithPython as load, pythonYamlAvailable } from './testing/python-yaml.ts';
+import { yamlText } from './yaml-text.ts';
+
+describe('the YAML Lathe writes', () => {
+  it.skipIf(!pythonYamlAvailable)('reads back as the same value in PyYAML, whatever the strings hold (needs python3-yaml)', () => {
+    const value = {
+      plain: 'actions/checkout@v4',
+      'needs quotes': 'yes',
+      colon: 'a: b',
+      hash: 'x # not a comment',
+      expression: '${{ always() }}',
+      quote: 'say "hi"\\',
+      number: 12,
+      numberLike: '12',
+      empty: '',
+      unicode: 'naïve ✓',
+      nested: { list: ['a', 'on', 'null', { deep: true }], none: [], nothing: {} },
+      script: 'echo one\n  indented two\n\necho "three"\n',
+      noFinalBreak: 'one\ntwo',
+      trailingSpace: 'one \ntwo\n',
+      leadingSpace: '  one\ntwo\n',
+      control: 'bell\u0007',
+    };
+    expect(load(yamlText(value))).toEqual(value);
+  });
+});
+
+describe('lathe pipeline export --github', () => {
+  const workflow = githubWorkflow({ hasPackageJson: false, latheVersion: '0.1.0', branches: ['main'], nodeVersion: '24' });
+
+  it('writes the workflow the golden file holds', async () => {
+    expect(workflow).toBe(await readFile(new URL('./testing/lathe-workflow.golden.yml', import.meta.url), 'utf8'));
+  });
+
+  it.skipIf(!pythonYamlAvailable)('is a valid workflow that installs Lathe, runs the pipeline and keeps the gates reports (needs python3-yaml)', () => {
+    const parsed = load(workflow) as { on: unknown; jobs: { pipeline: { steps: { name: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> }[] } } };
+    expect(parsed.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
+    const steps = parsed.jobs.pipeline.steps;
+    expect(steps.map((step) => step.uses ?? step.run)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'npm install --global lathe@0.1.0',
+      'lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json',
+      expect.stringContaining('>> "$GITHUB_STEP_SUMMARY"'),
+      'actions/upload-artifact@v4',
+      'mikepenz/action-junit-report@v5',
+    ]);
+    expect(steps[1]!.with).toEqual({ 'node-version': '24' });
+    expect(steps[5]).toMatchObject({ if: '${{ always() }}', with: { path: 'lathe-reports/\nlathe-reports-run.json\n' } });
+    expect(steps[6]).toMatchObject({ if: '${{ always() }}', with: { report_paths: 'lathe-reports/*.junit.xml' } });
+  });
+
+  it.skipIf(!pythonYamlAvailable)('uses the workspace\'s own package.json when it has one (needs python3-yaml)', () => {
+    const parsed = load(githubWorkflow({ hasPackageJson: true, latheVersion: '0.1.0', branches: ['main', 'data'], nodeVersion: '24' })) as { jobs: { pipeline: { steps: { run?: string; with?: unknown }[] } } };
+    const steps = parsed.jobs.pipeline.steps;
+    expect(steps[1]!.with).toEqual({ 'node-version': '24', cache: 'npm' });
+    expect(steps[2]!.run).toBe('npm ci');
+    expect(steps[3]!.run).toMatch(/^npx lathe pipeline run --json/);
+  });
+});
