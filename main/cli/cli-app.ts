@@ -9,6 +9,7 @@ import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
 import { runsCompareCommand, runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
 import { doctorCommand, trainCommand } from './commands/train-commands.ts';
+import { modelsCommands } from './commands/models-commands.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
@@ -32,6 +33,7 @@ export const commands: readonly CliCommand[] = [
   runsCompareCommand,
   trainCommand,
   doctorCommand,
+  ...modelsCommands,
   ...pipelineCommands,
   serveCommand,
 ];
