@@ -13,6 +13,7 @@ import { modelsCommands } from './commands/models-commands.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
+import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './commands/bundle-commands.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
@@ -35,6 +36,9 @@ export const commands: readonly CliCommand[] = [
   doctorCommand,
   ...modelsCommands,
   ...pipelineCommands,
+  modelsPackageCommand,
+  modelsVerifyCommand,
+  keysShowCommand,
   serveCommand,
 ];
 
