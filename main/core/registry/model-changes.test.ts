@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PromoteOutcome } from '../../../shared/contract/registry.ts';
 import type { LatheError } from '../../../shared/contract/result.ts';
 import { dispatch } from '../dispatch.ts';
 import { EventHub } from '../events.ts';
@@ -35,6 +36,19 @@ async function refusal(promise: Promise<unknown>): Promise<LatheError> {
 }
 
 const git = (...args: string[]) => gitCli(t.workspace, ...args);
+
+/**
+ * The registry's calls on the same workspace, with a check chosen by the test (default: the
+ * registry's own, not the gates' that the full core wires in), so promotion is tested apart from gates.
+ */
+function registryWith(checkBeforePromote?: PromotionCheck) {
+  const handlers = registryCalls({ workspaces: new OpenWorkspaces(), events: new EventHub(), checkBeforePromote });
+  return async (input: Record<string, unknown>) => {
+    const result = await dispatch(handlers, 'models:promote', { workspace: t.workspace, ...input });
+    if (!result.ok) throw { error: result.error };
+    return result.value as PromoteOutcome;
+  };
+}
 
 /** A model with two versions: run 1 as version 1, run 2 as version 2. */
 async function twoVersions(name: string) {
@@ -85,7 +99,7 @@ describe('models:promote', () => {
   it('moves champion after the default check passes, recording the check', async () => {
     const { call, workspace } = t;
     await twoVersions('promoted');
-    const outcome = await call('models:promote', { workspace, ref: 'promoted@2' });
+    const outcome = await registryWith()({ ref: 'promoted@2' });
     expect(outcome).toMatchObject({ name: 'promoted', alias: 'champion', version: 2, previous: null, overridden: false, check: { passed: true, summary: expect.stringContaining('FINISHED and has an evaluation') } });
     const version = await call('models:get-version', { workspace, ref: 'promoted@champion' });
     expect(version.version).toBe(2);
@@ -101,12 +115,7 @@ describe('models:promote', () => {
       seen.push({ version: version.version, against: against?.version ?? null });
       return { passed: false, summary: 'accuracy 0.71 is below the floor 0.9.' };
     };
-    const handlers = registryCalls({ workspaces: new OpenWorkspaces(), events: new EventHub(), checkBeforePromote: failing });
-    const call = async (input: Record<string, unknown>) => {
-      const result = await dispatch(handlers, 'models:promote', { workspace, ...input });
-      if (!result.ok) throw { error: result.error };
-      return result.value as { version: number; overridden: boolean; commit: string };
-    };
+    const call = registryWith(failing);
     await t.call('models:set-alias', { workspace, ref: 'gated@1', alias: 'champion' });
     const head = git('rev-parse', 'HEAD');
 
@@ -133,7 +142,7 @@ describe('models:promote', () => {
     const { call, workspace } = t;
     await twoVersions('mine');
     await twoVersions('theirs');
-    expect(await refusal(call('models:promote', { workspace, ref: 'mine@2', against: 'theirs@1' }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('theirs@1 is a version of another model'), location: { field: 'against' } });
+    expect(await refusal(registryWith()({ ref: 'mine@2', against: 'theirs@1' }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('theirs@1 is a version of another model'), location: { field: 'against' } });
   });
 });
 
@@ -148,7 +157,7 @@ describe('models:edit and models:log', () => {
     expect(await refusal(call('models:edit', { workspace, name: 'audited', card: { intendedUse: 'x' } }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Card fields belong to a version') });
     expect(await refusal(call('models:edit', { workspace, name: 'audited', version: 9, description: 'x' }))).toMatchObject({ code: 'NOT_FOUND' });
     await call('models:set-alias', { workspace, ref: 'audited@1', alias: 'champion' });
-    await call('models:promote', { workspace, ref: 'audited@2' });
+    await registryWith(async () => ({ passed: true, summary: 'fine' }))({ ref: 'audited@2' });
 
     const version = await call('models:get-version', { workspace, ref: 'audited@2' });
     expect(version.card).toEqual({ intendedUse: 'Teaching', limitations: 'Three islands only', ethicalConsiderations: '', caveats: '' });

@@ -1,12 +1,13 @@
 import type { ModelDetail, ModelSummary, ModelVersionSummary } from '../../../shared/contract/registry.ts';
-import { aliasesOf, modelNames, readAliases, readVersion, requireModel, versionNumbers, type RegistryReader } from './model-reads.ts';
+import { aliasesOf, modelNames, readAliases, readModel, readVersion, requireModel, versionNumbers, type RegistryReader } from './model-reads.ts';
 import type { VersionRecord } from './model-records.ts';
 
-/** Every registered model, in name order, with its latest version and aliases. */
+/** Every registered model, in name order, with its latest version and aliases. A folder under models/ without a model.json (made by hand) is not a model. */
 export async function listModels(workspace: RegistryReader): Promise<ModelSummary[]> {
   const summaries: ModelSummary[] = [];
   for (const name of await modelNames(workspace)) {
-    const model = await requireModel(workspace, name);
+    const model = await readModel(workspace, name);
+    if (!model) continue;
     const aliases = await readAliases(workspace, name);
     const numbers = await versionNumbers(workspace, name);
     const newest = numbers.at(-1);
