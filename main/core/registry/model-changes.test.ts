@@ -139,7 +139,6 @@ describe('models:promote', () => {
   });
 
   it('compares only with a version of the same model', async () => {
-    const { call, workspace } = t;
     await twoVersions('mine');
     await twoVersions('theirs');
     expect(await refusal(registryWith()({ ref: 'mine@2', against: 'theirs@1' }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('theirs@1 is a version of another model'), location: { field: 'against' } });
