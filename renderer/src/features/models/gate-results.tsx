@@ -40,7 +40,10 @@ function Report({ report }: { report: GateReport }) {
           {report.checks.map((check) => (
             <tr key={check.id} data-status={check.status}>
               <th scope="row">
-                <span className="gate-checks__group">{check.group}</span> {check.title}
+                <span className="gate-checks__name">
+                  <span className="gate-checks__group">{check.group}</span>
+                  <span>{check.title}</span>
+                </span>
               </th>
               <td>
                 <CheckBadge status={check.status} />

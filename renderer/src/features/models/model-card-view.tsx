@@ -167,7 +167,7 @@ function PersonWritten({ version, onSaved }: { version: ModelVersion; onSaved: (
             {version.card[field] ? <p className="model-card__text">{version.card[field]}</p> : <p className="faint">Not written yet. {cardFieldWords[field].prompt}</p>}
           </div>
         ))}
-        <div>
+        <div className="model-card__edit">
           <button type="button" className="button button--small" onClick={() => setDraft({ ...version.card })}>
             Edit the card…
           </button>

@@ -22,7 +22,22 @@ const overridable = (error: LatheError) => error.code === 'FAILED_PRECONDITION';
  * champion) first and refuses when it fails; the refusal shows why, and "Override…" asks for a
  * written reason, which the model's history keeps beside the promotion.
  */
-export function PromoteDialog({ name, version, champion, onClose, onPromoted }: { name: string; version: number; champion: number | null; onClose: () => void; onPromoted: () => void }) {
+export function PromoteDialog({
+  name,
+  version,
+  champion,
+  onClose,
+  onPromoted,
+  onChecked,
+}: {
+  name: string;
+  version: number;
+  champion: number | null;
+  onClose: () => void;
+  onPromoted: () => void;
+  /** The check ran (passed or not): its gate report may now be with the version. */
+  onChecked: () => void;
+}) {
   const models = useModelCommands();
   const [step, setStep] = useState<Step>({ at: 'confirm' });
   const [reason, setReason] = useState('');
@@ -32,6 +47,7 @@ export function PromoteDialog({ name, version, champion, onClose, onPromoted }: 
     event.preventDefault();
     setStep({ at: 'checking' });
     const result = await models.promote(ref);
+    onChecked();
     if (result.ok) {
       setStep({ at: 'done', outcome: result.value });
       onPromoted();
@@ -46,6 +62,7 @@ export function PromoteDialog({ name, version, champion, onClose, onPromoted }: 
     }
     setStep({ at: 'overriding', refusal });
     const result = await models.promote(ref, reason.trim());
+    onChecked();
     if (result.ok) {
       setStep({ at: 'done', outcome: result.value });
       onPromoted();

@@ -12,6 +12,7 @@ import { hashOf } from './models-route.ts';
 import { PromoteDialog } from './promote-dialog.tsx';
 import { useAnswer, type Loaded } from './use-answer.ts';
 import { useModelCommands, useModelsChanged, useWorkspacePath } from './use-models.ts';
+import { VersionGates } from './version-gates.tsx';
 
 /**
  * One model version: where it came from (lineage), its card, its aliases, its gate results and
@@ -60,6 +61,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
 
 function VersionView({ version, model, log, onChanged }: { version: ModelVersion; model: Loaded<ModelDetail>; log: Loaded<RegistryLogEntry[]>; onChanged: () => void }) {
   const [promoting, setPromoting] = useState(false);
+  const [gatesRound, setGatesRound] = useState(0);
   const modelAliases = model.state === 'ready' ? model.value.aliases : Object.fromEntries(version.aliases.map((alias) => [alias, version.version]));
   const champion = modelAliases['champion'] ?? null;
   return (
@@ -98,6 +100,7 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
             </h2>
             <LineageChain version={version} />
           </section>
+          <VersionGates name={version.name} version={version.version} champion={champion} round={gatesRound} />
           <ModelCardView version={version} onSaved={onChanged} />
         </div>
         <div className="version-body__side">
@@ -105,7 +108,7 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
           <AuditHistory log={log} version={version.version} />
         </div>
       </div>
-      {promoting ? <PromoteDialog name={version.name} version={version.version} champion={champion} onClose={() => setPromoting(false)} onPromoted={onChanged} /> : null}
+      {promoting ? <PromoteDialog name={version.name} version={version.version} champion={champion} onClose={() => setPromoting(false)} onPromoted={onChanged} onChecked={() => setGatesRound((round) => round + 1)} /> : null}
     </div>
   );
 }
