@@ -22,6 +22,7 @@ const preloadPath = path.join(distDir, 'preload.cjs');
 // A worker thread's entry file must be a real file: in the packaged app it is unpacked beside app.asar.
 const scanWorker = pathToFileURL(path.join(distDir, 'table-scan-worker.cjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`));
 const trainingWorker = pathToFileURL(path.join(distDir, 'training-worker.cjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`));
+const servingWorker = pathToFileURL(path.join(distDir, 'serving-worker.cjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`));
 
 // The same per-user folder `lathe serve` and the CLI use (LATHE_CONFIG_DIR, else the platform's
 // config folder), so all three agree on the last workspace. Set before anything reads userData:
@@ -49,6 +50,7 @@ async function start(): Promise<void> {
     resourcesDir,
     scanWorker,
     trainingWorker,
+    servingWorker,
   });
   const windows = createWindows({ preloadPath, state: createAppStateStore(app.getPath('userData')) });
   const handlersFor = createDesktopHandlers({ core, openWindow: (workspace) => windows.open(workspace) });

@@ -108,6 +108,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
           scanWorker: io.files.scanWorker,
           // The bundle's workers sit side by side (npm run build makes both); from source, the core's own.
           trainingWorker: io.files.scanWorker && new URL('./training-worker.cjs', io.files.scanWorker),
+          servingWorker: io.files.scanWorker && new URL('./serving-worker.cjs', io.files.scanWorker),
         }),
       )),
     workspace: () => findWorkspace(io.cwd, parsed.values.workspace as string | undefined),

@@ -37,6 +37,8 @@ export interface LatheCoreOptions {
   scanWorker?: URL;
   /** The training worker's entry file; the desktop app and the CLI's bundle pass their own. */
   trainingWorker?: URL;
+  /** The serving runtime's worker entry file (serving/serving-runtime.ts); the desktop app and the CLI's bundle pass their own. */
+  servingWorker?: URL;
 }
 
 export interface LatheCore {

@@ -6,6 +6,7 @@
 //   main/core/datasets/table-scan-worker.ts → main/dist/table-scan-worker.cjs
 //   main/core/training/training-worker.ts → main/dist/training-worker.cjs, TensorFlow.js bundled
 //                                  in, and the WASM backend's .wasm files beside it
+//   main/core/serving/serving-worker.ts → main/dist/serving-worker.cjs, the same way
 //   main/cli/lathe.ts            → main/dist/lathe.mjs    the `lathe` command, ESM with its
 //                                  and main/dist/cli-chunks/ dependencies, split so that each
 //                                                          command loads only what it uses
@@ -23,7 +24,7 @@ const shown = (file: string) => path.relative(root, file);
 export async function buildAll(): Promise<void> {
   const started = performance.now();
   await buildRenderer();
-  await Promise.all([buildMain(), buildScanWorker(), buildTrainingWorker(), buildPreload(), buildCliBundle()]);
+  await Promise.all([buildMain(), buildScanWorker(), buildTrainingWorker(), buildServingWorker(), buildPreload(), buildCliBundle()]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
 }
 
@@ -91,9 +92,18 @@ async function buildTrainingWorker(): Promise<void> {
   await copyWasmBinaries(distDir);
 }
 
+/** The serving worker (main/core/serving/serving-runtime.ts starts it): bundled as the training worker is, for the same reasons. */
+export async function servingWorkerBundleOptions(outfile: string): Promise<BuildOptions & { outfile: string }> {
+  return { ...(await trainingWorkerBundleOptions(outfile)), entryPoints: [at('main', 'core', 'serving', 'serving-worker.ts')] };
+}
+
+async function buildServingWorker(): Promise<void> {
+  await bundle('serving worker', await servingWorkerBundleOptions(path.join(distDir, 'serving-worker.cjs')));
+}
+
 /** The CLI needs its workers beside it: `npm run bench:cli` builds those, not the rest. */
 export async function buildCli(): Promise<void> {
-  await Promise.all([buildCliBundle(), buildScanWorker(), buildTrainingWorker()]);
+  await Promise.all([buildCliBundle(), buildScanWorker(), buildTrainingWorker(), buildServingWorker()]);
 }
 
 /**
