@@ -91,11 +91,11 @@ async function readKeyFile(file: string): Promise<SigningKey | null> {
       location: { file },
     });
   }
+  const pem = await readFile(file, 'utf8');
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey(await readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code) throw error;
+    privateKey = createPrivateKey(pem);
+  } catch {
     throw failure('PARSE_ERROR', `The signing key ${file} is not a PEM private key.`, { hint: 'Delete it to have Lathe make a new one.', location: { file } });
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
