@@ -167,7 +167,8 @@ export const modelsPromoteCommand: CliCommand = {
       ...(against !== undefined ? { against } : {}),
       ...(reason !== undefined ? { override: { reason } } : {}),
     });
-    const moved = outcome.commit === null ? `${visible(outcome.name)}@${visible(outcome.alias)} already pointed at version ${outcome.version}.` : `${visible(outcome.name)}@${visible(outcome.alias)} now points at version ${outcome.version}${outcome.previous ? ` (was ${outcome.previous})` : ''}.`;
+    if (outcome.commit === null) return { json: outcome, human: `${visible(outcome.name)}@${visible(outcome.alias)} already points at version ${outcome.version}; nothing changed.` };
+    const moved = `${visible(outcome.name)}@${visible(outcome.alias)} now points at version ${outcome.version}${outcome.previous ? ` (was ${outcome.previous})` : ''}.`;
     const check = outcome.overridden ? `The check failed and was overridden: ${visible(outcome.check.summary)}` : `Check passed: ${visible(outcome.check.summary)}`;
     return { json: outcome, human: `${moved}\n${check}` };
   },

@@ -43,13 +43,14 @@ export async function modelCard(workspace: Workspace, version: ModelVersion, sli
   lines.push('## Caveats and recommendations', '', written(version.card, 'caveats'), '');
 
   lines.push('## Model details', '');
-  lines.push(...table(['', ''], [
+  lines.push(...table(['Field', 'Value'], [
     ['Task', version.signature?.task ?? 'unknown'],
     ['Target', version.signature ? `${version.signature.target.name} (${version.signature.target.type})` : 'unknown'],
     ['Model', version.lineage.params.model ?? 'unknown'],
     ['Registered', version.registeredAt],
     ['Training run', `${version.lineage.run.name || version.lineage.run.id} (\`${version.lineage.run.id}\`), experiment ${version.lineage.run.experimentName}`],
-    ['Workspace commit', version.lineage.workspaceCommit ? `\`${version.lineage.workspaceCommit}\`` : 'none'],
+    ['Code: the run started at commit', version.lineage.run.gitCommit ? `\`${version.lineage.run.gitCommit}\`` : 'not recorded'],
+    ['Workspace commit at registration', version.lineage.workspaceCommit ? `\`${version.lineage.workspaceCommit}\`` : 'none'],
     ['Environment', environmentLine(version)],
   ]), '');
 

@@ -105,6 +105,14 @@ describe('models:promote', () => {
     expect(version.version).toBe(2);
     expect(version.promotions).toEqual([expect.objectContaining({ alias: 'champion', previous: null, passed: true, overrideReason: null })]);
     expect(git('log', '-1', '--format=%B')).toContain('Lathe-Action: promote\nLathe-Alias: champion\nLathe-Check: passed');
+
+    // Promoting to where it already is checks nothing and commits nothing.
+    const head = git('rev-parse', 'HEAD');
+    const never: PromotionCheck = async () => {
+      throw new Error('the check ran');
+    };
+    expect(await registryWith(never)({ ref: 'promoted@2' })).toMatchObject({ commit: null, version: 2, previous: 2, check: { passed: true } });
+    expect(git('rev-parse', 'HEAD')).toBe(head);
   });
 
   it('refuses when the check fails, and takes an override only with a written reason that the history keeps', async () => {

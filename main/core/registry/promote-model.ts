@@ -32,6 +32,11 @@ export async function promoteModel(workspace: Workspace, check: PromotionCheck, 
   const ref = parseModelRef(request.ref);
   const version = await resolveModelVersion(workspace, ref);
   const pointedAt = (await readAliases(workspace, version.name))[request.alias] ?? null;
+  if (pointedAt === version.version && !request.against) {
+    // Already there: nothing to check, nothing to commit.
+    const summary = `${version.name}@${request.alias} already points at version ${version.version}; nothing was checked.`;
+    return { name: version.name, alias: request.alias, version: version.version, previous: pointedAt, commit: null, check: { passed: true, summary }, overridden: false };
+  }
   const against = await baselineOf(workspace, version, request, pointedAt);
   const outcome: CheckOutcome = await check(workspace, version, against);
   const reason = request.override?.reason.trim() ?? '';
