@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { writeSampleBundle, sampleSource } from './bundle-fixture.ts';
@@ -211,5 +212,30 @@ describe('a signed bundle', () => {
     const changed = bytes.slice();
     changed[card.at + card.bytes.byteLength + 3] = 0x41;
     expect((await rewrite(changed)).problems[0]).toMatchObject({ kind: 'format', part: 'model-card.md', message: 'the padding after model-card.md holds data (hidden bytes between parts)' });
+  });
+});
+
+describe('any damage to a bundle', () => {
+  it('fails verification with a named problem — a flipped byte anywhere, a cut anywhere, or bytes that are no archive — and never throws', async () => {
+    const { bytes, dir, trusted } = await sample();
+    const path = join(dir, 'fuzzed.lathe');
+    const check = async (changed: Uint8Array) => {
+      await writeFile(path, changed);
+      const result = await verifyBundle(path, { trusted });
+      expect(result.verified).toBe(false);
+      expect(result.problems.length).toBeGreaterThan(0);
+      expect(result.kept.size).toBe(0);
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, xor) => {
+        const changed = bytes.slice();
+        changed[at]! ^= xor;
+        // Every byte is checked by something: a header's checksum, the signature, a part's hash, the padding, the end marker.
+        await check(changed);
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(fc.asyncProperty(fc.nat({ max: bytes.length - 1 }), async (cut) => check(bytes.slice(0, cut))), { numRuns: 60 });
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (junk) => check(junk)), { numRuns: 60 });
   });
 });
