@@ -43,7 +43,7 @@ const VersionV1 = z.object({
   promotions: z.array(Promotion),
 });
 export type VersionRecord = z.infer<typeof VersionV1>;
-export const versionRecord = versionedRecord<VersionRecord>({ kind: 'model version', versions: [VersionV1], migrations: [] });
+export const versionRecord = versionedRecord<VersionRecord>({ kind: 'model version record', versions: [VersionV1], migrations: [] });
 
 export const MODELS_DIR = 'models';
 
