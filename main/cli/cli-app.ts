@@ -10,6 +10,7 @@ import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } f
 import { runsCompareCommand, runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
 import { doctorCommand, trainCommand } from './commands/train-commands.ts';
 import { modelsCommands } from './commands/models-commands.ts';
+import { gatesCommands } from './commands/gates-commands.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
@@ -35,6 +36,7 @@ export const commands: readonly CliCommand[] = [
   trainCommand,
   doctorCommand,
   ...modelsCommands,
+  ...gatesCommands,
   ...pipelineCommands,
   modelsPackageCommand,
   modelsVerifyCommand,

@@ -4,7 +4,7 @@ import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
 import { dispatch, mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
-import { gateCalls } from './gates/gate-calls.ts';
+import { bundleServingTarget, gateCalls, gatesForRegistry } from './gates/gate-calls.ts';
 import { jobCalls } from './jobs/job-calls.ts';
 import { JobRegistry } from './jobs/job-registry.ts';
 import { pipelineCalls } from './pipelines/pipeline-calls.ts';
@@ -56,6 +56,8 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
   const training = trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker });
+  // Gates load each version's signed bundle in the serving runtime; promotion runs them first.
+  const serving = bundleServingTarget({ stateDir: options.stateDir, latheVersion: options.version });
   // A pipeline's steps make the core's own calls, through the same dispatch as every front door.
   const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
 
@@ -80,9 +82,9 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
     training.handlers,
-    registryCalls({ workspaces, events }),
+    registryCalls({ workspaces, events, ...gatesForRegistry(serving) }),
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
-    gateCalls({ workspaces }),
+    gateCalls({ workspaces, serving }),
     pipelines.handlers,
   );
 

@@ -1,8 +1,8 @@
+import type { z } from 'zod';
 import type { GateSpec } from '../../../shared/contract/gates.ts';
 import type { ModelKind } from '../../../shared/contract/training.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { Workspace } from '../workspace/workspace.ts';
-import { serializeGateSpec } from './gate-spec-file.ts';
 import { servingRows } from './serving-rows.ts';
 import type { ServedPrediction, ServingRuntime, ServingTarget } from './serving-target.ts';
 import type { GatedVersion } from './gated-version.ts';
@@ -29,8 +29,8 @@ export async function gatedWorkspace(root: string) {
   await call('models:register', { workspace, runId: good, name: 'penguins-species' });
   await call('models:register', { workspace, runId: weak, name: 'penguins-species' });
   await call('models:set-alias', { workspace, ref: 'penguins-species@1', alias: 'champion' });
-  const saveSpec = (spec: Partial<{ [K in keyof GateSpec]: Partial<GateSpec[K]> }>) =>
-    call('gates:save', { workspace, name: 'penguins-species', text: serializeGateSpec({ schemaVersion: 1, ...spec } as GateSpec) });
+  /** Replace the spec: what is left out takes its default. */
+  const saveSpec = (spec: Omit<z.input<typeof GateSpec>, 'schemaVersion'>) => call('gates:save', { workspace, name: 'penguins-species', text: JSON.stringify({ schemaVersion: 1, ...spec }, null, 2) });
   return { ...fixture, runs: { good, weak }, saveSpec };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { GateReport } from '../../../shared/contract/gates.ts';
 import { failure, LatheFailure } from '../errors.ts';
 import { resolveModelVersion } from '../registry/resolve-model-version.ts';
 import { Workspace } from '../workspace/workspace.ts';
+import { bundleServing } from './bundle-serving.ts';
 import { fakeServing, gatedWorkspace } from './gates-fixture.ts';
 import { runGates, type GateRunRequest } from './run-gates.ts';
 import type { ServingTarget } from './serving-target.ts';
@@ -103,6 +104,37 @@ describe('a gate run', () => {
     const report = await gates({ ref: 'penguins-species@1' }, tampered);
     expect(find(report, 'integration.bundle')).toMatchObject({ status: 'fail', sentence: expect.stringContaining('model/weights.bin does not match its SHA-256'), details: { code: 'DATA_DAMAGED' } });
     expect(find(report, 'integration.predictions')).toMatchObject({ status: 'skip' });
+  });
+
+  it('loads the real signed bundle in the serving runtime, which predicts the test rows as training did', async () => {
+    await fixture.saveSpec({});
+    const report = await gates({ ref: 'penguins-species@1' }, bundleServing(workspace, { stateDir: join(root, 'state'), latheVersion: 'test' }));
+    expect(find(report, 'integration.bundle')).toMatchObject({ status: 'pass' });
+    expect(find(report, 'integration.predictions')).toMatchObject({ status: 'pass', details: { differing: 0 } });
+    expect(find(report, 'integration.latency')?.details).toMatchObject({ requests: 200, p50Ms: expect.any(Number), p99Ms: expect.any(Number) });
+  });
+
+  it('fails a tampered bundle: the serving runtime verifies it and refuses, naming the part', async () => {
+    await fixture.saveSpec({});
+    const flipLastByte = async (file: string) => {
+      // The last part's bytes sit before the tar's two zero blocks and its padding: flip one in the last 2 KiB that is not zero.
+      const handle = await open(file, 'r+');
+      try {
+        const size = (await stat(file)).size;
+        const tail = Buffer.alloc(4096);
+        await handle.read(tail, 0, tail.length, size - tail.length);
+        const at = tail.findLastIndex((byte) => byte !== 0);
+        tail[at] = tail[at]! ^ 0x01;
+        await handle.write(tail, at, 1, size - tail.length + at);
+      } finally {
+        await handle.close();
+      }
+    };
+    const report = await gates({ ref: 'penguins-species@1' }, bundleServing(workspace, { stateDir: join(root, 'state'), latheVersion: 'test', beforeLoad: flipLastByte }));
+    const bundle = find(report, 'integration.bundle')!;
+    expect(bundle).toMatchObject({ status: 'fail', details: { code: 'DATA_DAMAGED' } });
+    expect(bundle.sentence).toMatch(/^The serving runtime refused penguins-species@1's bundle: .* did not verify: part [^:]+: SHA-256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64}\./);
+    expect(report.outcome).toBe('fail');
   });
 
   it('skips integration, saying why, when no serving runtime is available', async () => {
