@@ -115,6 +115,8 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await expect(page.getByRole('heading', { level: 1, name: 'penguin-species' })).toBeVisible();
   const versions = page.getByRole('table', { name: 'Versions' });
   await expect(versions.getByRole('row', { name: /penguin-species@2/ })).toContainText('@challenger');
+  await expect(versions.getByRole('row', { name: /penguin-species@1/ })).toContainText('mlp-first');
+  await page.screenshot({ path: screenshotPath('74a-model-versions'), animations: 'disabled' });
   await versions.getByRole('link', { name: 'penguin-species@1' }).click();
   await aliases.getByLabel('Point an alias here').fill('challenger');
   await expect(aliases.getByText('Moves @challenger from version 2 to this one.')).toBeVisible();
@@ -167,7 +169,7 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   const models = page.getByRole('table', { name: 'Registered models' });
   const row = models.getByRole('row', { name: /penguin-species/ });
   await expect(row.getByRole('link', { name: 'penguin-species@2' })).toBeVisible();
-  await expect(row).toContainText('@champion v2');
-  await expect(row).toContainText('@challenger v1');
+  await expect(row.getByTitle('alias champion → version 2')).toHaveText('@championv2');
+  await expect(row.getByTitle('alias challenger → version 1')).toHaveText('@challengerv1');
   await page.screenshot({ path: screenshotPath('76-models-list'), animations: 'disabled' });
 });

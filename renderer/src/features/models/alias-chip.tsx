@@ -3,7 +3,7 @@ export function AliasChip({ alias, version }: { alias: string; version?: number 
   return (
     <span className="alias-chip" data-alias={alias} title={version === undefined ? `alias ${alias}` : `alias ${alias} → version ${version}`}>
       @{alias}
-      {version === undefined ? null : <span className="alias-chip__version"> v{version}</span>}
+      {version === undefined ? null : <span className="alias-chip__version">v{version}</span>}
     </span>
   );
 }

@@ -12,7 +12,7 @@ export function sortedAliases(aliases: Readonly<Record<string, number>>): [strin
   return Object.entries(aliases).sort(([a], [b]) => (a === 'champion' ? -1 : b === 'champion' ? 1 : a.localeCompare(b)));
 }
 
-/** Every registered model: its latest version, aliases, description and when it last got a version. */
+/** Every registered model: its latest version, aliases, description and when that version was registered. */
 export function ModelList() {
   const models = useModelCommands();
   const workspace = useWorkspacePath();
@@ -47,7 +47,7 @@ export function ModelList() {
             <th scope="col">Latest version</th>
             <th scope="col">Aliases</th>
             <th scope="col">Description</th>
-            <th scope="col">Last change</th>
+            <th scope="col">Latest registered</th>
           </tr>
         </thead>
         <tbody>
@@ -62,7 +62,7 @@ export function ModelList() {
 
 function ModelRow({ model }: { model: ModelSummary }) {
   const aliases = sortedAliases(model.aliases);
-  const lastChange = model.latest?.registeredAt ?? model.createdAt;
+  const registered = model.latest?.registeredAt ?? model.createdAt;
   return (
     <tr>
       <th scope="row">
@@ -92,7 +92,7 @@ function ModelRow({ model }: { model: ModelSummary }) {
         )}
       </td>
       <td className="models-table__description">{model.description || <span className="faint">—</span>}</td>
-      <td title={lastChange}>{formatRelativeTime(lastChange)}</td>
+      <td title={registered}>{formatRelativeTime(registered)}</td>
     </tr>
   );
 }
