@@ -46,7 +46,8 @@ export async function loadPredictor(tf: TfCore, parts: Map<string, Uint8Array>, 
     topology = {
       modelTopology: json.modelTopology,
       weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+      // The verified part was read into a buffer of its own: handed over whole, not copied.
+      weightData: (weights.byteOffset === 0 && weights.byteLength === weights.buffer.byteLength ? weights.buffer : weights.slice().buffer) as ArrayBuffer,
     };
   } catch (error) {
     throw new LatheFailure({ code: 'PARSE_ERROR', message: `${where('model/model.json')} is not a TensorFlow.js layers model: ${(error as Error).message}`, location: { file } });
