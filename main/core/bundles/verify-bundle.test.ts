@@ -206,6 +206,17 @@ describe('a signed bundle', () => {
     expect(unsigned.problems[0]).toMatchObject({ kind: 'signature', message: 'the archive has no manifest.sig after manifest.json (found "model/model.json"): the bundle is not signed' });
   });
 
+  it('refuses a signed manifest that leaves out a part every bundle holds', async () => {
+    const { entries, rewrite, key } = await sample();
+    const manifest = JSON.parse(new TextDecoder().decode(entries[0]!.bytes)) as { parts: { path: string }[] };
+    manifest.parts = manifest.parts.filter((part) => part.path !== 'preprocessing.json');
+    const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
+    const signatureFile = JSON.stringify({ schemaVersion: 1, algorithm: 'ed25519', publicKey: key.publicKey.text, signature: sign(null, manifestBytes, key.privateKey).toString('base64') });
+    const result = await rewrite(archiveOf([{ name: 'manifest.json', bytes: manifestBytes }, { name: 'manifest.sig', bytes: new TextEncoder().encode(signatureFile) }, ...entries.slice(2).filter((entry) => entry.name !== 'preprocessing.json')]));
+    expect(result.verified).toBe(false);
+    expect(result.problems).toEqual([{ kind: 'format', part: 'manifest.json', message: 'manifest.json lists no preprocessing.json: a bundle holds the model, its preprocessing, signature and card' }]);
+  });
+
   it('refuses hidden bytes in the padding between parts', async () => {
     const { bytes, entries, rewrite } = await sample();
     const card = entries.find((entry) => entry.name === 'model-card.md')!;

@@ -5,6 +5,7 @@ import {
   MANIFEST_PATH,
   MAX_MANIFEST_BYTES,
   MAX_SIGNATURE_BYTES,
+  REQUIRED_PARTS,
   SIGNATURE_PATH,
   bundleManifestRecord,
   bundleSignatureRecord,
@@ -215,6 +216,8 @@ class BundleCheck {
     } catch (error) {
       return this.#refuse('format', MANIFEST_PATH, error instanceof LatheFailure ? error.message : `${MANIFEST_PATH} is not UTF-8 text`);
     }
+    const lacking = REQUIRED_PARTS.filter((path) => !this.#manifest!.parts.some((part) => part.path === path));
+    if (lacking.length > 0) return this.#refuse('format', MANIFEST_PATH, `${MANIFEST_PATH} lists no ${lacking.join(', ')}: a bundle holds the model, its preprocessing, signature and card`);
     return true;
   }
 
