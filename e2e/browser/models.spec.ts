@@ -83,6 +83,15 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await expect(card.getByRole('table', { name: 'Test metrics' })).toContainText('accuracy');
   await expect(card.getByRole('table', { name: 'Signature' })).toContainText('Adelie');
   await page.screenshot({ path: screenshotPath('72-model-version'), fullPage: true, animations: 'disabled' });
+  // Each step opens where that thing lives: the run in Experiments, the dataset version in Datasets.
+  await lineage.getByRole('link', { name: 'linear-weak' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'linear-weak' })).toBeVisible();
+  await page.goBack();
+  await lineage.getByRole('link', { name: 'penguins@1' }).click();
+  await expect(page).toHaveURL(/#\/datasets/);
+  await expect(page.getByRole('heading', { level: 1, name: 'penguins' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'penguin-species@2' })).toBeVisible();
 
   // Edit what only a person knows; it is saved as a commit and shows in the history.
   await card.getByRole('button', { name: 'Edit the card…' }).click();
@@ -108,8 +117,9 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   const aliasField = aliases.getByLabel('Point an alias here');
   await aliasField.fill('Latest!');
   await expect(aliases.getByText(/is not an alias name/)).toBeVisible();
+  // From the keyboard: type the alias and press Enter.
   await aliasField.fill('challenger');
-  await aliases.getByRole('button', { name: 'Add' }).click();
+  await aliasField.press('Enter');
   await expect(aliases.getByRole('button', { name: 'Remove the alias challenger' })).toBeVisible();
   await page.getByRole('link', { name: 'penguin-species', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'penguin-species' })).toBeVisible();
@@ -163,6 +173,9 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(history.getByRole('listitem').first()).toContainText('Reason: “Demo for the field team: the champion is being retrained.”');
   await page.screenshot({ path: screenshotPath('79b-overridden-history'), fullPage: true, animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: screenshotPath('79c-version-dark'), animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The list of models: latest version, aliases as chips, description.
   await nav.getByRole('link', { name: /Models/ }).click();

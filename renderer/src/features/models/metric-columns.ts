@@ -1,5 +1,5 @@
 /** Metrics people look for first, in this order; the rest follow by name. */
-const FIRST = ['accuracy', 'macro_f1', 'f1', 'rmse', 'mae', 'r2', 'log_loss'];
+const FIRST = ['accuracy', 'f1_macro', 'roc_auc', 'rmse', 'mae', 'r2', 'log_loss', 'precision_macro', 'recall_macro'];
 
 const rank = (key: string) => {
   const at = FIRST.indexOf(key.replace(/^test_/, ''));
