@@ -6,10 +6,16 @@ const importStep = { id: 'data', kind: 'import', file: 'data/penguins.csv', data
 const trainStep = { id: 'train', kind: 'train', from: 'data', target: 'species', params: { model: 'linear', epochs: 5 } };
 
 describe('checking a pipeline as written', () => {
-  it('accepts import → train → gates → register and returns the spec', () => {
-    const checked = checkPipelineText(spec([importStep, trainStep, { id: 'gates', kind: 'gates', from: 'train' }, { id: 'register', kind: 'register', from: 'train', name: 'penguins' }]));
+  it('accepts import → train → register → gates and returns the spec', () => {
+    const checked = checkPipelineText(spec([importStep, trainStep, { id: 'register', kind: 'register', from: 'train', name: 'penguins' }, { id: 'gates', kind: 'gates', from: 'register', alias: 'challenger' }]));
     expect(checked.problems).toEqual([]);
-    expect(checked.spec?.steps.map((step) => step.kind)).toEqual(['import', 'train', 'gates', 'register']);
+    expect(checked.spec?.steps.map((step) => step.kind)).toEqual(['import', 'train', 'register', 'gates']);
+  });
+
+  it('gates a registered version, not a bare run: gates run on NAME@V', () => {
+    const { problems } = checkPipelineText(spec([importStep, trainStep, { id: 'gates', kind: 'gates', from: 'train' }]));
+    expect(problems).toEqual([expect.objectContaining({ path: 'steps.2.from', message: 'A gates step takes its input from a register step; "train" is a train step.' })]);
+    expect(checkPipelineText(spec([{ id: 'gates', kind: 'gates', model: 'penguins@champion', alias: 'Champion' }])).problems[0]).toMatchObject({ path: 'steps.0.alias' });
   });
 
   it('says where the JSON broke, by line and column', () => {

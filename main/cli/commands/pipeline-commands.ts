@@ -16,7 +16,7 @@ function seconds(ms: number | null): string {
 /** A step's outputs in a line: `penguins@2`, `run 3f…`, `test_accuracy 0.97`. */
 function outputsLine(step: StepRun): string {
   const o = step.outputs;
-  if (step.kind === 'import' && o.dataset !== undefined) return `${o.dataset}@${o.version}${o.created === false ? ' (no new version)' : ''}`;
+  if (step.kind === 'import' && o.dataset !== undefined) return `${o.dataset}@${o.version}${o.file !== undefined && o.created === false ? ' (same bytes: no new version)' : ''}`;
   if (step.kind === 'train' && o.runId !== undefined) {
     const metric = Object.entries(o).find(([key]) => key === 'test_accuracy' || key === 'test_rmse');
     return `run ${String(o.runId).slice(0, 12)}${metric && typeof metric[1] === 'number' ? ` · ${metric[0]} ${formatNumber(metric[1])}` : ''}`;
@@ -85,7 +85,7 @@ export const pipelineRunCommand: CliCommand = {
     const following = await followRun(context, workspace);
     const interrupt = () => {
       const jobId = following.jobId();
-      if (jobId) void callCore(context, 'jobs:cancel', { workspace, jobId: jobId as `job-${string}` }).catch(() => undefined);
+      if (jobId) void callCore(context, 'jobs:cancel', { workspace, jobId }).catch(() => undefined);
     };
     process.once('SIGINT', interrupt);
     try {

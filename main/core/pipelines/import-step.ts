@@ -30,7 +30,7 @@ export async function runImportStep(step: ImportStep, context: StepContext): Pro
         ? `Made ${version.name}@${version.version}: ${version.rows.toLocaleString('en')} rows × ${version.columns} columns, ${version.contentHash}`
         : `No new version: the file holds the same bytes as ${version.name}@${version.version} (${version.contentHash})`,
     );
-    return versionOutputs(version, outcome.status === 'created');
+    return { ...versionOutputs(version, outcome.status === 'created'), file: step.file };
   } finally {
     stopCancel();
   }

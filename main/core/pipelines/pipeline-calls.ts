@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { z } from 'zod';
 import type { PipelineRun } from '../../../shared/contract/pipelines.ts';
 import type { Result } from '../../../shared/contract/result.ts';
 import type { Handlers } from '../dispatch.ts';
@@ -51,11 +50,6 @@ export function pipelineCalls(context: PipelineCallsContext): PipelineCalls {
   const services = (workspace: Workspace): StepServices => ({
     workspace: workspace.dir,
     call: call as StepServices['call'],
-    callChecked: async <T>(name: string, input: Record<string, unknown>, output: z.ZodType<T>) => {
-      const parsed = output.safeParse(await call(name, input));
-      if (!parsed.success) throw failure('INTERNAL', `"${name}" answered in a shape the pipeline does not understand: ${parsed.error.issues[0]?.message}.`);
-      return parsed.data;
-    },
     events: context.events,
     allowOutsideFiles: context.allowOutsideFiles,
   });

@@ -104,7 +104,7 @@ describe('a pipeline run', () => {
       const cancelled = new Promise<void>((resolve) => {
         core.events.on((event) => {
           if (event.name === 'pipelines:progress' && event.payload.log?.step === 'train' && /epoch/.test(event.payload.log.lines.join(' ')) && event.payload.run.jobId) {
-            void call('jobs:cancel', { workspace, jobId: event.payload.run.jobId as `job-${string}` }).then(() => resolve());
+            void call('jobs:cancel', { workspace, jobId: event.payload.run.jobId }).then(() => resolve());
           }
         });
       });

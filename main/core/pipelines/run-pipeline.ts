@@ -12,7 +12,7 @@ export const MAX_LOG_LINES = 2000;
 export const MAX_LOG_LINE = 2000;
 
 /** What a step may use besides what the runner gives each step (its log, its signal, earlier outputs). */
-export type StepServices = Pick<StepContext, 'workspace' | 'call' | 'callChecked' | 'events' | 'allowOutsideFiles'>;
+export type StepServices = Pick<StepContext, 'workspace' | 'call' | 'events' | 'allowOutsideFiles'>;
 
 export interface PipelineRunDeps {
   records: PipelineRunRecords;
@@ -97,7 +97,7 @@ export async function runPipeline(record: PipelineRunRecord, spec: PipelineSpec,
       const cancelled = deps.job.signal.aborted;
       const latheError = toLatheError(error);
       Object.assign(state, { status: cancelled ? 'cancelled' : 'failed', error: latheError });
-      appendLog(state, `${cancelled ? 'Cancelled' : 'Failed'}: ${latheError.message}`);
+      deps.emit(record, { step: step.id, lines: appendLog(state, `${cancelled ? 'Cancelled' : 'Failed'}: ${latheError.message}`) });
       if (step.kind === 'gates' && !cancelled) record.made.gates.push({ step: step.id, passed: false, summary: latheError.message });
       if (step.kind === 'train') noteFailedRun(record.made, state);
       Object.assign(record, { status: cancelled ? 'cancelled' : 'failed', failedStep: step.id, error: latheError });

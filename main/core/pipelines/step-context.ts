@@ -1,6 +1,5 @@
 import type { CallName, InputOf, OutputOf } from '../../../shared/contract/calls.ts';
 import type { StepOutputs } from '../../../shared/contract/pipelines.ts';
-import type { z } from 'zod';
 import type { EventHub } from '../events.ts';
 
 /**
@@ -12,11 +11,6 @@ export interface StepContext {
   /** The workspace's folder (real path). */
   workspace: string;
   call: <N extends CallName>(name: N, input: InputOf<N>) => Promise<OutputOf<N>>;
-  /**
-   * A call that another part of Lathe may not offer in every build (gates, registry): its output
-   * is checked here against what the step needs, not trusted.
-   */
-  callChecked: <T>(name: string, input: Record<string, unknown>, output: z.ZodType<T>) => Promise<T>;
   events: EventHub;
   /** Aborted when the pipeline run is cancelled. */
   signal: AbortSignal;
