@@ -4,7 +4,7 @@ import { areaFromHash, areas, isBuilt } from './areas.ts';
 describe('areas', () => {
   it('lists every area of the lifecycle, with Datasets, Experiments and Models built', () => {
     expect(areas.map((area) => area.label)).toEqual(['Datasets', 'Features', 'Experiments', 'Models', 'Deployments', 'Monitoring', 'Pipelines']);
-    expect(areas.filter(isBuilt).map((area) => area.id)).toEqual(['datasets', 'experiments', 'models']);
+    expect(areas.filter(isBuilt).map((area) => area.id)).toEqual(['datasets', 'experiments', 'models', 'pipelines']);
   });
   it('reads the area from the hash, defaulting to Datasets', () => {
     expect(areaFromHash('#/models').id).toBe('models');

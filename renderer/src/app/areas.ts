@@ -40,7 +40,13 @@ export const areas: readonly Area[] = [
   },
   { id: 'deployments', label: 'Deployments', icon: 'deployments', purpose: 'Serving targets, canary and A/B rollouts of registered models.' },
   { id: 'monitoring', label: 'Monitoring', icon: 'monitoring', purpose: 'Live traffic, latency and drift of deployed models against their training data.' },
-  { id: 'pipelines', label: 'Pipelines', icon: 'pipelines', purpose: 'CI gates that check data and models before they move on.' },
+  {
+    id: 'pipelines',
+    label: 'Pipelines',
+    icon: 'pipelines',
+    purpose: 'Pipelines as code: import, train, gate and register in one run, locally or in CI.',
+    page: () => import('../features/pipelines/pipelines-page.tsx').then((module) => module.PipelinesPage),
+  },
 ];
 
 export const isBuilt = (area: Area): boolean => area.page !== undefined;
