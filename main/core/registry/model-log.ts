@@ -28,8 +28,8 @@ export async function modelLog(workspace: RegistryReader, name: string): Promise
   });
 }
 
-/** The reason an override's commit body starts with ("Override: …", up to the check's summary). */
-function overrideReason(body: string): string {
-  const match = /^Override: ([\s\S]*?)(?:\n\nCheck: [\s\S]*)?$/.exec(body);
-  return (match?.[1] ?? body).trim();
+/** An override's reason: everything after "Override: ", which follows the check's summary (promote-model.ts). */
+export function overrideReason(body: string): string {
+  const start = body.startsWith('Override: ') ? 0 : body.indexOf('\n\nOverride: ');
+  return start === -1 ? body.trim() : body.slice(body.indexOf('Override: ', start) + 'Override: '.length).trim();
 }

@@ -66,7 +66,8 @@ export async function promoteModel(workspace: Workspace, check: PromotionCheck, 
         promotions: [...record.promotions, { alias: request.alias, at: new Date().toISOString(), previous, passed: outcome.passed, summary: outcome.summary, overrideReason: overridden ? reason : null }],
       };
       const title = `Promote ${name}@${version.version} to ${request.alias}${overridden ? ' (check failed; overridden)' : ''}`;
-      const body = overridden ? `Override: ${reason}\n\nCheck: ${outcome.summary}` : `Check: ${outcome.summary}`;
+      // The check's summary first, the person's reason last: the reason may hold anything they wrote.
+      const body = overridden ? `Check: ${outcome.summary}\n\nOverride: ${reason}` : `Check: ${outcome.summary}`;
       const move = await aliasMove(
         workspace,
         name,
