@@ -63,8 +63,9 @@ export const modelsVerifyCommand: CliCommand = {
     const model = report.manifest ? `${visible(report.manifest.model.name)}@${report.manifest.model.version} (run ${report.manifest.runId})` : 'the bundle';
     const signer = report.signer ? `key ${report.signer.fingerprint} (${report.signer.publicKey}), ${report.signer.trusted ? 'trusted' : 'not trusted'}` : 'no readable signature';
     const parts = textTable(['part', 'size', 'check'], report.parts.map((part) => [part.path, formatBytes(part.bytes), part.status]), 120);
+    const origin = report.manifest && report.verified ? [`Made ${report.manifest.created} by Lathe ${visible(report.manifest.latheVersion)}${report.manifest.dataset ? ` from ${visible(report.manifest.dataset.name)}${report.manifest.dataset.version === null ? '' : `@${report.manifest.dataset.version}`} (${report.manifest.dataset.contentHash})` : ''}${report.manifest.workspaceCommit ? `, workspace commit ${report.manifest.workspaceCommit.slice(0, 12)}` : ''}.`] : [];
     const human = report.verified
-      ? [`Verified ${visible(file)}: ${model}, signed by ${signer}; every part matches its SHA-256.`, parts].join('\n')
+      ? [`Verified ${visible(file)}: ${model}, signed by ${signer}; every part matches its SHA-256.`, ...origin, parts].join('\n')
       : [
           `${visible(file)} did NOT verify (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}):`,
           ...report.problems.map((problem) => `  - ${visible(problem.message)}`),

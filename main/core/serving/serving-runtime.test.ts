@@ -140,15 +140,23 @@ describe('the serving runtime', () => {
     await expect(openServingRuntime(file, { trust: [] })).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
   });
 
-  it('refuses rows that are not objects, saying which', async () => {
+  it('refuses rows that are not objects, saying which; answers requests in flight together, each its own; refuses after close', async () => {
     const { file, key } = await trainedBundle('Species');
+    const rows = await penguinRows();
     const runtime = await openServingRuntime(file, { trust: [key.publicKey] });
     try {
       await expect(runtime.predict([{ Island: 'Biscoe' }, 'Biscoe' as never])).rejects.toMatchObject({ error: { code: 'INVALID_INPUT', message: 'rows.1: expected an object keyed by column name, got string.' } });
+      await expect(runtime.predict('rows' as never)).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
       // A row with no known column is predicted from the training fills, not refused.
       expect((await runtime.predict([{}]))[0]).toHaveProperty('probabilities');
+      expect(await runtime.predict([])).toEqual([]);
+
+      const one = await Promise.all(rows.slice(0, 20).map((row) => runtime.predict([row])));
+      const together = await runtime.predict(rows.slice(0, 20));
+      expect(one.map(([prediction]) => prediction!.predicted)).toEqual(together.map((prediction) => prediction.predicted));
     } finally {
       await runtime.close();
     }
+    await expect(runtime.predict([{}])).rejects.toMatchObject({ error: { code: 'CANCELLED', message: 'The serving runtime was closed.' } });
   });
 });
