@@ -83,6 +83,13 @@ describe('models:register', () => {
     expect(listed.map((model) => model.name)).toEqual([...listed.map((model) => model.name)].sort());
   });
 
+  it('gives concurrent registrations in one process distinct numbers', async () => {
+    const { call, workspace, runIds } = t;
+    const made = await Promise.all([0, 1, 0, 1].map((i) => call('models:register', { workspace, runId: runIds[i]!, name: 'at-once' })));
+    expect(made.map((version) => version.version).sort()).toEqual([1, 2, 3, 4]);
+    expect(git('log', '--format=%s', '--', 'models/at-once').trim().split('\n')).toHaveLength(4);
+  });
+
   it('refuses runs that did not finish, runs without a model, deleted runs and unknown runs, each saying why', async () => {
     const { call, workspace, tracking } = t;
     const withStatus = (status: 'FAILED' | 'KILLED' | 'RUNNING') => {
