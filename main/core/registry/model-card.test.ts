@@ -33,7 +33,7 @@ describe('the model card', () => {
     if (evaluation.report.task !== 'classification') throw new Error('expected a classifier');
 
     expect(card.startsWith('# Model card: species@1\n\nPenguin species from measurements\n')).toBe(true);
-    expect(card).toContain('## Intended use\n\n_Not written yet.');
+    expect(card).toContain('## Intended use\n\n_Not written yet: add it on the Models page, or with `lathe models edit species@1 --intended-use "…"`._');
     expect(card).toContain(`| Training run | penguins-1 (\`${version.lineage.run.id}\`), experiment penguins |`);
     expect(card).toContain(`penguins@1 (\`${version.lineage.dataset!.contentHash}\`)`);
     expect(card).toContain(`Split: ${evaluation.split.train} training rows, ${evaluation.split.validation} validation rows, ${evaluation.split.test} test rows.`);

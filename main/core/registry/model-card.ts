@@ -37,10 +37,10 @@ export async function modelCard(workspace: Workspace, version: ModelVersion, sli
   if (version.description) lines.push(version.description, '');
   if (version.aliases.length > 0) lines.push(`Aliases: ${version.aliases.map((alias) => `\`${alias}\``).join(', ')}`, '');
 
-  lines.push('## Intended use', '', written(version.card, 'intendedUse'), '');
-  lines.push('## Limitations', '', written(version.card, 'limitations'), '');
-  lines.push('## Ethical considerations', '', written(version.card, 'ethicalConsiderations'), '');
-  lines.push('## Caveats and recommendations', '', written(version.card, 'caveats'), '');
+  lines.push('## Intended use', '', written(version.card, 'intendedUse', ref), '');
+  lines.push('## Limitations', '', written(version.card, 'limitations', ref), '');
+  lines.push('## Ethical considerations', '', written(version.card, 'ethicalConsiderations', ref), '');
+  lines.push('## Caveats and recommendations', '', written(version.card, 'caveats', ref), '');
 
   lines.push('## Model details', '');
   lines.push(...table(['Field', 'Value'], [
@@ -56,7 +56,7 @@ export async function modelCard(workspace: Workspace, version: ModelVersion, sli
 
   lines.push('## Training data', '');
   const dataset = version.lineage.dataset;
-  lines.push(dataset ? `${dataset.name}${dataset.version ? `@${dataset.version}` : ''} (\`${dataset.contentHash}\`)` : 'Not recorded by the run.', '');
+  lines.push(dataset ? `${oneLine(dataset.name)}${dataset.version ? `@${dataset.version}` : ''} (\`${oneLine(dataset.contentHash)}\`)` : 'Not recorded by the run.', '');
   if (evaluation) lines.push(`Split: ${evaluation.split.train} training rows, ${evaluation.split.validation} validation rows, ${evaluation.split.test} test rows.`, '');
   if (profile) {
     lines.push(...table(['Column', 'Type', 'Missing', 'Distinct', 'Range or most frequent'], profile.map((column) => [column.name, column.type, percent(column.missingShare), String(column.distinct), columnSummary(column)])), '');
@@ -76,8 +76,8 @@ export async function modelCard(workspace: Workspace, version: ModelVersion, sli
   if (version.signature) {
     lines.push('## Signature', '');
     lines.push(...table(['Input', 'Type', 'Encoding'], version.signature.inputs.map((input) => [input.name, input.type, input.encoding])), '');
-    lines.push(`Outputs: ${version.signature.outputs.map((output) => `${output.name} ${output.datatype}[${output.shape.join(', ')}]`).join('; ')}`);
-    if (version.signature.classes) lines.push(`Classes: ${version.signature.classes.join(', ')}`);
+    lines.push(`Outputs: ${version.signature.outputs.map((output) => `${oneLine(output.name)} ${output.datatype}[${output.shape.join(', ')}]`).join('; ')}`);
+    if (version.signature.classes) lines.push(`Classes: ${version.signature.classes.map(oneLine).join(', ')}`);
     lines.push('');
   }
 
@@ -87,7 +87,7 @@ export async function modelCard(workspace: Workspace, version: ModelVersion, sli
   if (version.promotions.length > 0) {
     lines.push('## Promotions', '');
     for (const promotion of version.promotions) {
-      lines.push(`- ${promotion.at}: to \`${promotion.alias}\`${promotion.previous ? ` (replacing version ${promotion.previous})` : ''} — ${promotion.passed ? 'check passed' : `check failed, overridden: ${promotion.overrideReason}`}. ${promotion.summary}`);
+      lines.push(`- ${promotion.at}: to \`${promotion.alias}\`${promotion.previous ? ` (replacing version ${promotion.previous})` : ''} — ${promotion.passed ? 'check passed' : `check failed, overridden: ${oneLine(promotion.overrideReason ?? '')}`}. ${oneLine(promotion.summary)}`);
     }
     lines.push('');
   }
@@ -137,8 +137,15 @@ function evaluationLines(evaluation: Evaluation): string[] {
   ];
 }
 
-function written(card: CardText, field: keyof CardText): string {
-  return card[field].trim() || `_Not written yet. Add it with \`lathe models edit\` or on the Models page._`;
+const FLAGS: Record<keyof CardText, string> = { intendedUse: 'intended-use', limitations: 'limitations', ethicalConsiderations: 'ethical-considerations', caveats: 'caveats' };
+
+function written(card: CardText, field: keyof CardText, ref: string): string {
+  return card[field].trim() || `_Not written yet: add it on the Models page, or with \`lathe models edit ${ref} --${FLAGS[field]} "…"\`._`;
+}
+
+/** Text from data or a person inside a line of the card: a line break in it cannot start a heading. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ');
 }
 
 function environmentLine(version: ModelVersion): string {
