@@ -127,6 +127,16 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await expect(versions.getByRole('row', { name: /penguin-species@2/ })).toContainText('@challenger');
   await expect(versions.getByRole('row', { name: /penguin-species@1/ })).toContainText('mlp-first');
   await page.screenshot({ path: screenshotPath('74a-model-versions'), animations: 'disabled' });
+  // The gate spec, every default spelled out; a spec that does not check is refused, saying where.
+  const spec = page.getByRole('region', { name: 'Gate spec' });
+  await expect(spec).toContainText('"floor": 0.7');
+  await spec.getByRole('button', { name: 'Edit the gate spec…' }).click();
+  const specText = spec.getByLabel('gates.json');
+  await specText.fill((await specText.inputValue()).replace('"minRows": 30', '"minRows": "thirty"'));
+  await spec.getByRole('button', { name: 'Save the gate spec' }).click();
+  await expect(spec.getByRole('alert')).toContainText('minRows');
+  await page.screenshot({ path: screenshotPath('74b-gate-spec-refused'), fullPage: true, animations: 'disabled' });
+  await spec.getByRole('button', { name: 'Cancel' }).click();
   await versions.getByRole('link', { name: 'penguin-species@1' }).click();
   await aliases.getByLabel('Point an alias here').fill('challenger');
   await expect(aliases.getByText('Moves @challenger from version 2 to this one.')).toBeVisible();

@@ -6,6 +6,7 @@ import { hashOf as runHash } from '../experiments/experiments-route.ts';
 import { formatMetric } from '../experiments/experiments-format.ts';
 import { AliasChip } from './alias-chip.tsx';
 import { DatasetLink } from './dataset-link.tsx';
+import { GateSpecEditor } from './gate-spec-editor.tsx';
 import { metricColumns } from './metric-columns.ts';
 import { sortedAliases } from './model-list.tsx';
 import { hashOf } from './models-route.ts';
@@ -121,6 +122,7 @@ function ModelView({ model }: { model: ModelDetail }) {
           </tbody>
         </table>
       </section>
+      <GateSpecEditor name={model.name} />
     </div>
   );
 }
