@@ -27,6 +27,8 @@ export function positionAt(text: string, offset: number): TextPosition {
   return { line, column: offset - lineStart + 1 };
 }
 
+const MAX_DEPTH = 32;
+
 /** The offset at which every value starts (an object member: where its key starts). */
 export function valueOffsets(text: string): Map<string, number> {
   const offsets = new Map<string, number>();
@@ -41,11 +43,27 @@ export function valueOffsets(text: string): Map<string, number> {
     i += 1;
     return JSON.parse(text.slice(start, i)) as string;
   };
+  /** Past this depth a value is stepped over without recording what is inside (no spec nests so deep; hostile text must not exhaust the stack). */
+  const skipNested = () => {
+    let depth = 0;
+    do {
+      const char = text[i];
+      if (char === '"') {
+        readString();
+        continue;
+      }
+      if (char === '{' || char === '[') depth += 1;
+      else if (char === '}' || char === ']') depth -= 1;
+      i += 1;
+    } while (depth > 0 && i < text.length);
+  };
   const readValue = (path: (string | number)[], memberStart?: number): void => {
     skipSpace();
     offsets.set(pathKey(path), memberStart ?? i);
     const char = text[i];
-    if (char === '{') {
+    if ((char === '{' || char === '[') && path.length >= MAX_DEPTH) {
+      skipNested();
+    } else if (char === '{') {
       i += 1;
       skipSpace();
       while (text[i] !== '}' && i < text.length) {

@@ -87,4 +87,11 @@ describe('checking a pipeline as written', () => {
     expect(checkPipelineText(spec([importStep]).replace('"schemaVersion": 1', '"schemaVersion": 2')).problems[0]!.message).toMatch(/schemaVersion is 1/);
     expect(checkPipelineText(spec([{ ...importStep, dataset: 'penguins@2' }])).problems[0]!.message).toMatch(/name the dataset without @/);
   });
+
+  it('survives hostile text: deep nesting, a huge step list', () => {
+    const deep = `{ "schemaVersion": 1, "steps": [${'['.repeat(100_000)}${']'.repeat(100_000)}] }`;
+    expect(checkPipelineText(deep).problems[0]).toMatchObject({ severity: 'error', path: 'steps.0', line: 1 });
+    const many = spec(Array.from({ length: 51 }, (_, index) => ({ id: `s${index}`, kind: 'import', dataset: 'penguins' })));
+    expect(checkPipelineText(many).problems).toEqual([expect.objectContaining({ path: 'steps', message: 'a pipeline has at most 50 steps' })]);
+  });
 });

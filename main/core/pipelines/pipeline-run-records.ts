@@ -99,7 +99,7 @@ export class PipelineRunRecords {
         message: `The Lathe process (${record.owner?.pid ?? 'unknown'}) running this pipeline ended before it finished${record.steps.some((s) => s.status === 'running') ? `, during step "${record.steps.find((s) => s.status === 'running')!.id}"` : ''}.`,
         hint: 'What earlier steps made is kept. Run the pipeline again.',
       },
-      steps: record.steps.map((step) => (step.status === 'running' ? { ...step, status: 'cancelled', endedAt } : step)),
+      steps: record.steps.map((step) => (step.status === 'running' ? { ...step, status: 'cancelled', endedAt } : step.status === 'pending' ? { ...step, status: 'skipped' } : step)),
     };
     // Best effort: a read-only disk still shows the run as interrupted, it just says so again next time.
     await this.write(interrupted).catch(() => undefined);

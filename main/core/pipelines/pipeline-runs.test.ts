@@ -1,7 +1,10 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PayloadOf } from '../../../shared/contract/calls.ts';
+import type { CallName, InputOf, OutputOf, PayloadOf } from '../../../shared/contract/calls.ts';
+import { dispatch } from '../dispatch.ts';
+import { LatheFailure } from '../errors.ts';
+import { createLatheCore } from '../lathe-core.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { sourceResourcesDir } from '../paths.ts';
@@ -140,6 +143,43 @@ describe('a pipeline run', () => {
       const file = await call('pipelines:get', { workspace });
       expect(file.exists).toBe(false);
       expect(await readFile(join(workspace, 'lathe.pipeline.json'), 'utf8').catch(() => null)).toBeNull();
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('runs one at a time in a workspace: a second run is refused while the first goes', async () => {
+    const { core, workspace, call, save } = await workspaceWithPenguinsFile();
+    try {
+      await save([importStep, trainStep]);
+      const first = await call('pipelines:run', { workspace });
+      await expect(call('pipelines:run', { workspace })).rejects.toMatchObject({ error: { code: 'CONFLICT', message: expect.stringContaining(`Pipeline run ${first.id} of this workspace is still running`) } });
+      await call('jobs:cancel', { workspace, jobId: first.jobId! });
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('from the browser (lathe serve) imports only files inside the workspace', async () => {
+    const root = await tempDir();
+    const core = createLatheCore({ frontDoor: 'browser', version: 'test', stateDir: join(root, 'state'), defaultWorkspace: join(root, 'default') });
+    const call = async <N extends CallName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> => {
+      const result = await dispatch(core.handlers, name, input);
+      if (!result.ok) throw new LatheFailure(result.error);
+      return result.value as OutputOf<N>;
+    };
+    try {
+      const { path: workspace } = await call('workspace:create', { path: join(root, 'ws') });
+      const outside = join(root, 'outside.csv');
+      await copyFile(join(sourceResourcesDir(), 'samples/penguins.csv'), outside);
+      // A symbolic link inside the workspace that points out of it is outside too.
+      await symlink(outside, join(workspace, 'linked.csv'));
+      for (const file of [outside, 'linked.csv', '../outside.csv']) {
+        await call('pipelines:save', { workspace, text: JSON.stringify({ schemaVersion: 1, steps: [{ ...importStep, file }] }) });
+        const run = await call('pipelines:run', { workspace, wait: true });
+        expect(run).toMatchObject({ status: 'failed', failedStep: 'data', error: { code: 'FORBIDDEN', message: expect.stringContaining('outside the workspace') } });
+      }
+      await expect(call('datasets:list', { workspace })).resolves.toEqual([]);
     } finally {
       await core.close();
     }
