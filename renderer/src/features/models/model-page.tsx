@@ -1,20 +1,16 @@
-import type { ModelDataset, ModelDetail, ModelVersionSummary } from '../../../../shared/contract/registry.ts';
+import type { ModelDetail } from '../../../../shared/contract/registry.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { hashOf as runHash } from '../experiments/experiments-route.ts';
 import { formatMetric } from '../experiments/experiments-format.ts';
 import { AliasChip } from './alias-chip.tsx';
-import { DatasetLink } from './dataset-link.tsx';
 import { GateSpecEditor } from './gate-spec-editor.tsx';
 import { metricColumns } from './metric-columns.ts';
 import { sortedAliases } from './model-list.tsx';
 import { hashOf } from './models-route.ts';
 import { useAnswer } from './use-answer.ts';
 import { useModelCommands, useModelsChanged, useWorkspacePath } from './use-models.ts';
-
-/** A version in the list; the dataset is shown when the registry's summary carries it. */
-type ListedVersion = ModelVersionSummary & { readonly dataset?: ModelDataset | null };
 
 /** One registered model: its description, aliases, and every version with its run, data and metrics. */
 export function ModelPage({ name }: { name: string }) {
@@ -49,9 +45,8 @@ export function ModelPage({ name }: { name: string }) {
 }
 
 function ModelView({ model }: { model: ModelDetail }) {
-  const versions: readonly ListedVersion[] = model.versionList;
+  const versions = model.versionList;
   const metrics = metricColumns(versions);
-  const showDataset = versions.some((version) => version.dataset !== undefined);
   const aliases = sortedAliases(model.aliases);
   return (
     <div className="model-page">
@@ -80,7 +75,6 @@ function ModelView({ model }: { model: ModelDetail }) {
             <tr>
               <th scope="col">Version</th>
               <th scope="col">Run</th>
-              {showDataset ? <th scope="col">Dataset</th> : null}
               {metrics.map((key) => (
                 <th key={key} scope="col" className="num mono">
                   {key}
@@ -103,7 +97,6 @@ function ModelView({ model }: { model: ModelDetail }) {
                     {version.runName}
                   </a>
                 </td>
-                {showDataset ? <td>{version.dataset ? <DatasetLink dataset={version.dataset} /> : <span className="faint">none recorded</span>}</td> : null}
                 {metrics.map((key) => (
                   <td key={key} className="num">
                     {formatMetric(version.metrics[key])}
