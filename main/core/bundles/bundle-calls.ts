@@ -26,7 +26,6 @@ export function bundleCalls({ workspaces, stateDir, latheVersion }: BundleCallsC
       const trusted = trust.length > 0 ? await Promise.all(trust.map(resolveTrustedKey)) : [await readOwnPublicKey(stateDir)].filter((key) => key !== null);
       const { kept: _kept, ...verification } = await verifyBundle(path, { trusted }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') throw failure('NOT_FOUND', `There is no file ${path}.`, { location: { file: path, field: 'file' } });
-        if (error.code === 'EISDIR') throw failure('INVALID_INPUT', `${path} is a folder, not a bundle file.`, { location: { file: path, field: 'file' } });
         throw error;
       });
       return { ...verification, trusted: trusted.map((key) => key.fingerprint) };

@@ -1,5 +1,5 @@
 import { createHash, verify } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LatheFailure } from '../errors.ts';
 import {
   MANIFEST_PATH,
@@ -74,6 +74,9 @@ const CHUNK = 4 * 1024 * 1024;
 const MAX_KEPT_BYTES = 2 * 1024 ** 3;
 
 export async function verifyBundle(file: string, options: VerifyOptions): Promise<VerifiedBundle> {
+  // A folder, a device or a FIFO (which would block the open) is refused before it is opened.
+  const info = await stat(file);
+  if (!info.isFile()) throw new LatheFailure({ code: 'INVALID_INPUT', message: info.isDirectory() ? `${file} is a folder, not a bundle file.` : `${file} is not a regular file (a device, FIFO or socket); a bundle is a file.`, location: { file, field: 'file' } });
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
