@@ -92,6 +92,8 @@ export const ModelLineage = z.object({
   workspaceCommit: z.string().nullable(),
   environment: RunEnvironment.nullable(),
   params: z.record(z.string(), z.string()),
+  /** The run's tags, Lathe's and MLflow's own (lathe.backend, mlflow.source.name …) with the user's. Absent in versions registered before it was kept. */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 export type ModelLineage = z.infer<typeof ModelLineage>;
 

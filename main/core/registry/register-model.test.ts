@@ -45,6 +45,7 @@ describe('models:register', () => {
     expect(version.lineage.workspaceCommit).toBe(headBefore);
     expect(version.lineage.environment).toEqual(run.environment);
     expect(version.lineage.params).toMatchObject({ model: 'linear', epochs: '3', seed: '1', target: 'Species' });
+    expect(version.lineage.tags).toMatchObject({ 'lathe.source': 'training', 'lathe.backend': run.environment!.backend, 'lathe.model': 'linear' });
     expect(version.metrics.test_accuracy).toBe(run.metrics.test_accuracy!.value);
     expect(version.signature).toMatchObject({ task: 'classification', target: { name: 'Species' }, classes: ['Adelie', 'Chinstrap', 'Gentoo'] });
     // The artifacts are the run's, by hash: no bytes were copied.

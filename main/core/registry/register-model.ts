@@ -69,6 +69,7 @@ export async function registerModel(workspace: Workspace, tracking: TrackingStor
           workspaceCommit: await workspace.git.head(),
           environment: run.environment,
           params: run.params,
+          tags: { ...run.systemTags, ...run.tags },
         },
         signature: signatureSummary(signature),
         metrics: testMetrics(run),
