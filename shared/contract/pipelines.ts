@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define.ts';
 import { ContentHash, DatasetName } from './datasets.ts';
+import { ThresholdText } from './gates.ts';
 import { AliasName, ModelName, ModelRefText } from './model-ref.ts';
 import { LatheError } from './result.ts';
 import { ExperimentName, RunName } from './runs.ts';
@@ -69,10 +70,10 @@ export const GatesStep = z.strictObject({
   from: from.optional(),
   /** A registered version to gate instead of an earlier step's output. */
   model: ModelRefText.optional(),
-  /** The version to be no worse than, e.g. "penguins@champion". */
-  against: ModelRefText.optional(),
-  /** Extra thresholds, e.g. "test_accuracy>=0.9". */
-  require: z.array(z.string().min(1).max(200)).max(50).optional(),
+  /** The version to be no worse than, e.g. "penguins@champion"; "none" compares with nothing. Default: the gate spec's alias. */
+  against: z.union([ModelRefText, z.literal('none')]).optional(),
+  /** Extra thresholds, e.g. "accuracy>=0.9" (as `lathe gates run --require`). */
+  require: z.array(ThresholdText).max(100).optional(),
   /** When the gates pass, point this alias at the version (e.g. "challenger", for a person to promote). */
   alias: AliasName.optional(),
 });

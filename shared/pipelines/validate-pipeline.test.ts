@@ -16,6 +16,9 @@ describe('checking a pipeline as written', () => {
     const { problems } = checkPipelineText(spec([importStep, trainStep, { id: 'gates', kind: 'gates', from: 'train' }]));
     expect(problems).toEqual([expect.objectContaining({ path: 'steps.2.from', message: 'A gates step takes its input from a register step; "train" is a train step.' })]);
     expect(checkPipelineText(spec([{ id: 'gates', kind: 'gates', model: 'penguins@champion', alias: 'Champion' }])).problems[0]).toMatchObject({ path: 'steps.0.alias' });
+    expect(checkPipelineText(spec([{ id: 'gates', kind: 'gates', model: 'penguins@2', require: ['accuracy>=0.9', 'acuracy>=0.9'] }])).problems).toEqual([
+      expect.objectContaining({ path: 'steps.0.require.1', message: expect.stringMatching(/"acuracy" is not a metric a gate knows/) }),
+    ]);
   });
 
   it('says where the JSON broke, by line and column', () => {
