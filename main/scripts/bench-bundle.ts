@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryPart } from '../core/bundles/bundle-fixture.ts';
+import { memoryPart } from '../core/testing/sample-bundle.ts';
 import { loadOrCreateSigningKey } from '../core/bundles/signing-keys.ts';
 import { verifyBundle } from '../core/bundles/verify-bundle.ts';
 import { writeBundle, type BundleSourcePart } from '../core/bundles/write-bundle.ts';

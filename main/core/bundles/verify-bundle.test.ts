@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../testing/temp-dir.ts';
-import { writeSampleBundle, sampleSource } from './bundle-fixture.ts';
+import { writeSampleBundle, sampleSource } from '../testing/sample-bundle.ts';
 import { describePublicKey, type PublicKeyInfo } from './signing-keys.ts';
 import { BLOCK, encodeHeader, paddingOf } from './tar-header.ts';
 import { verifyBundle } from './verify-bundle.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failNthWrite } from '../testing/fs-faults.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
-import { memoryPart, sampleSource, writeSampleBundle } from './bundle-fixture.ts';
+import { memoryPart, sampleSource, writeSampleBundle } from '../testing/sample-bundle.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { verifyBundle } from './verify-bundle.ts';
 import { writeBundle } from './write-bundle.ts';

@@ -1,11 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundleSourceFromStore } from '../bundles/bundle-source.ts';
 import { loadOrCreateSigningKey } from '../bundles/signing-keys.ts';
 import { writeBundle } from '../bundles/write-bundle.ts';
 import { sourceResourcesDir } from '../paths.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
+import { writeSampleBundle } from '../testing/sample-bundle.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { Workspace } from '../workspace/workspace.ts';
 import { measureSingleRowLatency, openServingRuntime } from './serving-runtime.ts';
@@ -138,6 +140,14 @@ describe('the serving runtime', () => {
       error: { code: 'FORBIDDEN', message: expect.stringContaining(`signed by key ${key.publicKey.fingerprint}…`) },
     });
     await expect(openServingRuntime(file, { trust: [] })).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('says so when its worker file is missing (a bundled Lathe that did not pass its own), and loads no model', async () => {
+    const dir = await tempDir();
+    const { file, key } = await writeSampleBundle(dir);
+    await expect(openServingRuntime(file, { trust: [key.publicKey], workerUrl: pathToFileURL(join(dir, 'serving-worker.cjs')) })).rejects.toMatchObject({
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('The serving worker cannot start'), hint: expect.stringContaining('workerUrl') },
+    });
   });
 
   it('refuses rows that are not objects, saying which; answers requests in flight together, each its own; refuses after close', async () => {

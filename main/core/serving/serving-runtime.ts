@@ -67,13 +67,7 @@ export async function openServingRuntime(bundleFile: string, options: ServingOpt
       else if (message.id === null) stop(new LatheFailure(message.error));
       else settle(message.id, (waiting) => waiting.reject(new LatheFailure(message.error)));
     });
-    worker.on('error', (error: Error & { code?: string }) =>
-      stop(
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new LatheFailure({ code: 'TOO_LARGE', message: `Serving ${bundleFile} ran out of memory.` })
-          : new LatheFailure({ code: 'INTERNAL', message: `The serving worker for ${bundleFile} stopped: ${error.message}` }),
-      ),
-    );
+    worker.on('error', (error: Error & { code?: string }) => stop(workerFailure(error, bundleFile, start)));
     worker.on('exit', () => stop(new LatheFailure({ code: closing ? 'CANCELLED' : 'INTERNAL', message: closing ? 'The serving runtime was closed.' : `The serving worker for ${bundleFile} stopped unexpectedly.` })));
   });
   const settle = (id: number, act: (waiting: { resolve: (p: Prediction[]) => void; reject: (e: LatheFailure) => void }) => void) => {
@@ -111,6 +105,20 @@ export async function openServingRuntime(bundleFile: string, options: ServingOpt
       await worker.terminate();
     },
   };
+}
+
+function workerFailure(error: Error & { code?: string }, bundleFile: string, start: { backend: string }): LatheFailure {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new LatheFailure({ code: 'TOO_LARGE', message: `Serving ${bundleFile} ran out of memory.`, hint: 'The model is too large for this machine\'s memory; serve it on a machine with more.' });
+  }
+  if (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') {
+    return new LatheFailure({
+      code: 'UNAVAILABLE',
+      message: `The serving worker cannot start: ${error.message.split('\n')[0]}`,
+      hint: 'A bundled Lathe (the CLI\'s main/dist, the desktop app) must pass its own serving-worker.cjs as workerUrl; from a source checkout, run `npm run build` again.',
+    });
+  }
+  return new LatheFailure({ code: 'INTERNAL', message: `The serving worker for ${bundleFile} (${start.backend} backend) stopped: ${error.message}` });
 }
 
 /** Why these rows cannot be predicted, or null. Unknown columns are ignored; absent ones count as missing. */

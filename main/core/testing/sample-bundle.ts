@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { SigningKey } from './signing-keys.ts';
-import { loadOrCreateSigningKey } from './signing-keys.ts';
-import { writeBundle, type BundleSource, type BundleSourcePart } from './write-bundle.ts';
+import { loadOrCreateSigningKey, type SigningKey } from '../bundles/signing-keys.ts';
+import { writeBundle, type BundleSource, type BundleSourcePart } from '../bundles/write-bundle.ts';
 
-/** Tests: a bundle of made-up parts (no training), signed by a key in `dir`'s own state folder. */
+/** Tests and benchmarks: bundles of made-up parts (no training), signed by a key in `dir`'s own state folder. */
+
+/** A part whose bytes are in memory, handed out in small chunks as a store would stream them. */
 export function memoryPart(path: string, content: string | Uint8Array): BundleSourcePart {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
   return {
