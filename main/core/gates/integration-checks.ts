@@ -3,7 +3,7 @@ import type { GateSpec } from '../../../shared/contract/gates.ts';
 import { toLatheError } from '../errors.ts';
 import { check, figure, type CheckResult } from './check-result.ts';
 import { label, type GatedVersion } from './gated-version.ts';
-import type { ServedPrediction, ServingRuntime, ServingTarget } from './serving-target.ts';
+import { predictAll, type ServedPrediction, type ServingRuntime, type ServingTarget } from './serving-target.ts';
 import type { StoredPredictions } from './stored-predictions.ts';
 
 /**
@@ -35,7 +35,7 @@ export async function integrationChecks(spec: GateSpec['integration'], input: In
   }
   try {
     const loaded = check('integration', 'integration.bundle', 'Signed bundle loads', 'pass', `${name}'s signed bundle verified and loaded in a fresh serving worker.`);
-    const served = await runtime.predict(input.rows);
+    const served = await predictAll(runtime, input.rows);
     return [loaded, skewCheck(spec, input.stored, served, name), await latencyCheck(spec, runtime, input.rows)];
   } finally {
     await runtime.close();

@@ -44,6 +44,9 @@ beforeAll(async () => {
     return cells.slice(0, 6).join(',');
   });
   await call('datasets:import-file', { workspace: ws, path: await fixture.file('penguins-shifted.csv', `${shifted.join('\n')}\n`), name: 'penguins' });
+  // penguins@3: no body mass at all, so nothing to score predictions against.
+  const unlabelled = csv.map((line) => line.split(',').slice(0, 5).concat(line.split(',').slice(6)).join(','));
+  await call('datasets:import-file', { workspace: ws, path: await fixture.file('penguins-unlabelled.csv', `${unlabelled.join('\n')}\n`), name: 'penguins' });
   workspace = await Workspace.open(ws);
 }, 180_000);
 
@@ -84,5 +87,11 @@ describe('gates of a regressor', () => {
     expect(find(report, 'data.ranges').sentence).toMatch(/^Values fall outside the training range \(±10\.0% of it\) in Flipper Length \(mm\) \(\d+(\.\d)?% of rows outside [\d.]+ … [\d.]+\)/);
     // The model is judged on penguins@2's rows, predicted by the serving runtime.
     expect(find(report, 'model.threshold.mae')).toMatchObject({ status: 'pass', sentence: expect.stringMatching(/on the 342 rows of penguins@2, meeting <= 100000\.$/) });
+  });
+
+  it('skip the model checks, saying why, on a dataset version without the target column', async () => {
+    const report = await gates({ ref: 'body-mass@1', against: 'none', data: 'penguins@3' });
+    expect(find(report, 'data.schema').status).toBe('pass');
+    expect(find(report, 'model.metrics')).toMatchObject({ status: 'skip', sentence: 'penguins@3 has no "Body Mass (g)" column, so there is nothing to score body-mass@1\'s predictions against.' });
   });
 });

@@ -13,7 +13,7 @@ import { label, type GatedVersion } from './gated-version.ts';
 import { integrationChecks } from './integration-checks.ts';
 import { correctness, absoluteErrors, metricsOf, type ScoredRows } from './scored-rows.ts';
 import { servingRows } from './serving-rows.ts';
-import type { ServingTarget } from './serving-target.ts';
+import { predictAll, type ServingTarget } from './serving-target.ts';
 import { sliceCheck } from './slice-check.ts';
 import { sliceMetrics } from './slice-metrics.ts';
 import { readStoredPredictions, signatureOf } from './stored-predictions.ts';
@@ -91,10 +91,13 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
 
   // The candidate's predictions on the judged rows: stored by training, or served for other data.
   let scored: ScoredRows | null = testSplit ? stored : null;
-  if (!scored && context.serving) scored = await predictRows(context.serving, candidate, table, signature.target.name);
+  const lacksTarget = !testSplit && !evaluated.profile.some((column) => column.name === signature.target.name);
+  if (!scored && !lacksTarget && context.serving) scored = await predictRows(context.serving, candidate, table, signature.target.name);
   const modelSpec = spec.spec.model;
   if (modelSpec.enabled) {
-    if (!scored) {
+    if (lacksTarget) {
+      await run(() => [check('model', 'model.metrics', 'Model checks', 'skip', `${evaluated.manifest.name}@${evaluated.manifest.version} has no "${signature.target.name}" column, so there is nothing to score ${label(candidate)}'s predictions against.`)]);
+    } else if (!scored) {
       await run(() => [check('model', 'model.metrics', 'Model checks', 'skip', `The model checks need ${label(candidate)}'s predictions on ${where}, which only the serving runtime can make, and none is available here.`)]);
     } else {
       const judged = scored;
@@ -233,7 +236,7 @@ async function predictRows(serving: ServingTarget, version: GatedVersion, table:
   const runtime = await serving.open(version);
   let answers;
   try {
-    answers = await runtime.predict(servingRows(table, signature.inputs, indices));
+    answers = await predictAll(runtime, servingRows(table, signature.inputs, indices));
   } finally {
     await runtime.close();
   }

@@ -16,3 +16,13 @@ export interface ServingTarget {
   /** Package (or find) the version's signed bundle, verify it and load it; throws what failed (a tampered bundle: B's verification error). */
   open(version: GatedVersion): Promise<ServingRuntime>;
 }
+
+/** Rows per predict call: the runtime takes at most 100,000 at once, and smaller calls keep memory flat. */
+export const PREDICT_BATCH_ROWS = 50_000;
+
+/** Predict any number of rows, in batches the runtime accepts, in order. */
+export async function predictAll(runtime: ServingRuntime, rows: readonly Record<string, unknown>[]): Promise<ServedPrediction[]> {
+  const answers: ServedPrediction[] = [];
+  for (let start = 0; start < rows.length; start += PREDICT_BATCH_ROWS) answers.push(...(await runtime.predict(rows.slice(start, start + PREDICT_BATCH_ROWS))));
+  return answers;
+}

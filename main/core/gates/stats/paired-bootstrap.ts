@@ -1,5 +1,3 @@
-import { SeededRandom } from '../../training/data/seeded-random.ts';
-
 /**
  * A paired bootstrap interval for how much a candidate regressor's error differs from a
  * baseline's on the same rows: resample rows with replacement (the same rows for both models,
@@ -7,8 +5,9 @@ import { SeededRandom } from '../../training/data/seeded-random.ts';
  * the percentiles (linear interpolation, as numpy's and scipy's `bootstrap(method='percentile')`).
  *
  * Errors are per-row absolute errors (MAE) or squared errors (RMSE = √mean). Each resample is one
- * tight loop over typed arrays: a seeded generator picks indices, two sums accumulate; no
- * per-resample allocation, so 1,000 resamples of 1,000,000 rows take seconds, not minutes.
+ * tight loop over a typed array: an inlined xorshift32 generator, seeded per resample, picks
+ * indices from its high bits and a sum accumulates; nothing is allocated per resample. 1,000
+ * resamples of 1,000,000 rows are 10⁹ draws, a few seconds of one core.
  */
 export type RegressionError = 'mae' | 'rmse';
 
@@ -49,22 +48,13 @@ export function pairedBootstrap(baselineLoss: Float64Array, candidateLoss: Float
   if (!Number.isInteger(options.resamples) || options.resamples < 1) throw new RangeError(`resamples must be a whole number ≥ 1, got ${options.resamples}`);
   if (!(options.confidence > 0 && options.confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${options.confidence}`);
   const finish = options.error === 'rmse' ? Math.sqrt : (x: number) => x;
-  const statistic = (sumBaseline: number, sumCandidate: number) => finish(sumCandidate / n) - finish(sumBaseline / n);
-
   const baselineError = finish(sum(baselineLoss) / n);
   const candidateError = finish(sum(candidateLoss) / n);
-  const differences = new Float64Array(options.resamples);
-  const random = new SeededRandom(options.seed);
-  for (let r = 0; r < options.resamples; r += 1) {
-    let sumBaseline = 0;
-    let sumCandidate = 0;
-    for (let i = 0; i < n; i += 1) {
-      const row = (random.next() * n) | 0;
-      sumBaseline += baselineLoss[row]!;
-      sumCandidate += candidateLoss[row]!;
-    }
-    differences[r] = statistic(sumBaseline, sumCandidate);
-  }
+  // MAE is linear, so the difference of means is the mean of the differences: one array to resample.
+  const differences =
+    options.error === 'mae'
+      ? resampleMeans(differenceOf(candidateLoss, baselineLoss), options)
+      : resampleRootMeans(baselineLoss, candidateLoss, options);
   differences.sort();
   const tail = (1 - options.confidence) / 2;
   return {
@@ -76,6 +66,67 @@ export function pairedBootstrap(baselineLoss: Float64Array, candidateLoss: Float
     relativeDifference: baselineError === 0 ? null : candidateError / baselineError - 1,
     interval: { low: percentile(differences, tail), high: percentile(differences, 1 - tail), confidence: options.confidence, resamples: options.resamples, seed: options.seed },
   };
+}
+
+/**
+ * Each resample's own xorshift32 stream (Marsaglia 2003), its seed drawn by SplitMix32 from the
+ * bootstrap's seed and the resample's number: period 2³² − 1, more than any one resample draws.
+ */
+function streamSeed(seed: number, resample: number): number {
+  let z = (Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(resample + 1, 0x9e3779b9)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) | 1;
+}
+
+/** Resampled means of one column (MAE: the per-row differences). */
+function resampleMeans(values: Float64Array, options: BootstrapOptions): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(options.resamples);
+  for (let r = 0; r < options.resamples; r += 1) {
+    let x = streamSeed(options.seed, r);
+    let total = 0;
+    for (let i = 0; i < n; i += 1) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      total += values[((x >>> 0) * n) / 4294967296 | 0]!;
+    }
+    out[r] = total / n;
+  }
+  return out;
+}
+
+/** Resampled RMSE differences: both losses interleaved, so one cache line serves the pair. */
+function resampleRootMeans(baseline: Float64Array, candidate: Float64Array, options: BootstrapOptions): Float64Array {
+  const n = baseline.length;
+  const pairs = new Float64Array(2 * n);
+  for (let i = 0; i < n; i += 1) {
+    pairs[2 * i] = baseline[i]!;
+    pairs[2 * i + 1] = candidate[i]!;
+  }
+  const out = new Float64Array(options.resamples);
+  for (let r = 0; r < options.resamples; r += 1) {
+    let x = streamSeed(options.seed, r);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i += 1) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const row = 2 * (((x >>> 0) * n) / 4294967296 | 0);
+      a += pairs[row]!;
+      b += pairs[row + 1]!;
+    }
+    out[r] = Math.sqrt(b / n) - Math.sqrt(a / n);
+  }
+  return out;
+}
+
+function differenceOf(candidate: Float64Array, baseline: Float64Array): Float64Array {
+  const difference = new Float64Array(candidate.length);
+  for (let i = 0; i < difference.length; i += 1) difference[i] = candidate[i]! - baseline[i]!;
+  return difference;
 }
 
 /** The q-quantile of sorted values, interpolating linearly between order statistics (numpy's default). */
