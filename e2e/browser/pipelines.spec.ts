@@ -54,6 +54,9 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   const history = page.getByRole('table', { name: 'Pipeline runs' });
   await expect(history.getByRole('row')).toHaveCount(3);
   await page.screenshot({ path: screenshotPath('74-pipeline-failed'), animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: screenshotPath('75-pipeline-failed-dark'), animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The earlier run is still there, whole.
   await history.getByRole('button', { name: 'passed' }).click();

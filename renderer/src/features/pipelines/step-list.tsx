@@ -12,7 +12,7 @@ const statusWords: Record<StepRunWithLog['status'], string> = {
   skipped: 'Skipped',
 };
 
-/** The steps in order, each with its status, duration, what it made and its log (open while it runs, and when it failed). */
+/** The steps in order, each with its status, duration, what it made and its log. */
 export function StepList({ runId, steps, spec }: { runId: string | null; steps: readonly StepRunWithLog[]; spec: PipelineSpec | null }) {
   return (
     <ol className="step-list" aria-label="Steps">
@@ -25,7 +25,8 @@ export function StepList({ runId, steps, spec }: { runId: string | null; steps: 
 
 function StepItem({ step, index, summary }: { step: StepRunWithLog; index: number; summary: string }) {
   const [open, setOpen] = useState<boolean | null>(null);
-  const shown = open ?? (step.status === 'running' || step.status === 'failed');
+  // Open while it runs, and when it failed with more to read than the error shown above the log.
+  const shown = open ?? (step.status === 'running' || (step.status === 'failed' && step.log.length > 1));
   const log = useRef<HTMLPreElement>(null);
   useEffect(() => {
     // Follow the newest line while the step runs.
