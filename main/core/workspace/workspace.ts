@@ -165,18 +165,20 @@ export class Workspace {
 
   /**
    * Repair what a crash may have left: temp files (the blob store's, and those of atomic writes
-   * into the working tree and .git), and working copies of dataset manifests (machine-written)
-   * that lag behind their commit. Hand-edited files are left alone.
+   * into the working tree and .git), and working copies of dataset manifests and registry records
+   * (machine-written) that lag behind their commit. Hand-edited files (a gate spec) are left alone.
    */
   async #recover(): Promise<void> {
     await this.blobs.sweepAbandoned();
     const datasets = (await this.git.list('datasets')).filter((entry) => entry.type === 'tree').map((entry) => `datasets/${entry.path}`);
+    const registry = await this.#registryRecords();
     const gitDir = join(this.dir, '.git');
     const objectDirs = (await readdir(join(gitDir, 'objects')).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{2}$/.test(name));
     await sweepAbandonedTempFiles(
       [
         this.dir,
         ...datasets.map((path) => join(this.dir, path)),
+        ...registry.folders.map((path) => join(this.dir, path)),
         gitDir,
         join(gitDir, 'refs', 'heads'),
         ...objectDirs.map((name) => join(gitDir, 'objects', name)),
@@ -187,7 +189,22 @@ export class Workspace {
     const written = await Promise.all(
       datasets.map(async (path) => (await this.git.list(path)).filter((entry) => entry.type === 'blob').map((entry) => `${path}/${entry.path}`)),
     );
-    await this.git.syncWorkingTree(written.flat());
+    await this.git.syncWorkingTree([...written.flat(), ...registry.files]);
+  }
+
+  /** The registry's machine-written files: models/<name>/model.json, aliases.json and versions/<n>.json. */
+  async #registryRecords(): Promise<{ folders: string[]; files: string[] }> {
+    const folders: string[] = [];
+    const files: string[] = [];
+    for (const model of (await this.git.list('models')).filter((entry) => entry.type === 'tree')) {
+      const dir = `models/${model.path}`;
+      folders.push(dir, `${dir}/versions`);
+      const entries = await this.git.entries(model.oid);
+      files.push(...entries.filter((entry) => entry.type === 'blob' && (entry.path === 'model.json' || entry.path === 'aliases.json')).map((entry) => `${dir}/${entry.path}`));
+      const versions = entries.find((entry) => entry.path === 'versions' && entry.type === 'tree');
+      if (versions) files.push(...(await this.git.entries(versions.oid)).filter((entry) => entry.type === 'blob').map((entry) => `${dir}/versions/${entry.path}`));
+    }
+    return { folders, files };
   }
 }
 
