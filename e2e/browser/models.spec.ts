@@ -137,6 +137,12 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await expect(spec.getByRole('alert')).toContainText('minRows');
   await page.screenshot({ path: screenshotPath('74b-gate-spec-refused'), fullPage: true, animations: 'disabled' });
   await spec.getByRole('button', { name: 'Cancel' }).click();
+  // The model's own description, edited in place.
+  await page.getByRole('button', { name: 'Edit description…' }).click();
+  const describe = page.getByRole('form', { name: 'Edit the description of penguin-species' });
+  await describe.getByLabel('Description').fill('Penguin species from field measurements.');
+  await describe.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('.model-header').getByText('Penguin species from field measurements.')).toBeVisible();
   await versions.getByRole('link', { name: 'penguin-species@1' }).click();
   await aliases.getByLabel('Point an alias here').fill('challenger');
   await expect(aliases.getByText('Moves @challenger from version 2 to this one.')).toBeVisible();
@@ -192,6 +198,7 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   const models = page.getByRole('table', { name: 'Registered models' });
   const row = models.getByRole('row', { name: /penguin-species/ });
   await expect(row.getByRole('link', { name: 'penguin-species@2' })).toBeVisible();
+  await expect(row).toContainText('Penguin species from field measurements.');
   await expect(row.getByTitle('alias champion → version 2')).toHaveText('@championv2');
   await expect(row.getByTitle('alias challenger → version 1')).toHaveText('@challengerv1');
   await page.screenshot({ path: screenshotPath('76-models-list'), animations: 'disabled' });

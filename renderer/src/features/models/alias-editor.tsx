@@ -3,7 +3,7 @@ import { aliasNameProblem } from '../../../../shared/contract/model-ref.ts';
 import type { LatheError } from '../../../../shared/contract/result.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
-import { sortedAliases } from './model-list.tsx';
+import { sortedAliases } from './alias-order.ts';
 import { useModelCommands } from './use-models.ts';
 
 /**

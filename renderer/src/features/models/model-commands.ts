@@ -30,6 +30,7 @@ export function createModelCommands({ api, store }: { api: Pick<LatheApi, 'call'
     register: (runId: string, name: string, description: string) => inWorkspace('models:register', { runId, name, ...(description.trim() ? { description } : {}) }),
     setAlias: (ref: string, alias: string) => inWorkspace('models:set-alias', { ref, alias }),
     removeAlias: (name: string, alias: string) => inWorkspace('models:remove-alias', { name, alias }),
+    editModel: (name: string, change: { description: string }) => inWorkspace('models:edit', { name, ...change }),
     editVersion: (name: string, version: number, change: { description?: string; card?: CardEdit }) => inWorkspace('models:edit', { name, version, ...change }),
     promote: (ref: string, overrideReason?: string) => inWorkspace('models:promote', { ref, alias: 'champion', ...(overrideReason !== undefined ? { override: { reason: overrideReason } } : {}) }),
   };

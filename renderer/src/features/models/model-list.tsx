@@ -2,15 +2,11 @@ import type { ModelSummary } from '../../../../shared/contract/registry.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { AliasChip } from './alias-chip.tsx';
+import { sortedAliases } from './alias-order.ts';
 import { EmptyModels } from './empty-models.tsx';
 import { hashOf } from './models-route.ts';
 import { useAnswer } from './use-answer.ts';
 import { useModelCommands, useModelsChanged, useWorkspacePath } from './use-models.ts';
-
-/** Aliases of a model, champion first, then by name. */
-export function sortedAliases(aliases: Readonly<Record<string, number>>): [string, number][] {
-  return Object.entries(aliases).sort(([a], [b]) => (a === 'champion' ? -1 : b === 'champion' ? 1 : a.localeCompare(b)));
-}
 
 /** Every registered model: its latest version, aliases, description and when that version was registered. */
 export function ModelList() {

@@ -5,9 +5,10 @@ import { formatRelativeTime } from '../../lib/format.ts';
 import { hashOf as runHash } from '../experiments/experiments-route.ts';
 import { formatMetric } from '../experiments/experiments-format.ts';
 import { AliasChip } from './alias-chip.tsx';
+import { DescriptionEditor } from './description-editor.tsx';
 import { GateSpecEditor } from './gate-spec-editor.tsx';
 import { metricColumns } from './metric-columns.ts';
-import { sortedAliases } from './model-list.tsx';
+import { byAliasRank, sortedAliases } from './alias-order.ts';
 import { hashOf } from './models-route.ts';
 import { useAnswer } from './use-answer.ts';
 import { useModelCommands, useModelsChanged, useWorkspacePath } from './use-models.ts';
@@ -41,10 +42,10 @@ export function ModelPage({ name }: { name: string }) {
       </div>
     );
   }
-  return <ModelView model={loaded.value} />;
+  return <ModelView model={loaded.value} onChanged={reload} />;
 }
 
-function ModelView({ model }: { model: ModelDetail }) {
+function ModelView({ model, onChanged }: { model: ModelDetail; onChanged: () => void }) {
   const versions = model.versionList;
   const metrics = metricColumns(versions);
   const aliases = sortedAliases(model.aliases);
@@ -64,7 +65,7 @@ function ModelView({ model }: { model: ModelDetail }) {
             ))}
           </span>
         </div>
-        {model.description ? <p className="model-header__description">{model.description}</p> : null}
+        <DescriptionEditor name={model.name} description={model.description} onSaved={onChanged} />
       </header>
       <section className="model-section" aria-labelledby="model-versions-title">
         <h2 id="model-versions-title" className="model-section__title">
@@ -104,7 +105,7 @@ function ModelView({ model }: { model: ModelDetail }) {
                 ))}
                 <td>
                   <span className="alias-chips">
-                    {version.aliases.map((alias) => (
+                    {[...version.aliases].sort(byAliasRank).map((alias) => (
                       <AliasChip key={alias} alias={alias} />
                     ))}
                   </span>

@@ -4,8 +4,10 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { AliasChip } from './alias-chip.tsx';
+import { byAliasRank } from './alias-order.ts';
 import { AliasEditor } from './alias-editor.tsx';
 import { AuditHistory } from './audit-history.tsx';
+import { DescriptionEditor } from './description-editor.tsx';
 import { LineageChain } from './lineage-chain.tsx';
 import { ModelCardView } from './model-card-view.tsx';
 import { hashOf } from './models-route.ts';
@@ -76,7 +78,7 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
             {version.name}@{version.version}
           </h1>
           <span className="alias-chips">
-            {version.aliases.map((alias) => (
+            {[...version.aliases].sort(byAliasRank).map((alias) => (
               <AliasChip key={alias} alias={alias} />
             ))}
           </span>
@@ -90,7 +92,7 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
             </button>
           </div>
         </div>
-        {version.description ? <p className="model-header__description">{version.description}</p> : null}
+        <DescriptionEditor name={version.name} version={version.version} description={version.description} onSaved={onChanged} />
       </header>
       <div className="version-body">
         <div className="version-body__main">
