@@ -51,6 +51,8 @@ describe('lathe models', () => {
       expect(card).toContain('## Intended use\n\nTeaching ecology');
       expect(card).toMatch(/\| Adelie \| [0-9.]+ \|/);
 
+      expect((await lathe(root, 'models', 'card', 'species@2', '--out', 'missing/card.md', '-w', 'ws')).err).toContain(`There is no folder ${join(root, 'missing')} to write the card into.`);
+
       const log = await lathe(root, 'models', 'log', 'species', '-w', 'ws');
       expect(log.out.split('\n').slice(2).map((line) => line.split(/\s{2,}/)[2])).toEqual(['edit-version', 'promote', 'set-alias', 'register', 'register']);
       expect(JSON.parse((await lathe(root, 'models', 'alias', 'species', 'champion', '--remove', '-w', 'ws', '--json')).out)).toMatchObject({ alias: 'champion', version: null, previous: 2 });

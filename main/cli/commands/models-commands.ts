@@ -184,8 +184,12 @@ export const modelsCardCommand: CliCommand = {
     const card = await callCore(context, 'models:card', { workspace: await context.workspace(), ref });
     const out = text(context, 'out');
     if (out === undefined) return { json: card, human: visible(card.markdown, { lines: true }) };
-    const [{ resolve }, { writeFileAtomic }] = await Promise.all([import('node:path'), import('../../core/storage/atomic-file.ts')]);
+    const [{ dirname, resolve }, { stat }, { writeFileAtomic }] = await Promise.all([import('node:path'), import('node:fs/promises'), import('../../core/storage/atomic-file.ts')]);
     const path = resolve(context.cwd, out);
+    const folder = await stat(dirname(path)).catch(() => null);
+    if (!folder?.isDirectory()) {
+      throw failure('NOT_FOUND', `There is no folder ${visible(dirname(path))} to write the card into.`, { hint: 'Make the folder first, or give --out a path in a folder that exists.', location: { field: 'out' } });
+    }
     await writeFileAtomic(path, card.markdown);
     return { json: { ...card, path }, human: `Wrote the model card of ${visible(card.name)}@${card.version} to ${visible(path)}.` };
   },
