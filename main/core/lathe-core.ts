@@ -57,7 +57,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
   const training = trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker });
   // Gates load each version's signed bundle in the serving runtime; promotion runs them first.
-  const serving = bundleServingTarget({ stateDir: options.stateDir, latheVersion: options.version });
+  const serving = bundleServingTarget({ stateDir: options.stateDir, latheVersion: options.version, workerUrl: options.servingWorker });
   // A pipeline's steps make the core's own calls, through the same dispatch as every front door.
   const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
 

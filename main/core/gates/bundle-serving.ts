@@ -18,6 +18,8 @@ import { signatureOf } from './stored-predictions.ts';
 export interface BundleServingOptions {
   stateDir: string;
   latheVersion: string;
+  /** The serving worker's entry file, when not the source tree's (the desktop app's and the CLI's bundles pass their own). */
+  workerUrl?: URL | undefined;
   /** Tests: change the bundle file between packaging and loading (a tampered bundle). */
   beforeLoad?: ((file: string) => Promise<void>) | undefined;
 }
@@ -33,7 +35,7 @@ export function bundleServing(workspace: Workspace, options: BundleServingOption
         const file = join(dir, `${version.name}-${version.version}.lathe`);
         await packageModelVersion(workspace, label(version), file, { key, latheVersion: options.latheVersion });
         await options.beforeLoad?.(file);
-        const runtime = await openServingRuntime(file, { trust: [key.publicKey] });
+        const runtime = await openServingRuntime(file, { trust: [key.publicKey], workerUrl: options.workerUrl });
         return {
           async predict(rows) {
             const answers = await runtime.predict(rows);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateReport } from '../../../shared/contract/gates.ts';
@@ -93,5 +93,16 @@ describe('gates of a regressor', () => {
     const report = await gates({ ref: 'body-mass@1', against: 'none', data: 'penguins@3' });
     expect(find(report, 'data.schema').status).toBe('pass');
     expect(find(report, 'model.metrics')).toMatchObject({ status: 'skip', sentence: 'penguins@3 has no "Body Mass (g)" column, so there is nothing to score body-mass@1\'s predictions against.' });
+  });
+
+  it('refuse stored predictions whose bytes were altered (DATA_DAMAGED), instead of judging them', async () => {
+    const version = await resolveModelVersion(workspace, 'body-mass@2');
+    const predictions = version.artifacts.find((artifact) => artifact.path === 'test-predictions.jsonl')!;
+    const path = workspace.blobs.pathOf(predictions.contentHash);
+    const bytes = await readFile(path, 'utf8');
+    await chmod(path, 0o644);
+    await writeFile(path, bytes.replace(/"predicted":\d/, '"predicted":9'));
+    const thrown = await gates({ ref: 'body-mass@2', against: 'none' }).then(() => null, (error: unknown) => error);
+    expect(thrown).toMatchObject({ error: { code: 'DATA_DAMAGED' } });
   });
 });
