@@ -75,7 +75,9 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return 0;
   }
   if (!command) {
-    const known = words[0] === 'data' ? 'lathe data import|list|log|show|verify|gc' : words[0] === 'runs' ? 'lathe runs list|show|compare' : 'lathe init|data|train|runs|doctor|serve';
+    // The commands of the group the user named (`lathe pipeline …`), else every first word.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === words[0]).map((c) => c.path[1]);
+    const known = group.length ? `lathe ${words[0]} ${group.join('|')}` : `lathe ${[...new Set(commands.map((c) => c.path[0]))].join('|')}`;
     return usageError(io, json, `Unknown command "${visible(words.join(' ') || argv.join(' '))}". Try ${known}, or lathe --help.`);
   }
 
