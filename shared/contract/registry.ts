@@ -118,6 +118,8 @@ export type ModelVersion = z.infer<typeof ModelVersion>;
 export const ModelVersionSummary = ModelVersion.pick({ name: true, version: true, registeredAt: true, description: true, metrics: true, aliases: true }).extend({
   runId: RunId,
   runName: z.string(),
+  /** The data it was trained on (the version's lineage.dataset). */
+  dataset: ModelDataset.nullable(),
 });
 export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 

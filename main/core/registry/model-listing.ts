@@ -46,5 +46,6 @@ function versionSummary(record: VersionRecord, aliases: Record<string, number>):
     aliases: aliasesOf(aliases, record.version),
     runId: record.lineage.run.id,
     runName: record.lineage.run.name,
+    dataset: record.lineage.dataset,
   };
 }

@@ -80,7 +80,7 @@ describe('models:register', () => {
       [1, runIds[0], ''],
     ]);
     const listed = await call('models:list', { workspace });
-    expect(listed.find((model) => model.name === 'counted')).toMatchObject({ versions: 2, latest: { version: 2 }, aliases: {} });
+    expect(listed.find((model) => model.name === 'counted')).toMatchObject({ versions: 2, latest: { version: 2, dataset: { name: 'penguins', version: 1 } }, aliases: {} });
     expect(listed.map((model) => model.name)).toEqual([...listed.map((model) => model.name)].sort());
   });
 
