@@ -48,6 +48,7 @@ describe('lathe pipeline export --github', () => {
       'actions/upload-artifact@v4',
       'mikepenz/action-junit-report@v5',
     ]);
+    expect(steps[0]!.with).toEqual({ 'fetch-depth': 0 });
     expect(steps[1]!.with).toEqual({ 'node-version': '24' });
     expect(steps[5]).toMatchObject({ if: '${{ always() }}', with: { path: 'lathe-reports/\nlathe-reports-run.json\n' } });
     expect(steps[6]).toMatchObject({ if: '${{ always() }}', with: { report_paths: 'lathe-reports/*.junit.xml' } });

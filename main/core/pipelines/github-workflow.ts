@@ -33,7 +33,8 @@ export function githubWorkflow(options: WorkflowOptions): string {
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 120,
         steps: [
-          { name: 'Check out the workspace', uses: 'actions/checkout@v4' },
+          // The whole history: dataset versions and the registry are commits, which a shallow clone would cut.
+          { name: 'Check out the workspace', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
           { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': options.nodeVersion, ...(options.hasPackageJson ? { cache: 'npm' } : {}) } },
           options.hasPackageJson
             ? { name: 'Install Lathe (from package.json)', run: 'npm ci' }
