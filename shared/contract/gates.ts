@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetName } from './datasets.ts';
 import { defineCall } from './define.ts';
-import { ModelName, ModelRefText } from './model-ref.ts';
+import { AliasName, ModelName, ModelRefText } from './model-ref.ts';
 import { WorkspacePath } from './workspace.ts';
 
 /**
@@ -84,7 +84,7 @@ export const GateSpec = z
         baseline: z
           .object({
             /** The alias to compare against when no --against is given; null: no comparison. */
-            alias: z.string().max(64).nullable().default('champion'),
+            alias: AliasName.nullable().default('champion'),
             /** The paired test's significance: a worse candidate at p below this fails. */
             significance: z.number().gt(0).lt(1).default(0.05),
             /** Regression: resamples of the paired bootstrap, and its seed. */

@@ -182,6 +182,9 @@ describe('bad input is refused, saying what and where', () => {
     expect(unknown.message).toBe('models/penguins-species/gates.json line 4: model.treshold: unknown field "treshold".');
     const wrong = await refusal(save('{\n  "schemaVersion": 1,\n  "data": {\n    "minRows": -3\n  }\n}\n'));
     expect(wrong).toMatchObject({ location: { line: 4, field: 'data.minRows' } });
+    const alias = await refusal(save('{\n  "schemaVersion": 1,\n  "model": {\n    "baseline": {\n      "alias": "Champion"\n    }\n  }\n}\n'));
+    expect(alias).toMatchObject({ location: { line: 5, field: 'model.baseline.alias' } });
+    expect(alias.message).toMatch(/"Champion" is not an alias name/);
   });
 
   it('a threshold naming an unknown metric: in the spec (with its line) and on the command line', async () => {
@@ -211,6 +214,11 @@ describe('bad input is refused, saying what and where', () => {
     const error = await refusal(gates({ ref: 'penguins-species@2', against: 'other-model@1' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', location: { field: 'against' } });
     expect(error.message).toBe('--against other-model@1 is a version of the model "other-model", not of "penguins-species": a gate compares versions of one model, on the same test rows.');
+  });
+
+  it('a --data reference that is not NAME@V', async () => {
+    expect(await refusal(gates({ ref: 'penguins-species@1', data: 'penguins@first' }))).toMatchObject({ code: 'INVALID_INPUT', location: { field: 'data' }, message: expect.stringMatching(/^--data "penguins@first": the version after @ must be a whole number/) });
+    expect(await refusal(gates({ ref: 'penguins-species@1', data: 'pinguins@1' }))).toMatchObject({ code: 'NOT_FOUND', message: 'There is no dataset named "pinguins" in this workspace.' });
   });
 
   it('a version or alias that does not exist', async () => {

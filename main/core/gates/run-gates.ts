@@ -65,7 +65,7 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
     throw failure('NOT_FOUND', `${label(candidate)} does not record which dataset version trained it, so there is nothing to check its data against.`, { hint: 'Gate versions registered from runs Lathe trained on a dataset version.' });
   }
   const training = await datasetVersion(workspace, trainedOn.name, trainedOn.version);
-  const other = request.data ? parseDatasetRef(request.data) : null;
+  const other = request.data ? dataRef(request.data) : null;
   const evaluated: DatasetVersionRead = other ? await datasetVersion(workspace, other.name, other.version) : training;
   const testSplit = !other || (evaluated.manifest.name === training.manifest.name && evaluated.manifest.version === training.manifest.version);
   const sliceColumns = chooseSliceColumns(spec, signature, training);
@@ -137,6 +137,16 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
   });
   if (request.record !== false) await recordGateReport(workspace, report);
   return report;
+}
+
+/** --data's `NAME@V`, or INVALID_INPUT at the field `data`. */
+function dataRef(text: string) {
+  try {
+    return parseDatasetRef(text);
+  } catch (error) {
+    if (error instanceof LatheFailure) throw failure(error.error.code, `--data ${error.error.message}`, { location: { field: 'data' } });
+    throw error;
+  }
 }
 
 function finish(report: Omit<GateReport, 'outcome' | 'summary'>): GateReport {
