@@ -69,4 +69,26 @@ describe('the pipeline file', () => {
       await core.close();
     }
   });
+
+  it('warns, before anything runs, of a dataset version that is not there and a target that is not a column', async () => {
+    const { core, workspace, call } = await coreOnNewWorkspace(await tempDir());
+    try {
+      await call('datasets:import-sample', { workspace });
+      const steps = [
+        { id: 'data', kind: 'import', dataset: 'penguins' },
+        { id: 'train', kind: 'train', from: 'data', target: 'species' },
+        { id: 'old', kind: 'train', dataset: 'penguins@7', target: 'Species' },
+        { id: 'other', kind: 'train', dataset: 'weather', target: 'rain' },
+      ];
+      const saved = await call('pipelines:save', { workspace, text: JSON.stringify({ schemaVersion: 1, steps }, null, 2) });
+      expect(saved.file.problems.map((p) => [p.severity, p.path, p.message])).toEqual([
+        ['warning', 'steps.1.target', 'penguins@1 has no column "species"; did you mean "Species"?'],
+        ['warning', 'steps.2.dataset', 'Dataset "penguins" has no version 7; its versions are 1 to 1.'],
+        ['warning', 'steps.3.dataset', expect.stringContaining('weather')],
+      ]);
+      expect(saved.file.spec).not.toBeNull();
+    } finally {
+      await core.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { checkPipelineText } from '../../../shared/pipelines/validate-pipeline.t
 import { failedTo, failure } from '../errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { starterPipeline } from './starter-pipeline.ts';
+import { workspaceProblems } from './workspace-problems.ts';
 
 /**
  * `lathe.pipeline.json` as it is in the workspace folder — what a person edits by hand and what
@@ -17,7 +18,9 @@ export async function readPipelineFile(workspace: Workspace): Promise<PipelineFi
   const committed = await workspace.git.readFile(PIPELINE_FILE);
   const text = onDisk ?? starterPipeline(await datasetNames(workspace));
   const checked = checkPipelineText(text);
-  return { file: PIPELINE_FILE, exists: onDisk !== null, text, spec: checked.spec, problems: checked.problems, uncommitted: onDisk !== null && onDisk !== committed };
+  const found = checked.spec ? await workspaceProblems(workspace, checked.spec, text) : [];
+  const problems = [...checked.problems, ...found].sort((a, b) => a.line - b.line || a.column - b.column);
+  return { file: PIPELINE_FILE, exists: onDisk !== null, text, spec: checked.spec, problems, uncommitted: onDisk !== null && onDisk !== committed };
 }
 
 /** The spec to run, or a refusal that names the first error and its line. */

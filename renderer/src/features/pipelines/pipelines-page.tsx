@@ -24,7 +24,7 @@ export function PipelinesPage() {
 function PipelinesView() {
   const page = usePipelinePage();
   const { file, check, shown } = page;
-  const errors = check.problems.filter((problem) => problem.severity === 'error').length;
+  const errors = page.problems.filter((problem) => problem.severity === 'error').length;
   const running = shown?.status === 'running';
   const steps = shown ? shown.steps : plannedSteps(check.spec ?? file?.spec ?? null);
   const name = check.spec?.name ?? file?.spec?.name ?? 'Pipeline';
@@ -79,7 +79,7 @@ function PipelinesView() {
       <div className="pipelines-body">
         <section className="pipelines-pane" aria-label="Pipeline definition">
           <h2 className="pipelines-pane__title">Definition</h2>
-          {file === null ? <p className="pipelines-pane__note">Reading lathe.pipeline.json…</p> : <PipelineEditor text={page.text} problems={check.problems} onChange={page.edit} />}
+          {file === null ? <p className="pipelines-pane__note">Reading lathe.pipeline.json…</p> : <PipelineEditor text={page.text} problems={page.problems} onChange={page.edit} />}
         </section>
 
         <section className="pipelines-pane" aria-label="Pipeline run">

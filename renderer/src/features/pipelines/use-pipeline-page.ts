@@ -73,6 +73,8 @@ export function usePipelinePage() {
 
   const text = draft ?? file?.text ?? '';
   const check = useMemo(() => checkPipelineText(text), [text]);
+  // The text as main read it also has main's word on the workspace (a missing dataset, a target that is not a column).
+  const problems = file !== null && text === file.text ? file.problems : check.problems;
   const unsaved = file !== null && (!file.exists || (draft !== null && draft !== file.text));
 
   const save = useCallback(async (): Promise<boolean> => {
@@ -119,6 +121,7 @@ export function usePipelinePage() {
     file,
     text,
     check,
+    problems,
     unsaved,
     busy,
     error,
