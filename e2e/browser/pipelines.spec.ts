@@ -60,4 +60,7 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   // The earlier run is still there, whole.
   await history.getByRole('button', { name: 'passed' }).click();
   await expect(steps.getByRole('listitem', { name: 'Step gates: Passed' })).toBeVisible();
+  // What a step made is a link to it: the model version it registered opens in Models.
+  await steps.getByRole('listitem', { name: 'Step register: Passed' }).getByRole('link', { name: 'penguins@1' }).click();
+  await expect(page).toHaveURL(/#\/models\/penguins\/1$/);
 });

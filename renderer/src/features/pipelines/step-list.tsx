@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PipelineSpec, StepRunWithLog } from '../../../../shared/contract/pipelines.ts';
 import { InlineCodeText } from '../../components/inline-code-text.tsx';
 import { formatDuration, madeSummary, stepSummary } from './live-run.ts';
+import { MadeLinks } from './made-links.tsx';
 
 const statusWords: Record<StepRunWithLog['status'], string> = {
   pending: 'Pending',
@@ -47,7 +48,7 @@ function StepItem({ step, index, summary }: { step: StepRunWithLog; index: numbe
           </div>
           {made || step.error ? (
             <div className="step__made">
-              {made ? <span>{made}</span> : null}
+              {made ? <MadeLinks step={step} /> : null}
               {step.error && step.status !== 'passed' ? (
                 <span className="step__error">
                   <InlineCodeText text={step.error.message} />
