@@ -116,8 +116,9 @@ export const GateSpec = z
         tolerance: z.number().min(0).max(1).default(1e-4),
         /** Single-row requests timed for latency. */
         latencyRequests: z.number().int().min(10).max(100_000).default(200),
-        p50Ms: z.number().positive().default(20),
-        p99Ms: z.number().positive().default(100),
+        /** The budget; the p99 default is Flagger's (≤ 500 ms). */
+        p50Ms: z.number().positive().default(50),
+        p99Ms: z.number().positive().default(500),
       })
       .strict()
       .prefault({}),
