@@ -33,7 +33,7 @@ export async function requireModel(workspace: RegistryReader, name: string, comm
       ? `Model names are case-sensitive: did you mean "${twin}"?`
       : names.length > 0
         ? `Registered models: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.`
-        : 'Register a run\'s model first: `lathe models register RUN_ID --name NAME`.',
+        : 'Register a run\'s model first: Register model… on its page in Experiments, or `lathe models register RUN_ID --name NAME`.',
     location: { field: 'name' },
   });
 }

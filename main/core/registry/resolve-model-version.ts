@@ -37,8 +37,8 @@ async function versionNumberOf(workspace: RegistryReader, ref: ModelRef, aliases
     const known = Object.keys(aliases).sort();
     throw failure('NOT_FOUND', `${ref.name} has no alias "${ref.alias}", so ${formatModelRef(ref)} names no version.`, {
       hint: known.length > 0
-        ? `Its aliases: ${known.map((alias) => `${alias} → ${aliases[alias]}`).join(', ')}. Set one with \`lathe models alias ${ref.name}@N ${ref.alias}\`.`
-        : `It has no aliases yet. Set one with \`lathe models alias ${ref.name}@N ${ref.alias}\`.`,
+        ? `Its aliases: ${known.map((alias) => `${alias} → ${aliases[alias]}`).join(', ')}. Set one on a version's page in Models, or with \`lathe models alias ${ref.name}@N ${ref.alias}\`.`
+        : `It has no aliases yet. Set one on a version's page in Models, or with \`lathe models alias ${ref.name}@N ${ref.alias}\`.`,
       location: { field: 'ref' },
     });
   }
@@ -51,7 +51,7 @@ async function versionNumberOf(workspace: RegistryReader, ref: ModelRef, aliases
 export function noSuchVersion(name: string, version: number | null, numbers: readonly number[]) {
   const what = version === null ? `${name} has no versions yet.` : `${name} has no version ${version}.`;
   return failure('NOT_FOUND', what, {
-    hint: numbers.length > 0 ? `Its versions: ${describeNumbers(numbers)}.` : `Register one with \`lathe models register RUN_ID --name ${name}\`.`,
+    hint: numbers.length > 0 ? `Its versions: ${describeNumbers(numbers)}.` : `Register one from a run's page in Experiments, or with \`lathe models register RUN_ID --name ${name}\`.`,
     location: { field: 'ref' },
   });
 }

@@ -5,6 +5,7 @@ import { formatRelativeTime } from '../../lib/format.ts';
 import { hashOf as runHash } from '../experiments/experiments-route.ts';
 import { formatMetric } from '../experiments/experiments-format.ts';
 import { AliasChip } from './alias-chip.tsx';
+import { DatasetLink } from './dataset-link.tsx';
 import { DescriptionEditor } from './description-editor.tsx';
 import { GateSpecEditor } from './gate-spec-editor.tsx';
 import { metricColumns } from './metric-columns.ts';
@@ -76,6 +77,7 @@ function ModelView({ model, onChanged }: { model: ModelDetail; onChanged: () => 
             <tr>
               <th scope="col">Version</th>
               <th scope="col">Run</th>
+              <th scope="col">Data</th>
               {metrics.map((key) => (
                 <th key={key} scope="col" className="num mono">
                   {key}
@@ -98,6 +100,7 @@ function ModelView({ model, onChanged }: { model: ModelDetail; onChanged: () => 
                     {version.runName}
                   </a>
                 </td>
+                <td>{version.dataset ? <DatasetLink dataset={version.dataset} /> : <span className="faint">not recorded</span>}</td>
                 {metrics.map((key) => (
                   <td key={key} className="num">
                     {formatMetric(version.metrics[key])}
