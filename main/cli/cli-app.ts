@@ -37,10 +37,10 @@ export const commands: readonly CliCommand[] = [
   doctorCommand,
   ...modelsCommands,
   ...gatesCommands,
-  ...pipelineCommands,
   modelsPackageCommand,
   modelsVerifyCommand,
   keysShowCommand,
+  ...pipelineCommands,
   serveCommand,
 ];
 
@@ -182,12 +182,16 @@ async function findWorkspace(cwd: string, flag: string | undefined): Promise<str
 
 function overview(topic?: string): string {
   const shown = commands.filter((c) => !topic || c.path[0] === topic);
-  const width = Math.max(...shown.map((c) => c.usage.length));
+  // Commands grouped by their first word, each usage with its summary on the line below (usages run long).
+  const groups = [...new Set(shown.map((c) => c.path[0]))];
   return [
     'lathe — the command line of Lathe, a local-first workbench for ML teams',
     '',
     'Usage:',
-    ...shown.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...groups.flatMap((group, index) => [
+      ...(index > 0 ? [''] : []),
+      ...shown.filter((c) => c.path[0] === group).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    ]),
     '',
     'Every command takes:',
     '  --workspace, -w DIR   the workspace (default: the one enclosing the current folder)',
