@@ -109,7 +109,7 @@ function categoryCheck(inputs: InputColumns[], data: EvaluationData): CheckResul
   const columns: { column: string; unseen: string[]; rows: number }[] = [];
   for (const { input, training } of inputs) {
     const column = data.table.columns.get(input.name);
-    if (!column || column.reading !== 'category' || !training || training.approximate || training.distinct > training.top.length) continue;
+    if (input.type !== 'string' || !column || column.reading !== 'category' || !training || training.approximate || training.distinct > training.top.length) continue;
     const known = new Set(training.top.map((top) => top.value));
     const counts = new Int32Array(column.names.length);
     forEachRow(data, (row) => {

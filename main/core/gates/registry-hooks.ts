@@ -8,7 +8,7 @@ import { label } from './gated-version.ts';
 import { runGates } from './run-gates.ts';
 import { correctness, absoluteErrors } from './scored-rows.ts';
 import type { ServingTarget } from './serving-target.ts';
-import { sliceMetrics } from './slice-metrics.ts';
+import { asCategory, sliceMetrics } from './slice-metrics.ts';
 import { readStoredPredictions, signatureOf } from './stored-predictions.ts';
 
 /**
@@ -39,12 +39,13 @@ export async function cardSliceMetrics(workspace: Workspace, version: ModelVersi
   const columns = slices.columns.length > 0 ? slices.columns : signature.inputs.filter((input) => input.type === 'string' || input.type === 'boolean').map((input) => input.name);
   if (columns.length === 0) return [];
   const data = await datasetVersion(workspace, dataset.name, dataset.version);
-  const table = await readEvaluationTable(workspace, data, columns, () => 'category');
+  const table = await readEvaluationTable(workspace, data, columns);
   const stored = await readStoredPredictions(workspace.blobs, version);
   const outcome = stored.task === 'classification' ? { metric: 'accuracy' as const, right: correctness(stored) } : { metric: 'mae' as const, errors: absoluteErrors(stored) };
   const categorical = columns.flatMap((name) => {
     const column = table.columns.get(name);
-    return column?.reading === 'category' ? [column] : [];
+    const category = column ? asCategory(column) : null;
+    return category ? [category] : [];
   });
   return sliceMetrics({ outcome, rows: stored.rows, columns: categorical, minSupport: slices.minSupport }).map((slice) => ({ ...slice, value: slice.value ?? '(missing)' }));
 }

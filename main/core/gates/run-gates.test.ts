@@ -207,6 +207,8 @@ describe('bad input is refused, saying what and where', () => {
     const error = await refusal(gates({ ref: 'penguins-species@1' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', location: { field: 'model.slices.columns[1]' } });
     expect(error.message).toMatch(/"Iland" is not a column of penguins@1; its columns are /);
+    await fixture.saveSpec({ model: { slices: { columns: ['Flipper Length (mm)'] } } });
+    expect(await refusal(gates({ ref: 'penguins-species@1' }))).toMatchObject({ message: expect.stringMatching(/model\.slices\.columns\[0\]: "Flipper Length \(mm\)" is a (integer|number) column of penguins@1; slices are made of text or true\/false columns\./) });
     await fixture.saveSpec({});
   });
 

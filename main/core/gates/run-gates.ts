@@ -6,7 +6,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { baselineCheck, pairByRow } from './baseline-check.ts';
 import { check, list, type CheckResult } from './check-result.ts';
 import { dataChecks } from './data-checks.ts';
-import { datasetVersion, readEvaluationTable, readingOf, type DatasetVersionRead, type EvaluationData } from './evaluation-data.ts';
+import { datasetVersion, readEvaluationTable, type DatasetVersionRead, type EvaluationData } from './evaluation-data.ts';
 import { loadGateSpec, type LoadedSpec } from './gate-spec-file.ts';
 import { newGateRunId, recordGateReport } from './gate-results.ts';
 import { label, type GatedVersion } from './gated-version.ts';
@@ -15,7 +15,7 @@ import { correctness, absoluteErrors, metricsOf, type ScoredRows } from './score
 import { servingRows } from './serving-rows.ts';
 import { predictAll, type ServingTarget } from './serving-target.ts';
 import { sliceCheck } from './slice-check.ts';
-import { sliceMetrics } from './slice-metrics.ts';
+import { asCategory, sliceMetrics } from './slice-metrics.ts';
 import { readStoredPredictions, signatureOf } from './stored-predictions.ts';
 import { checkThresholdMetrics, thresholdChecks, type PlacedThreshold } from './threshold-check.ts';
 
@@ -73,7 +73,7 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
   // One read of the evaluation rows serves every check.
   const baselineInputs = baseline?.signature?.inputs.map((input) => input.name) ?? [];
   const wantedColumns = [...signature.inputs.map((input) => input.name), ...baselineInputs, ...sliceColumns, ...(testSplit ? [] : [signature.target.name])];
-  const table = await readEvaluationTable(workspace, evaluated, wantedColumns, (column) => (sliceColumns.includes(column.name) && column.type === 'boolean' ? 'category' : readingOf(column.type)));
+  const table = await readEvaluationTable(workspace, evaluated, wantedColumns);
   const stored = await readStoredPredictions(workspace.blobs, candidate);
   const checks: GateCheck[] = [];
   const run = async (work: () => CheckResult[] | Promise<CheckResult[]>) => {
@@ -106,7 +106,11 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
       await run(async () => [await compareWithBaseline(context, { candidate, baseline, scored: judged, table, testSplit }, signature.target.name, spec)]);
       if (modelSpec.slices.enabled) {
         await run(() => {
-          const columns = sliceColumns.map((name) => table.columns.get(name)).filter((column) => column?.reading === 'category') as Parameters<typeof sliceMetrics>[0]['columns'];
+          const columns = sliceColumns.flatMap((name) => {
+            const column = table.columns.get(name);
+            const category = column ? asCategory(column) : null;
+            return category ? [category] : [];
+          });
           const outcome = judged.task === 'classification' ? { metric: 'accuracy' as const, right: correctness(judged) } : { metric: 'mae' as const, errors: absoluteErrors(judged) };
           const rows = testSplit ? judged.rows : Int32Array.from({ length: table.rows }, (_, i) => i);
           return [sliceCheck(modelSpec.slices, sliceMetrics({ outcome, rows, columns, minSupport: modelSpec.slices.minSupport }), sliceColumns, where)];
@@ -286,14 +290,14 @@ function chooseSliceColumns(spec: LoadedSpec, signature: ReturnType<typeof signa
   const slices = spec.spec.model.slices;
   if (!spec.spec.model.enabled || !slices.enabled) return [];
   if (slices.columns.length === 0) return signature.inputs.filter((input) => input.type === 'string' || input.type === 'boolean').map((input) => input.name);
-  const known = new Set(training.profile.map((column) => column.name));
+  const known = new Map(training.profile.map((column) => [column.name, column.type]));
   slices.columns.forEach((name, index) => {
-    if (known.has(name)) return;
+    const type = known.get(name);
+    if (type === 'string' || type === 'boolean') return;
     const at = spec.locate(['model', 'slices', 'columns', index]);
-    throw failure('INVALID_INPUT', `${at.file} line ${at.line}: ${at.field}: "${name}" is not a column of ${training.manifest.name}@${training.manifest.version}; its columns are ${list(training.profile.map((column) => column.name), 12)}.`, {
-      hint: `Fix the column name in ${at.file}.`,
-      location: at,
-    });
+    const where = `${training.manifest.name}@${training.manifest.version}`;
+    const problem = type === undefined ? `"${name}" is not a column of ${where}; its columns are ${list(training.profile.map((column) => column.name), 12)}` : `"${name}" is a ${type} column of ${where}; slices are made of text or true/false columns`;
+    throw failure('INVALID_INPUT', `${at.file} line ${at.line}: ${at.field}: ${problem}.`, { hint: `Fix the column name in ${at.file}.`, location: at });
   });
   return [...slices.columns];
 }

@@ -19,9 +19,18 @@ export interface SliceInput {
   outcome: { metric: 'accuracy'; right: Uint8Array } | { metric: 'mae'; errors: Float64Array };
   /** Per scored row: its index in the columns' rows. */
   rows: Int32Array;
-  columns: readonly Extract<TableColumn, { reading: 'category' }>[];
+  columns: readonly CategoryColumn[];
   /** Slices with fewer rows are left out. */
   minSupport: number;
+}
+
+type CategoryColumn = Extract<TableColumn, { reading: 'category' }>;
+
+/** A column as slices: categories as they are, true/false as two values; null for numbers and dates. */
+export function asCategory(column: TableColumn): CategoryColumn | null {
+  if (column.reading === 'category') return column;
+  if (column.reading !== 'boolean') return null;
+  return { name: column.name, reading: 'category', names: ['false', 'true'], codes: Int32Array.from(column.values, (value) => (Number.isNaN(value) ? -1 : value)) };
 }
 
 export function sliceMetrics({ outcome, rows, columns, minSupport }: SliceInput): SliceMetric[] {
