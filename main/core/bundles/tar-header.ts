@@ -8,6 +8,8 @@ export const BLOCK = 512;
 /** ustar's size field is 11 octal digits: just under 8 GiB. */
 export const MAX_TAR_ENTRY_BYTES = 8 * 1024 ** 3 - 1;
 const NAME_BYTES = 100;
+/** What GNU tar's own format (its default) writes where ustar's magic and version go. */
+const GNU_MAGIC = 'ustar  \u0000';
 
 export interface TarEntryHeader {
   name: string;
@@ -40,7 +42,9 @@ export type HeaderReading = { kind: 'end' } | { kind: 'entry'; header: TarEntryH
 /** What a header block says, or why it is refused. `kind: 'end'` is an all-zero block. */
 export function decodeHeader(block: Uint8Array): HeaderReading {
   if (block.every((byte) => byte === 0)) return { kind: 'end' };
-  if (new TextDecoder().decode(block.subarray(257, 263)) !== 'ustar\u0000') return { kind: 'refused', reason: 'it is not a POSIX ustar header' };
+  const magic = new TextDecoder().decode(block.subarray(257, 265));
+  if (magic === GNU_MAGIC) return { kind: 'refused', reason: 'it is a GNU tar header, not POSIX ustar (pack a bundle with `tar --format=ustar`)' };
+  if (!magic.startsWith('ustar\u0000')) return { kind: 'refused', reason: 'it is not a POSIX ustar header' };
   const stored = readOctal(block, 148, 8);
   if (stored === null || stored !== checksumOf(block)) return { kind: 'refused', reason: 'its header checksum does not match (the header is damaged)' };
   const name = readName(block);

@@ -206,6 +206,37 @@ describe('a signed bundle', () => {
     expect(unsigned.problems[0]).toMatchObject({ kind: 'signature', message: 'the archive has no manifest.sig after manifest.json (found "model/model.json"): the bundle is not signed' });
   });
 
+  it('verifies a bundle unpacked and packed again with tar (which pads the archive with zero blocks), and still names a part left out', async () => {
+    const { file, dir, trusted } = await sample();
+    const unpacked = join(dir, 'unpacked');
+    execFileSync('mkdir', [unpacked]);
+    execFileSync('tar', ['-xf', file, '-C', unpacked]);
+    const names = ['manifest.json', 'manifest.sig', 'model/model.json', 'model/weights.bin', 'preprocessing.json', 'signature.json', 'model-card.md'];
+    const repacked = join(dir, 'repacked.lathe');
+    execFileSync('tar', ['--format=ustar', '-cf', repacked, '-C', unpacked, ...names]);
+    const result = await verifyBundle(repacked, { trusted });
+    expect(result.problems).toEqual([]);
+    expect(result.verified).toBe(true);
+
+    const withoutCard = join(dir, 'without-card.lathe');
+    execFileSync('tar', ['--format=ustar', '-cf', withoutCard, '-C', unpacked, ...names.filter((name) => name !== 'model-card.md')]);
+    expect((await verifyBundle(withoutCard, { trusted })).problems).toEqual([
+      { kind: 'missing', part: 'model-card.md', message: 'part model-card.md is in the manifest but not in the archive (removed)' },
+    ]);
+  });
+
+  it("names GNU tar's own header format, which a bundle packed with tar's defaults has", async () => {
+    const { file, dir, trusted } = await sample();
+    const unpacked = join(dir, 'unpacked');
+    execFileSync('mkdir', [unpacked]);
+    execFileSync('tar', ['-xf', file, '-C', unpacked]);
+    const gnu = join(dir, 'gnu.lathe');
+    execFileSync('tar', ['--format=gnu', '-cf', gnu, '-C', unpacked, 'manifest.json', 'manifest.sig']);
+    expect((await verifyBundle(gnu, { trusted })).problems[0]!.message).toBe(
+      'the entry at byte 0 is refused: it is a GNU tar header, not POSIX ustar (pack a bundle with `tar --format=ustar`)',
+    );
+  });
+
   it('refuses a signed manifest that leaves out a part every bundle holds', async () => {
     const { entries, rewrite, key } = await sample();
     const manifest = JSON.parse(new TextDecoder().decode(entries[0]!.bytes)) as { parts: { path: string }[] };

@@ -19,9 +19,10 @@ import { BLOCK, decodeHeader, paddingOf } from './tar-header.ts';
  * Reading a bundle is verifying it: one pass over the file that trusts nothing it has not
  * checked. The archive must be the narrow ustar Lathe writes — `manifest.json`, then
  * `manifest.sig`, then regular files with relative names, each once, each within the file, then
- * the end blocks and nothing after. The signature must check over the manifest's exact bytes
- * and its key must be trusted; every part's size and SHA-256 must match the manifest, and the
- * parts must be exactly the manifest's (none extra, none missing).
+ * the end blocks and nothing after them but zeros (tar pads a record with them, so a bundle
+ * unpacked and packed again with `tar --format=ustar` still verifies). The signature must check
+ * over the manifest's exact bytes and its key must be trusted; every part's size and SHA-256 must
+ * match the manifest, and the parts must be exactly the manifest's (none extra, none missing).
  *
  * Each problem is named (the part, the hashes, the byte where the file ends). A problem in the
  * archive's structure stops the reading there; problems with parts are all collected. Parts a
@@ -254,7 +255,18 @@ class BundleCheck {
     if (at + 2 * BLOCK > this.size) return this.#stop('truncated', null, `the file ends at byte ${this.size}, inside the archive's end marker (truncated)`);
     const second = await this.#read(BLOCK);
     if (!second.every((byte) => byte === 0)) return this.#stop('format', null, `the archive's end marker at byte ${at} is followed by data instead of a second zero block`);
-    if (this.size > at + 2 * BLOCK) return this.#stop('format', null, `${this.size - (at + 2 * BLOCK)} bytes of trailing data follow the end of the archive at byte ${at + 2 * BLOCK}`);
+    if (this.size > at + 2 * BLOCK && !(await this.#zeroToTheEnd())) return this.#stop('format', null, `${this.size - (at + 2 * BLOCK)} bytes of trailing data follow the end of the archive at byte ${at + 2 * BLOCK}`);
+  }
+
+  /** tar pads an archive with zero blocks to a whole record (10 KiB by default): zeros hide nothing. */
+  async #zeroToTheEnd(): Promise<boolean> {
+    const scratch = new Uint8Array(Math.min(CHUNK, this.size - this.#offset));
+    while (this.#offset < this.size) {
+      const chunk = scratch.subarray(0, Math.min(scratch.byteLength, this.size - this.#offset));
+      await this.#readInto(chunk);
+      if (!chunk.every((byte) => byte === 0)) return false;
+    }
+    return true;
   }
 
   async #padding(name: string, paddedEnd: number): Promise<boolean> {
