@@ -4,10 +4,10 @@ import type { EventHub } from '../events.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { aliasMove } from './model-aliases.ts';
 import { versionPath, versionRecord } from './model-records.ts';
-import { readAliases, readVersion } from './model-reads.ts';
+import { readAliases, readVersion, versionNumbers } from './model-reads.ts';
 import type { PromotionCheck } from './promotion-check.ts';
 import { changeRegistry, registryCommitMessage } from './registry-commits.ts';
-import { parseModelRef, resolveModelVersion } from './resolve-model-version.ts';
+import { aliasPointsNowhere, parseModelRef, resolveModelVersion } from './resolve-model-version.ts';
 
 export interface PromoteRequest {
   ref: string;
@@ -94,5 +94,8 @@ async function baselineOf(workspace: Workspace, version: ModelVersion, request: 
     }
     return resolveModelVersion(workspace, against);
   }
-  return pointedAt === null || pointedAt === version.version ? null : resolveModelVersion(workspace, { name: version.name, kind: 'version', version: pointedAt });
+  if (pointedAt === null || pointedAt === version.version) return null;
+  const numbers = await versionNumbers(workspace, version.name);
+  if (!numbers.includes(pointedAt)) throw aliasPointsNowhere(version.name, request.alias, pointedAt, numbers);
+  return resolveModelVersion(workspace, { name: version.name, kind: 'version', version: pointedAt });
 }

@@ -38,7 +38,14 @@ describe('a registry edited by hand', () => {
         location: { file: 'models/edited/aliases.json', field: 'aliases.champion' },
       });
       await commitByHand('models/edited/aliases.json', '{ "schemaVersion": 1, "aliases": { "champion": 4 } }\n');
-      expect(await refusal(call('models:get-version', { workspace, ref: 'edited@champion' }))).toMatchObject({ code: 'NOT_FOUND', message: 'edited has no version 4.', hint: 'Its versions: 1.' });
+      expect(await refusal(call('models:get-version', { workspace, ref: 'edited@champion' }))).toMatchObject({
+        code: 'NOT_FOUND',
+        message: 'edited@champion points at version 4, and edited has no version 4 (models/edited/aliases.json).',
+        hint: 'Its versions: 1. Point the alias at one on a version\'s page in Models, or with `lathe models alias edited@N champion`.',
+        location: { file: 'models/edited/aliases.json', field: 'aliases.champion' },
+      });
+      // Promoting past an alias that points nowhere says which alias, not only which version.
+      expect(await refusal(call('models:promote', { workspace, ref: 'edited@1' }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('edited@champion points at version 4') });
 
       const version = gitCli(workspace, 'show', 'HEAD:models/edited/versions/1.json');
       await commitByHand('models/edited/versions/2.json', version);

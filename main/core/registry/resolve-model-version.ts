@@ -1,6 +1,7 @@
 import { formatModelRef, readModelRef, type ModelRef } from '../../../shared/contract/model-ref.ts';
 import type { ModelVersion } from '../../../shared/contract/registry.ts';
 import { failure } from '../errors.ts';
+import { aliasesPath } from './model-records.ts';
 import { readAliases, readVersion, requireModel, versionNumbers, versionView, type RegistryReader } from './model-reads.ts';
 
 /** Read `NAME@3` / `NAME@alias` / `NAME@latest`, or INVALID_INPUT saying what is wrong with it. */
@@ -25,7 +26,10 @@ export async function resolveModelVersion(workspace: RegistryReader, ref: ModelR
   const aliases = await readAliases(workspace, parsed.name, commit);
   const number = await versionNumberOf(workspace, parsed, aliases, commit);
   const record = await readVersion(workspace, parsed.name, number, commit);
-  if (!record) throw noSuchVersion(parsed.name, number, await versionNumbers(workspace, parsed.name, commit));
+  if (!record) {
+    const numbers = await versionNumbers(workspace, parsed.name, commit);
+    throw parsed.kind === 'alias' ? aliasPointsNowhere(parsed.name, parsed.alias, number, numbers) : noSuchVersion(parsed.name, number, numbers);
+  }
   return versionView(record, aliases);
 }
 
@@ -53,6 +57,15 @@ export function noSuchVersion(name: string, version: number | null, numbers: rea
   return failure('NOT_FOUND', what, {
     hint: numbers.length > 0 ? `Its versions: ${describeNumbers(numbers)}.` : `Register one from a run's page in Experiments, or with \`lathe models register RUN_ID --name ${name}\`.`,
     location: { field: 'ref' },
+  });
+}
+
+/** An alias whose version is not there (aliases.json edited by hand): the alias is what to fix. */
+export function aliasPointsNowhere(name: string, alias: string, version: number, numbers: readonly number[]) {
+  const file = aliasesPath(name);
+  return failure('NOT_FOUND', `${name}@${alias} points at version ${version}, and ${name} has no version ${version} (${file}).`, {
+    hint: `${numbers.length > 0 ? `Its versions: ${describeNumbers(numbers)}. ` : ''}Point the alias at one on a version's page in Models, or with \`lathe models alias ${name}@N ${alias}\`.`,
+    location: { file, field: `aliases.${alias}` },
   });
 }
 
