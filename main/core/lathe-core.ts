@@ -84,7 +84,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     training.handlers,
     registryCalls({ workspaces, events, ...gatesForRegistry(serving) }),
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
-    gateCalls({ workspaces, serving }),
+    gateCalls({ workspaces, jobs, serving }),
     pipelines.handlers,
   );
 

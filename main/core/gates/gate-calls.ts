@@ -1,5 +1,6 @@
 import type { CheckOutcome, ModelVersion } from '../../../shared/contract/registry.ts';
 import type { Handlers } from '../dispatch.ts';
+import type { JobRegistry } from '../jobs/job-registry.ts';
 import type { SliceMetric } from '../registry/model-card.ts';
 import { resolveModelVersion } from '../registry/resolve-model-version.ts';
 import type { OpenWorkspaces } from '../workspace/open-workspaces.ts';
@@ -12,12 +13,14 @@ import type { ServingTarget } from './serving-target.ts';
 
 export interface GateCallsContext {
   workspaces: OpenWorkspaces;
+  /** Every gate run is a job: listed, followed and cancellable from any window. */
+  jobs: JobRegistry;
   /** The serving runtime for integration checks, per workspace; null: those checks are skipped, saying why. */
   serving: ((workspace: Workspace) => ServingTarget) | null;
 }
 
 /** Release gates: the spec (init, read, save), a gate run, and a version's reports. */
-export function gateCalls({ workspaces, serving }: GateCallsContext): Handlers {
+export function gateCalls({ workspaces, jobs, serving }: GateCallsContext): Handlers {
   const context = (workspace: Workspace) => ({ workspace, resolve: (ref: string) => resolveModelVersion(workspace, ref), serving: serving?.(workspace) ?? null });
   return {
     'gates:init': async ({ workspace, name, replace }) => (await import('./init-gate-spec.ts')).initGateSpec(await workspaces.at(workspace), name, replace ?? false),
@@ -27,7 +30,10 @@ export function gateCalls({ workspaces, serving }: GateCallsContext): Handlers {
       const loaded = await loadGateSpec((await workspaces.at(workspace)).git, name);
       return { path: loaded.path, exists: loaded.exists, spec: loaded.spec };
     },
-    'gates:run': async (input) => (await import('./run-gates.ts')).runGates(context(await workspaces.at(input.workspace)), input),
+    'gates:run': async (input) => {
+      const [{ runGates }, workspace] = await Promise.all([import('./run-gates.ts'), workspaces.at(input.workspace)]);
+      return jobs.run({ workspace: workspace.dir, kind: 'gates', title: `Gates of ${input.ref}`, ref: input.ref, run: (job) => runGates({ ...context(workspace), job }, input) }).done;
+    },
     'gates:results': async ({ workspace, ref, limit }) => {
       const open = await workspaces.at(workspace);
       const version = await resolveModelVersion(open, ref);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateReport } from '../../../shared/contract/gates.ts';
+import { listenToPhases } from '../base/phases.ts';
 import { failure, LatheFailure } from '../errors.ts';
 import { resolveModelVersion } from '../registry/resolve-model-version.ts';
 import { Workspace } from '../workspace/workspace.ts';
@@ -159,7 +160,39 @@ describe('gate runs through the core', () => {
     expect(log[0]?.message).toMatch(/^Gates fail for penguins-species@2 against penguins-species@1/);
   });
 
-  it('gates:init writes the defaults once and keeps an existing spec', async () => {
+  it('run as a job: listed with its progress, and a cancel stops it before the next checks, keeping no report', async () => {
+    const { call } = fixture;
+    await fixture.saveSpec({});
+    const before = await call('gates:results', { workspace: fixture.workspace, ref: 'penguins-species@2' });
+    // Hold the run at its first group of checks, cancel it there, then let it go on.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atCheck = new Promise<void>((resolve) => (reached = resolve));
+    listenToPhases(async (phase) => {
+      if (phase !== 'gates:check') return;
+      listenToPhases(null);
+      reached();
+      await held;
+    });
+    try {
+      const running = call('gates:run', { workspace: fixture.workspace, ref: 'penguins-species@2' }).then(() => null, (error: unknown) => error);
+      await atCheck;
+      const job = (await call('jobs:list', { workspace: fixture.workspace })).find((j) => j.kind === 'gates' && j.status === 'running')!;
+      expect(job).toMatchObject({ title: 'Gates of penguins-species@2', ref: 'penguins-species@2', progress: { unit: 'steps', total: 3, done: 0 } });
+      await call('jobs:cancel', { workspace: fixture.workspace, jobId: job.id });
+      release();
+      expect(await running).toMatchObject({ error: { code: 'CANCELLED', message: 'The gates of penguins-species@2 were cancelled; no report was kept.' } });
+    } finally {
+      listenToPhases(null);
+      release();
+    }
+    expect(await call('gates:results', { workspace: fixture.workspace, ref: 'penguins-species@2' })).toEqual(before);
+    const finished = await call('gates:run', { workspace: fixture.workspace, ref: 'penguins-species@2', against: 'none' });
+    expect((await call('jobs:list', { workspace: fixture.workspace })).find((j) => j.ref === 'penguins-species@2' && j.status === 'finished')).toMatchObject({ kind: 'gates', progress: { done: 3, message: finished.summary } });
+  });
+
+    it('gates:init writes the defaults once and keeps an existing spec', async () => {
     const { call } = fixture;
     const reset = await call('gates:init', { workspace: fixture.workspace, name: 'penguins-species', replace: true });
     expect(reset).toMatchObject({ created: true, path: 'models/penguins-species/gates.json', spec: { model: { baseline: { alias: 'champion', significance: 0.05 } } } });

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { readThreshold, type GateCheck, type GateMetric, type GateReport } from '../../../shared/contract/gates.ts';
+import { reachPhase } from '../base/phases.ts';
 import { parseDatasetRef } from '../datasets/dataset-ref.ts';
 import { failure, LatheFailure } from '../errors.ts';
+import type { JobContext } from '../jobs/job-registry.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { baselineCheck, pairByRow } from './baseline-check.ts';
 import { check, list, type CheckResult } from './check-result.ts';
@@ -46,6 +48,8 @@ export interface GateRunContext {
   resolve(ref: string): Promise<GatedVersion>;
   /** The serving runtime for integration checks (and for predicting rows a model has no stored predictions for); null: those checks are skipped, saying why. */
   serving: ServingTarget | null;
+  /** The job this run is (gates:run): its progress shows which checks run; cancelling stops before the next group, keeping nothing. */
+  job?: JobContext | undefined;
   now?: () => Date;
 }
 
@@ -77,6 +81,8 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
   const stored = await readStoredPredictions(workspace.blobs, candidate);
   const checks: GateCheck[] = [];
   const run = async (work: () => CheckResult[] | Promise<CheckResult[]>) => {
+    await reachPhase('gates:check');
+    stopIfCancelled(context, candidate);
     const start = performance.now();
     const results = await work();
     const each = (performance.now() - start) / Math.max(1, results.length);
@@ -87,6 +93,8 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
   const data: EvaluationData = { manifest: evaluated.manifest, profile: evaluated.profile, table, rows: scoredRows };
   const where = testSplit ? `the ${stored.rows.length.toLocaleString('en')} test rows of ${training.manifest.name}@${training.manifest.version}` : `the ${table.rows.toLocaleString('en')} rows of ${evaluated.manifest.name}@${evaluated.manifest.version}`;
 
+  const step = (done: number, message: string) => context.job?.progress({ done, total: 3, unit: 'steps', message: message.slice(0, 500) });
+  step(0, `data checks on ${where}`);
   if (spec.spec.data.enabled) await run(() => dataChecks(spec.spec.data, signature, training.profile, data));
 
   // The candidate's predictions on the judged rows: stored by training, or served for other data.
@@ -94,6 +102,7 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
   const lacksTarget = !testSplit && !evaluated.profile.some((column) => column.name === signature.target.name);
   if (!scored && !lacksTarget && context.serving) scored = await predictRows(context.serving, candidate, table, signature.target.name);
   const modelSpec = spec.spec.model;
+  step(1, `model checks${baseline ? ` against ${label(baseline)}` : ''}`);
   if (modelSpec.enabled) {
     if (lacksTarget) {
       await run(() => [check('model', 'model.metrics', 'Model checks', 'skip', `${evaluated.manifest.name}@${evaluated.manifest.version} has no "${signature.target.name}" column, so there is nothing to score ${label(candidate)}'s predictions against.`)]);
@@ -119,6 +128,7 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
     }
   }
 
+  step(2, 'integration checks: the signed bundle in the serving runtime');
   if (spec.spec.integration.enabled) {
     if (!context.serving) {
       await run(() => [check('integration', 'integration.bundle', 'Signed bundle loads', 'skip', 'No serving runtime is available to this Lathe, so the bundle was not loaded.')]);
@@ -139,8 +149,14 @@ export async function runGates(context: GateRunContext, request: GateRunRequest)
     durationMs: performance.now() - started,
     checks,
   });
+  stopIfCancelled(context, candidate);
+  step(3, report.summary);
   if (request.record !== false) await recordGateReport(workspace, report);
   return report;
+}
+
+function stopIfCancelled(context: GateRunContext, candidate: GatedVersion): void {
+  if (context.job?.signal.aborted) throw failure('CANCELLED', `The gates of ${label(candidate)} were cancelled; no report was kept.`);
 }
 
 /** --data's `NAME@V`, or INVALID_INPUT at the field `data`. */
