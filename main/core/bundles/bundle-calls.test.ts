@@ -86,7 +86,9 @@ describe('bundles:package and bundles:verify', () => {
       await expect(call('bundles:verify', { file: 'relative.lathe' })).rejects.toMatchObject({ error: { code: 'INVALID_INPUT' } });
       await expect(call('bundles:package', { workspace, ref: 'penguins@7', out: join(root, 'x.lathe') })).rejects.toMatchObject({ error: { code: 'NOT_FOUND', message: 'penguins has no version 7.' } });
       await expect(call('bundles:package', { workspace, ref: 'penguins@1', out: root })).rejects.toMatchObject({ error: { code: 'INVALID_INPUT', location: { field: 'out' } } });
-      await expect(call('bundles:package', { workspace, ref: 'penguins@1', out: join(root, 'no-such-folder', 'x.lathe') })).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
+      await expect(call('bundles:package', { workspace, ref: 'penguins@1', out: join(root, 'no-such-folder', 'x.lathe') })).rejects.toMatchObject({
+        error: { code: 'NOT_FOUND', message: `There is no folder ${join(root, 'no-such-folder')} to write the bundle into.`, location: { file: join(root, 'no-such-folder'), field: 'out' } },
+      });
 
       // A damaged blob in the store stops the packaging; nothing is left behind.
       const weights = (await call('models:get-version', { workspace, ref: 'penguins@1' })).artifacts.find((a) => a.path === 'model/weights.bin')!;

@@ -45,7 +45,7 @@ export async function writeBundle(source: BundleSource, out: string, key: Signin
       hint: 'Register a model from a run that finished training (it stores every one of these).',
     });
   }
-  await refuseFolder(out);
+  await checkOutPath(out);
   const created = options.now ?? new Date();
   const manifestText = bundleManifestRecord.serialize({
     schemaVersion: 1,
@@ -120,9 +120,17 @@ export async function writeBundle(source: BundleSource, out: string, key: Signin
   };
 }
 
-async function refuseFolder(out: string): Promise<void> {
+/** `out` must name a file in a folder that exists (not the temp file a failed write would name). */
+async function checkOutPath(out: string): Promise<void> {
   const info = await stat(out).catch(() => null);
   if (info?.isDirectory()) {
     throw failure('INVALID_INPUT', `--out ${out} is a folder; name the bundle file to write, like ${out.replace(/\/$/, '')}/model.lathe.`, { location: { file: out, field: 'out' } });
+  }
+  const folder = await stat(dirname(out)).catch(() => null);
+  if (!folder?.isDirectory()) {
+    throw failure('NOT_FOUND', `There is no folder ${dirname(out)} to write the bundle into.`, {
+      hint: 'Make the folder first, or give --out a path in a folder that exists.',
+      location: { file: dirname(out), field: 'out' },
+    });
   }
 }
