@@ -140,7 +140,8 @@ export const ModelDetail = ModelSummary.omit({ latest: true }).extend({
 });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 
-export const registryActions = ['create-model', 'register', 'set-alias', 'remove-alias', 'promote', 'edit-model', 'edit-version'] as const;
+/** `gates`: a gate run's report, committed with the version (`models/<name>/gate-runs/`). */
+export const registryActions = ['create-model', 'register', 'set-alias', 'remove-alias', 'promote', 'edit-model', 'edit-version', 'gates'] as const;
 export const RegistryAction = z.enum(registryActions);
 export type RegistryAction = z.infer<typeof RegistryAction>;
 

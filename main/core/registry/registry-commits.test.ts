@@ -38,6 +38,13 @@ describe('registry commit messages', () => {
     );
   });
 
+  it("read a gate run's commit (Lathe-Gates, as the gates write it) as the gates of that version, failed or not", () => {
+    const failed = 'Gates fail for churn@3 against churn@2\n\nchurn@3 failed 1 of 10 checks: Worst slice.\n\nLathe-Model: churn\nLathe-Version: 3\nLathe-Gates: fail\n';
+    expect(readRegistryCommit(failed).trailers).toMatchObject({ model: 'churn', action: 'gates', version: 3, check: 'failed' });
+    const warned = 'Gates warn for churn@4\n\nchurn@4 passed its gates with 1 warning.\n\nLathe-Model: churn\nLathe-Version: 4\nLathe-Gates: warn\n';
+    expect(readRegistryCommit(warned).trailers).toMatchObject({ model: 'churn', action: 'gates', version: 4, check: 'passed' });
+  });
+
   it('say "no trailers" for a commit made by hand', () => {
     expect(readRegistryCommit('Fix a typo in the description\n').trailers).toBeNull();
     expect(readRegistryCommit('Lathe-Model: x\nLathe-Action: nonsense\n').trailers).toBeNull();

@@ -64,10 +64,12 @@ export function readRegistryCommit(message: string): ReadCommit {
     end -= 1;
   }
   const body = lines.slice(1, end).join('\n').trim();
-  const action = RegistryAction.safeParse(found['Lathe-Action']);
+  // A gate run's report is committed with `Lathe-Gates: pass|warn|fail` in place of an action (gate-results.ts).
+  const gates = found['Lathe-Gates'];
+  const action = RegistryAction.safeParse(found['Lathe-Action'] ?? (gates === undefined ? undefined : 'gates'));
   if (!found['Lathe-Model'] || !action.success) return { title, body, trailers: null };
   const version = Number(found['Lathe-Version']);
-  const check = found['Lathe-Check'];
+  const check = gates === undefined ? found['Lathe-Check'] : gates === 'fail' ? 'failed' : 'passed';
   return {
     title,
     body,

@@ -11,6 +11,7 @@ const actionWords: Record<RegistryAction, string> = {
   promote: 'Promoted',
   'edit-model': 'Edited',
   'edit-version': 'Edited',
+  gates: 'Gates',
 };
 
 /**
@@ -36,7 +37,7 @@ export function AuditHistory({ log, version }: { log: Loaded<RegistryLogEntry[]>
               <span className="audit__action">{actionWords[entry.action]}</span>
               <span className="audit__title">
                 {entry.title}
-                {entry.passed === false ? <span className="audit__override">checks failed, overridden</span> : null}
+                {entry.action === 'promote' && entry.passed === false ? <span className="audit__override">checks failed, overridden</span> : null}
                 {entry.overrideReason ? <span className="audit__reason">Reason: “{entry.overrideReason}”</span> : null}
               </span>
               <code className="hash faint audit__commit" title={entry.commit}>
