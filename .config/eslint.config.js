@@ -47,9 +47,17 @@ const layers = [
     why: 'A front door: it translates HTTP to calls and owns no business rule; electron is main/app\'s alone.',
   },
   {
+    name: '`lathe agent` (main/agent)',
+    files: ['main/agent/**'],
+    folders: ['main/agent/**', 'main/core/**', 'main/server/**', 'shared/**'],
+    node: true,
+    packages: ['zod'],
+    why: 'A front door for deploy targets: it serves the core\'s runtime over HTTP and owns no business rule.',
+  },
+  {
     name: 'The CLI (main/cli)',
     files: ['main/cli/**'],
-    folders: ['main/cli/**', 'main/core/**', 'main/server/**', 'shared/**'],
+    folders: ['main/cli/**', 'main/core/**', 'main/server/**', 'main/agent/**', 'shared/**'],
     testFolders: ['main/scripts/build.ts'],
     testPackages: ['esbuild'],
     node: true,

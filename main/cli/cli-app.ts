@@ -16,6 +16,7 @@ import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './commands/bundle-commands.ts';
 import { serveCommand } from './commands/serve-command.ts';
+import { agentCommand } from './commands/agent-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
 
@@ -42,6 +43,7 @@ export const commands: readonly CliCommand[] = [
   keysShowCommand,
   ...pipelineCommands,
   serveCommand,
+  agentCommand,
 ];
 
 const globalOptions: OptionSpec = {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -10,9 +10,10 @@ import { handleCall } from './call-route.ts';
 import { createEventSocket } from './event-socket.ts';
 import { refusal, rejectUpgrade, sendRefusal } from './json-reply.ts';
 import { discardRestOfBody } from './request-body.ts';
-import { allowedHostHeaders, createRequestGuard, hostNameForUrl, type RequestGuard } from './request-guard.ts';
+import { allowedHostHeaders, createRequestGuard, type RequestGuard } from './request-guard.ts';
 import { serveStaticUi } from './static-ui.ts';
 import { handleUpload } from './upload-route.ts';
+import { listen, urlHost } from './listen.ts';
 
 export interface ServerOptions {
   core: LatheCore;
@@ -190,40 +191,4 @@ function checkOptions({ port, token, maxUploadBytes }: { port: number; token: st
   if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes <= 0) {
     throw failure('INVALID_INPUT', `${maxUploadBytes} is not a usable upload limit.`, { hint: 'Give a positive number of bytes.' });
   }
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(listenFailure(error, host, port));
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  const where = `${hostNameForUrl(host)}:${port}`;
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return failure('CONFLICT', `Another program is already listening on ${where}.`, {
-        hint: 'Stop it, or choose another port with --port (0 picks a free one).',
-      });
-    case 'EACCES':
-      return failure('UNAVAILABLE', `Lathe is not allowed to listen on ${where}.`, { hint: 'Ports below 1024 need privileges: choose a higher one.' });
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return failure('INVALID_INPUT', `${host} is not an address of this machine.`, { hint: 'Use 127.0.0.1 (the default) or one of its own addresses.' });
-    default:
-      return failure('UNAVAILABLE', `Could not listen on ${where}: ${error.message}`);
-  }
-}
-
-/** The host to put in the printed address: a loopback name whenever the server listens on one. */
-function urlHost(bindHost: string): string {
-  const host = hostNameForUrl(bindHost);
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '[::]' || host === '[::1]') return '[::1]';
-  return host;
 }

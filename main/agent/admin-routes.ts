@@ -1,0 +1,103 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { open, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { reachPhase } from '../core/base/phases.ts';
+import { LatheFailure, toLatheError } from '../core/errors.ts';
+import { formatByteLimit } from '../core/byte-limit.ts';
+import { statusForErrorCode } from '../server/json-reply.ts';
+import { askForBody, bodyChunks, checkContentType, checkDeclaredLength, discardRestOfBody, tooLarge } from '../server/request-body.ts';
+import { MODEL_NAME } from './agent-state.ts';
+import { sendError, sendJson, sendRefused } from './agent-reply.ts';
+import type { ModelSlots } from './model-slots.ts';
+
+/**
+ * The admin API, behind the admin token: `PUT /admin/models/{name}` with a signed bundle as the
+ * body loads it as that model's version (verified against the trusted keys, loaded, checked, then
+ * switched to), `GET /admin/models` lists what is loaded, `DELETE /admin/models/{name}` unloads.
+ */
+export interface AdminContext {
+  slots: ModelSlots;
+  checkToken: (given: string | undefined) => boolean;
+  uploadsDir: string;
+  maxBundleBytes: number;
+}
+
+const PATH = /^\/admin\/models(?:\/([^/]+))?$/;
+
+export function isAdminPath(path: string): boolean {
+  return path === '/admin' || path.startsWith('/admin/');
+}
+
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, context: AdminContext): Promise<void> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (!context.checkToken(bearer)) {
+    sendError(res, 401, { code: 'UNAUTHORIZED', message: bearer ? 'The admin token is wrong.' : 'The admin API needs the admin token: send `Authorization: Bearer <token>`.', hint: 'The agent printed its admin token at its first start. Lost it? Stop the agent, delete admin-token.json in its --data-dir, and start it again for a new one.' }, { 'WWW-Authenticate': 'Bearer' });
+    return discardRestOfBody(req);
+  }
+  const match = PATH.exec(path);
+  if (!match) return sendError(res, 404, `There is no admin resource at ${path.slice(0, 100)}; the admin API has /admin/models and /admin/models/{name}.`);
+  const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const { slots } = context;
+  try {
+    if (name === undefined) {
+      if (req.method !== 'GET') return sendError(res, 405, `${req.method} is not allowed on /admin/models; use GET.`, { Allow: 'GET' });
+      return sendJson(res, 200, {
+        models: slots.all().map((slot) => slots.summary(slot)),
+        notLoaded: [...slots.notRestored].map(([model, error]) => ({ name: model, error: error.message })),
+      });
+    }
+    if (!MODEL_NAME.test(name)) return sendError(res, 400, `${JSON.stringify(name.slice(0, 100))} is not a model name the agent can serve: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit).`);
+    if (req.method === 'PUT') return await putModel(req, res, name, context);
+    if (req.method === 'DELETE') return sendJson(res, 200, { unloaded: await slots.remove(name) });
+    if (req.method === 'GET') {
+      const slot = slots.get(name);
+      return slot ? sendJson(res, 200, slots.summary(slot)) : sendError(res, 404, `No model named ${name} is loaded.`);
+    }
+    return sendError(res, 405, `${req.method} is not allowed on /admin/models/${name}; use GET, PUT or DELETE.`, { Allow: 'GET, PUT, DELETE' });
+  } catch (error) {
+    const latheError = toLatheError(error);
+    sendError(res, uploadStatus(latheError.code), latheError);
+  } finally {
+    discardRestOfBody(req);
+  }
+}
+
+async function putModel(req: IncomingMessage, res: ServerResponse, name: string, context: AdminContext): Promise<void> {
+  const hint = `Bundles up to ${formatByteLimit(context.maxBundleBytes)} are accepted; start the agent with a larger --max-bundle-mb for bigger ones.`;
+  const refused = checkContentType(req, 'application/octet-stream') ?? checkDeclaredLength(req, context.maxBundleBytes, 'The bundle', hint);
+  if (refused) return sendRefused(res, refused);
+  askForBody(req, res);
+  // The client's name for the file is never used: uploads get a fresh name of ours.
+  const upload = join(context.uploadsDir, `${randomUUID()}.part`);
+  const hash = createHash('sha256');
+  try {
+    const handle = await open(upload, 'wx', 0o600);
+    try {
+      let total = 0;
+      for await (const chunk of bodyChunks(req)) {
+        total += chunk.byteLength;
+        if (total > context.maxBundleBytes) throw new LatheFailure(tooLarge(context.maxBundleBytes, 'The bundle', hint).error);
+        hash.update(chunk);
+        await handle.write(chunk);
+        if (total === chunk.byteLength) await reachPhase('agent:upload-receiving');
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(upload, { force: true });
+    await reachPhase('agent:upload-discarded');
+    throw error;
+  }
+  const summary = await context.slots.install(name, upload, hash.digest('hex'));
+  sendJson(res, 200, { loaded: summary });
+}
+
+/** DATA_DAMAGED here is the client's bundle failing its check, not our store: 422, not 500. */
+function uploadStatus(code: keyof typeof statusForErrorCode): number {
+  if (code === 'DATA_DAMAGED' || code === 'PARSE_ERROR') return 422;
+  if (code === 'FAILED_PRECONDITION') return 422;
+  return statusForErrorCode[code];
+}

@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toLatheError } from '../core/errors.ts';
+import { refusal } from '../server/json-reply.ts';
+import { checkContentType, readJsonBody } from '../server/request-body.ts';
+import type { AgentMetrics, Protocol } from './agent-metrics.ts';
+import { sendError, sendJson, sendRefused } from './agent-reply.ts';
+import { parseV1Request, parseV2Request } from './inference-request.ts';
+import { modelMetadata, v1Reply, v2Outputs } from './inference-reply.ts';
+import type { LoadedVersion, ModelSlots } from './model-slots.ts';
+import { Overloaded } from './worker-pool.ts';
+
+/**
+ * The prediction side of the agent: KServe's Open Inference Protocol v2 and its v1 predict, for
+ * the models in the slots. No token (as KServe's own servers), but every input is checked against
+ * the model's signature before a worker sees it.
+ */
+export interface InferenceContext {
+  slots: ModelSlots;
+  metrics: AgentMetrics;
+  maxRequestBytes: number;
+  /** Seconds a client is told to wait when the queue is full. */
+  retryAfterSeconds: number;
+}
+
+type Target = { name: string; version: string | undefined; action: 'metadata' | 'ready' | 'infer'; protocol: Protocol };
+
+const V2 = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(ready|infer))?$/;
+const V1 = /^\/v1\/models\/([^/:]+):predict$/;
+
+export function inferenceTarget(path: string): Target | null {
+  const v2 = V2.exec(path);
+  if (v2) return { name: decode(v2[1]!), version: v2[2] === undefined ? undefined : decode(v2[2]), action: (v2[3] as 'ready' | 'infer' | undefined) ?? 'metadata', protocol: 'v2' };
+  const v1 = V1.exec(path);
+  if (v1) return { name: decode(v1[1]!), version: undefined, action: 'infer', protocol: 'v1' };
+  return null;
+}
+
+export async function handleInference(req: IncomingMessage, res: ServerResponse, target: Target, context: InferenceContext): Promise<void> {
+  const method = target.action === 'infer' ? 'POST' : 'GET';
+  if (req.method !== method) return sendError(res, 405, `${req.method} is not allowed here; use ${method}.`, { Allow: method });
+  const { slots, metrics } = context;
+  const slot = slots.get(target.name);
+  const loaded = slots.route(target.name, target.version);
+  if (!slot || !loaded) {
+    metrics.unrouted(slot ? 'unknown_version' : 'unknown_model');
+    const versions = slot ? [slot.stable, slot.candidate].flatMap((v) => (v ? [v.ref.version] : [])) : [];
+    const message = slot
+      ? `Model ${JSON.stringify(target.name)} has no version ${JSON.stringify(target.version)}; it serves ${versions.join(', ')}.`
+      : `There is no model named ${JSON.stringify(target.name.slice(0, 100))} on this agent${slots.all().length ? `; it serves ${slots.all().map((s) => JSON.stringify(s.name)).join(', ')}` : ''}.`;
+    return sendError(res, 404, message);
+  }
+  if (target.action === 'metadata') {
+    const versions = [slot.stable, slot.candidate].flatMap((v) => (v ? [v.ref.version] : []));
+    return sendJson(res, 200, modelMetadata(slot.name, target.version ? [target.version] : versions, loaded.model));
+  }
+  if (target.action === 'ready') return sendJson(res, 200, { name: slot.name, ...(target.version ? { version: target.version } : {}), ready: true });
+  return infer(req, res, target, loaded, context);
+}
+
+async function infer(req: IncomingMessage, res: ServerResponse, target: Target, loaded: LoadedVersion, context: InferenceContext): Promise<void> {
+  const started = performance.now();
+  const version = loaded.ref.version;
+  const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+    context.metrics.request(target.name, version, target.protocol, (performance.now() - started) / 1000, status === 200 ? null : status);
+    if (status === 200) sendJson(res, 200, body);
+    else sendError(res, status, body as string, headers);
+  };
+  // A present Content-Type must be JSON: a text/plain or form POST is what a web page can send anywhere.
+  if (req.headers['content-type'] !== undefined) {
+    const wrongType = checkContentType(req, 'application/json');
+    if (wrongType) return answer(415, wrongType.error.message);
+  }
+  const declared = Number(req.headers['content-length']);
+  const body = Number.isFinite(declared) && declared > context.maxRequestBytes
+    ? refusal(413, 'TOO_LARGE', `The request body is ${declared} bytes; this agent takes at most ${context.maxRequestBytes}.`)
+    : await readJsonBody(req, context.maxRequestBytes);
+  if ('status' in body) {
+    sendRefused(res, body);
+    context.metrics.request(target.name, version, target.protocol, (performance.now() - started) / 1000, body.status);
+    return;
+  }
+  const parsed = target.protocol === 'v2' ? parseV2Request(body.value, loaded.model) : parseV1Request(body.value, loaded.model);
+  if (!parsed.ok) return answer(400, `${parsed.error}`);
+  try {
+    const predictions = await loaded.pool.predict(parsed.rows);
+    if (target.protocol === 'v1') return answer(200, v1Reply(predictions));
+    answer(200, { model_name: target.name, model_version: version, ...(parsed.id !== undefined ? { id: parsed.id } : {}), outputs: v2Outputs(loaded.model, predictions) });
+  } catch (error) {
+    if (error instanceof Overloaded) return answer(503, error.message, { 'Retry-After': String(context.retryAfterSeconds) });
+    const latheError = toLatheError(error);
+    const status = latheError.code === 'INVALID_INPUT' ? 400 : latheError.code === 'UNAVAILABLE' || latheError.code === 'CANCELLED' ? 503 : 500;
+    answer(status, `Model ${target.name} version ${version} could not predict: ${latheError.message}`, status === 503 ? { 'Retry-After': String(context.retryAfterSeconds) } : {});
+  }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PublicKeyInfo } from '../core/bundles/signing-keys.ts';
+import { failure, toLatheError } from '../core/errors.ts';
+import { refusal } from '../server/json-reply.ts';
+import { allowedHostHeaders } from '../server/request-guard.ts';
+import { discardRestOfBody } from '../server/request-body.ts';
+import { listen, urlHost } from '../server/listen.ts';
+import { handleAdmin, isAdminPath } from './admin-routes.ts';
+import { createAgentMetrics } from './agent-metrics.ts';
+import { sendError, sendJson, sendRefused, sendText } from './agent-reply.ts';
+import { loadOrCreateAdminToken, openAgentDataDir } from './agent-state.ts';
+import { handleInference, inferenceTarget } from './inference-routes.ts';
+import { ModelSlots } from './model-slots.ts';
+import type { PoolHooks } from './worker-pool.ts';
+
+/**
+ * `lathe agent`: a deploy target. It serves the models in its --data-dir over KServe's
+ * protocols, takes new bundles over its admin API, and exports Prometheus metrics. Start-up
+ * reloads what it served before; close() stops taking connections, lets every request in hand
+ * finish, then stops the workers.
+ */
+export interface AgentOptions {
+  dataDir: string;
+  trust: readonly PublicKeyInfo[];
+  host?: string | undefined;
+  port?: number | undefined;
+  allowedHosts?: readonly string[] | undefined;
+  /** Serving workers per model version (default 2). */
+  workers?: number | undefined;
+  /** Requests that may wait per model version before the agent answers 503 (default 64). */
+  maxQueue?: number | undefined;
+  maxRequestBytes?: number | undefined;
+  maxBundleBytes?: number | undefined;
+  workerUrl?: URL | undefined;
+  wasmDir?: string | undefined;
+  latheVersion: string;
+  warn: (text: string) => void;
+  /** Tests: hold a worker busy, hear a request queued. */
+  hooks?: PoolHooks | undefined;
+}
+
+export interface RunningAgent {
+  url: string;
+  port: number;
+  /** The admin token, on the first start only (it is stored hashed). */
+  newAdminToken: string | null;
+  adminTokenFile: string;
+  slots: ModelSlots;
+  /** Graceful: refuse new connections, finish requests in hand, stop the workers. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8080;
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  if (options.trust.length === 0) {
+    throw failure('INVALID_INPUT', 'The agent needs at least one trusted key (--trust): it loads only bundles a trusted key signed.', {
+      hint: 'On the machine that packages models, `lathe keys show` prints its public key; pass it as --trust ed25519:… (or a file holding it).',
+      location: { field: 'trust' },
+    });
+  }
+  const host = options.host ?? '127.0.0.1';
+  const allowedHosts = options.allowedHosts ?? [];
+  allowedHostHeaders({ bindHost: host, port: 1, allowedHosts }); // a bad --allow-host is refused before anything starts
+  const dir = await openAgentDataDir(options.dataDir);
+  const token = await loadOrCreateAdminToken(options.dataDir);
+  const metrics = createAgentMetrics();
+  const slots = new ModelSlots(dir, {
+    trust: options.trust,
+    workers: options.workers ?? 2,
+    maxQueue: options.maxQueue ?? 64,
+    workerUrl: options.workerUrl,
+    wasmDir: options.wasmDir,
+    hooks: options.hooks,
+  });
+  await slots.restore(options.warn);
+
+  const server = createServer({ requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 5_000 });
+  try {
+    await listen(server, host, options.port ?? DEFAULT_PORT);
+  } catch (error) {
+    await slots.drainAll();
+    throw error;
+  }
+  server.on('error', () => {});
+  const port = (server.address() as AddressInfo).port;
+  const hosts = allowedHostHeaders({ bindHost: host, port, allowedHosts });
+  let closing: Promise<void> | null = null;
+  let inHand = 0;
+  let idle: (() => void) | null = null;
+
+  const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const hostHeader = req.headers.host?.toLowerCase();
+    if (!hostHeader || !hosts.has(hostHeader)) {
+      return sendRefused(res, refusal(403, 'FORBIDDEN', `This agent does not answer to the host name ${JSON.stringify(hostHeader?.slice(0, 100) ?? '(none)')}.`, { hint: 'Use the address the agent printed, or start it with --allow-host NAME for another name.' }));
+    }
+    if (req.headers.origin !== undefined && !hosts.has(req.headers.origin.replace(/^https?:\/\//i, '').toLowerCase())) {
+      return sendRefused(res, refusal(403, 'FORBIDDEN', `Requests from the web page at ${JSON.stringify(req.headers.origin.slice(0, 100))} are not allowed.`));
+    }
+    const path = new URL(req.url ?? '/', 'http://agent').pathname;
+    if (closing && !isHealth(path)) return sendError(res, 503, 'The agent is shutting down.', { 'Retry-After': '1', Connection: 'close' });
+    if (path === '/v2/health/live') return sendJson(res, 200, { live: true });
+    if (path === '/v2/health/ready') return closing ? sendJson(res, 503, { ready: false }) : sendJson(res, 200, { ready: true });
+    if (path === '/v2') return sendJson(res, 200, { name: 'lathe-agent', version: options.latheVersion, extensions: [] });
+    if (path === '/metrics') {
+      const load = slots.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])]).map((loaded) => loaded.pool.load());
+      return sendText(res, 200, metrics.render({ queued: sum(load.map((l) => l.queued)), inFlight: sum(load.map((l) => l.inFlight)), modelsLoaded: load.length }), 'text/plain; version=0.0.4; charset=utf-8');
+    }
+    const target = inferenceTarget(path);
+    if (target) return handleInference(req, res, target, { slots, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1 });
+    if (isAdminPath(path)) return handleAdmin(req, res, path, { slots, checkToken: token.check, uploadsDir: dir.uploadsDir, maxBundleBytes: options.maxBundleBytes ?? 1024 * 1024 * 1024 });
+    sendError(res, 404, `Nothing is served at ${path.slice(0, 100)}. This agent answers /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready|/infer], /v1/models/{name}:predict, /metrics and /admin/models.`);
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    inHand++;
+    res.once('close', () => {
+      if (--inHand === 0) idle?.();
+    });
+    routes(req, res)
+      .catch((thrown: unknown) => sendError(res, 500, toLatheError(thrown)))
+      .finally(() => discardRestOfBody(req));
+  };
+  server.on('request', onRequest);
+  server.on('checkContinue', onRequest);
+
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    newAdminToken: token.newToken,
+    adminTokenFile: token.file,
+    slots,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inHand > 0) await new Promise<void>((resolve) => (idle = resolve));
+        server.closeAllConnections();
+        await stopped;
+        await slots.drainAll();
+      })();
+      return closing;
+    },
+  };
+}
+
+function isHealth(path: string): boolean {
+  return path.startsWith('/v2/health/');
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
