@@ -68,12 +68,16 @@ describe('a pipeline run', () => {
   });
 
   it('is FAILED at the step that fails, keeps what earlier steps made and runs nothing after it', async () => {
-    const { core, workspace, call, save } = await workspaceWithPenguinsFile();
+    const { core, workspace, call, save, progress } = await workspaceWithPenguinsFile();
     try {
       await save([importStep, { ...trainStep, target: 'Wingspan' }, { id: 'register', kind: 'register', from: 'train', name: 'penguins' }]);
       const run = await call('pipelines:run', { workspace, wait: true });
 
       expect(run).toMatchObject({ status: 'failed', failedStep: 'train' });
+      // Whoever follows the run (the CLI's progress lines, the Pipelines page) sees the failed step with its duration.
+      const failedSeen = progress.map((event) => event.run.steps[1]!).find((step) => step.status === 'failed')!;
+      expect(failedSeen.durationMs).not.toBeNull();
+      expect(failedSeen.endedAt).not.toBeNull();
       expect(run.error?.message).toMatch(/Wingspan/);
       expect(run.steps.map((step) => step.status)).toEqual(['passed', 'failed', 'skipped']);
       expect(run.steps[1]!.log.at(-1)).toMatch(/^Failed: .*Wingspan/);

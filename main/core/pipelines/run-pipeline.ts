@@ -73,6 +73,11 @@ export async function runPipeline(record: PipelineRunRecord, spec: PipelineSpec,
     const state = record.steps[index]!;
     if (deps.job.signal.aborted) break;
     const started = now();
+    const ended = () => {
+      if (state.endedAt !== null) return;
+      const at = now();
+      Object.assign(state, { endedAt: new Date(at).toISOString(), durationMs: Math.max(0, at - started) });
+    };
     Object.assign(state, { status: 'running', startedAt: new Date(started).toISOString() });
     progress(index, `step ${index + 1} of ${spec.steps.length}: ${step.kind} ${step.id}`);
     await save();
@@ -97,13 +102,13 @@ export async function runPipeline(record: PipelineRunRecord, spec: PipelineSpec,
       const cancelled = deps.job.signal.aborted;
       const latheError = toLatheError(error);
       Object.assign(state, { status: cancelled ? 'cancelled' : 'failed', error: latheError });
+      ended(); // before the event, so whoever follows the run sees how long the step took
       deps.emit(record, { step: step.id, lines: appendLog(state, `${cancelled ? 'Cancelled' : 'Failed'}: ${latheError.message}`) });
       if (step.kind === 'gates' && !cancelled) record.made.gates.push({ step: step.id, passed: false, summary: latheError.message });
       if (step.kind === 'train') noteFailedRun(record.made, state);
       Object.assign(record, { status: cancelled ? 'cancelled' : 'failed', failedStep: step.id, error: latheError });
     } finally {
-      const ended = now();
-      Object.assign(state, { endedAt: new Date(ended).toISOString(), durationMs: Math.max(0, ended - started) });
+      ended();
     }
     if (record.status !== 'running') break;
     await save();
