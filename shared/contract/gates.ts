@@ -119,6 +119,12 @@ export const GateSpec = z
         /** The budget; the p99 default is Flagger's (≤ 500 ms). */
         p50Ms: z.number().positive().default(50),
         p99Ms: z.number().positive().default(500),
+        /**
+         * What a version over the budget gets. Latency is timed on the machine that runs the gates
+         * (a laptop, a busy CI runner), not on the serving target, so by default it warns; choose
+         * 'fail' where the gates run on hardware like the target's.
+         */
+        overBudget: z.enum(['warn', 'fail']).default('warn'),
       })
       .strict()
       .prefault({}),
