@@ -35,6 +35,9 @@ describe('pipeline run records', () => {
     expect(listed).toMatchObject({ status: 'interrupted', jobId: null, error: { code: 'CANCELLED', message: expect.stringMatching(/ended before it finished, during step "train"/) } });
     expect(listed!.steps.map((step) => step.status)).toEqual(['passed', 'cancelled']);
     expect(listed!.steps[0]!.outputs).toEqual({ dataset: 'penguins', version: 1 });
+    // `lathe pipeline runs` and the Pipelines page show where it stopped, and how long that step ran.
+    expect(listed!.failedStep).toBe('train');
+    expect(listed!.steps[1]!.durationMs).toBe(Date.parse(listed!.steps[1]!.endedAt!) - Date.parse('2026-01-01T12:00:01.000Z'));
     // Written back, so it says interrupted to everyone from now on.
     const onDisk = pipelineRunRecord.parse(await readFile(join(latheDir, 'pipeline-runs', '20260101T120000Z-aaaaaa.json'), 'utf8'), 'record');
     expect(onDisk.status).toBe('interrupted');

@@ -87,19 +87,27 @@ export class PipelineRunRecords {
   async #settle(record: PipelineRunRecord): Promise<PipelineRunRecord> {
     if (record.status !== 'running' || this.#isAlive(record)) return record;
     const endedAt = new Date().toISOString();
+    const stoppedAt = record.steps.find((step) => step.status === 'running') ?? null;
     const interrupted: PipelineRunRecord = {
       ...record,
       status: 'interrupted',
+      failedStep: stoppedAt?.id ?? record.failedStep,
       owner: null,
       jobId: null,
       endedAt,
       durationMs: Math.max(0, Date.parse(endedAt) - Date.parse(record.startedAt)),
       error: {
         code: 'CANCELLED',
-        message: `The Lathe process (${record.owner?.pid ?? 'unknown'}) running this pipeline ended before it finished${record.steps.some((s) => s.status === 'running') ? `, during step "${record.steps.find((s) => s.status === 'running')!.id}"` : ''}.`,
+        message: `The Lathe process (${record.owner?.pid ?? 'unknown'}) running this pipeline ended before it finished${stoppedAt ? `, during step "${stoppedAt.id}"` : ''}.`,
         hint: 'What earlier steps made is kept. Run the pipeline again.',
       },
-      steps: record.steps.map((step) => (step.status === 'running' ? { ...step, status: 'cancelled', endedAt } : step.status === 'pending' ? { ...step, status: 'skipped' } : step)),
+      steps: record.steps.map((step) =>
+        step.status === 'running'
+          ? { ...step, status: 'cancelled', endedAt, durationMs: step.startedAt === null ? null : Math.max(0, Date.parse(endedAt) - Date.parse(step.startedAt)) }
+          : step.status === 'pending'
+            ? { ...step, status: 'skipped' }
+            : step,
+      ),
     };
     // Best effort: a read-only disk still shows the run as interrupted, it just says so again next time.
     await this.write(interrupted).catch(() => undefined);
