@@ -152,7 +152,19 @@ describe('POST /api/call/<name>', () => {
     const reply = await t.call('datasets:import-file', { workspace, path: '/etc/passwd', name: 'passwd' });
     expect(reply.status).toBe(403);
     expect(reply.json.error?.code).toBe('FORBIDDEN');
+    expect(reply.json.error?.hint).toBe("Upload the file's bytes instead: POST /api/upload/datasets:import-upload?<input>.");
     expect(seen).toEqual([]);
+  });
+
+  it('refuses bundle calls, which write or read a file by its path, saying where they can be done instead of pointing at an upload', async () => {
+    const packaged = await t.call('bundles:package', { workspace, ref: 'penguins@1', out: '/tmp/evil.lathe' });
+    expect(packaged.status).toBe(403);
+    expect(packaged.json.error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '"bundles:package" opens a file on this machine by its path, and this server never opens a path a web page names.',
+      hint: 'Run it from the command line (lathe …) or the desktop app, which open the files you name.',
+    });
+    expect((await t.call('bundles:verify', { file: '/etc/passwd' })).json.error?.hint).not.toMatch(/upload/i);
   });
 
   it('refuses an upload call sent as JSON, pointing at the upload route', async () => {

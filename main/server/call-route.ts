@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isCallName, transportOf } from '../../shared/contract/calls.ts';
+import { isCallName, transportOf, type CallName } from '../../shared/contract/calls.ts';
 import { httpPaths } from '../../shared/contract/http.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
 import { refusal, sendRefusal, sendResult, type Refusal } from './json-reply.ts';
@@ -38,12 +38,16 @@ export function checkMethod(req: IncomingMessage, allowed: 'POST'): Refusal | nu
   });
 }
 
+/** Path calls that have an upload call doing the same with the file's bytes. */
+const uploadTwins: Partial<Record<CallName, CallName>> = { 'datasets:import-file': 'datasets:import-upload' };
+
 /** Which calls HTTP offers as plain JSON calls. */
 function checkCallRoute(name: string): Refusal | null {
   if (!isCallName(name)) return refusal(404, 'NOT_FOUND', `There is no call named "${name.slice(0, 100)}".`);
   if (transportOf(name) === 'path') {
-    return refusal(403, 'FORBIDDEN', `"${name}" reads a file by its path, and this server never opens a path a web page names.`, {
-      hint: `Upload the file's bytes instead: POST ${httpPaths.upload}<call>?<input>.`,
+    const twin = uploadTwins[name];
+    return refusal(403, 'FORBIDDEN', `"${name}" opens a file on this machine by its path, and this server never opens a path a web page names.`, {
+      hint: twin ? `Upload the file's bytes instead: POST ${httpPaths.upload}${twin}?<input>.` : 'Run it from the command line (lathe …) or the desktop app, which open the files you name.',
     });
   }
   if (transportOf(name) === 'upload') {
