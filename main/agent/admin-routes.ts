@@ -37,7 +37,12 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   }
   const match = PATH.exec(path);
   if (!match) return sendError(res, 404, `There is no admin resource at ${path.slice(0, 100)}; the admin API has /admin/models and /admin/models/{name}.`);
-  const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  let name: string | undefined;
+  try {
+    name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  } catch {
+    return sendError(res, 400, `The model name in ${path.slice(0, 100)} is not valid percent-encoding.`);
+  }
   const { slots } = context;
   try {
     if (name === undefined) {
