@@ -67,11 +67,20 @@ describe('lathe pipeline', () => {
 
   it('export --github: writes a workflow that parses, keeps a hand-edited one unless --force', async () => {
     const ws = await workspaceWithPipeline([importStep, trainStep]);
+    // Lathe is not on the npm registry under its name (another project is): CI installs it from the workspace's package.json.
+    const path = join(ws, '.github/workflows/lathe.yml');
+    const refused = await lathe(ws, 'pipeline', 'export', '--github');
+    expect(refused).toMatchObject({ code: 1, err: expect.stringContaining('This workspace has no package.json that installs Lathe') });
+    expect(refused.err).toContain('npm install --save-dev');
+    expect(await readFile(path, 'utf8').catch(() => null)).toBeNull();
+    await writeFile(join(ws, 'package.json'), JSON.stringify({ name: 'ws', private: true, devDependencies: { 'left-pad': '1.3.0' } }));
+    expect((await lathe(ws, 'pipeline', 'export', '--github')).err).toContain('package.json does not list Lathe');
+    await writeFile(join(ws, 'package.json'), JSON.stringify({ name: 'ws', private: true, devDependencies: { lathe: 'github:example/lathe#v0.1.0' } }));
+
     const exported = await lathe(ws, 'pipeline', 'export', '--github');
     expect(exported).toMatchObject({ code: 0, out: 'Wrote .github/workflows/lathe.yml: commit and push it, and every push to main runs the pipeline.' });
-    const path = join(ws, '.github/workflows/lathe.yml');
     const text = await readFile(path, 'utf8');
-    expect(text).toContain('run: "lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json"');
+    expect(text).toContain('run: "./node_modules/.bin/lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json"');
     if (pythonYamlAvailable) expect((load(text) as { jobs: { pipeline: { steps: unknown[] } } }).jobs.pipeline.steps).toHaveLength(7);
 
     await writeFile(path, '# mine\n');

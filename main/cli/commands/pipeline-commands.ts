@@ -159,7 +159,7 @@ export const pipelineExportCommand: CliCommand = {
   summary: 'Write a GitHub Actions workflow that runs the pipeline on every push and keeps the gates reports',
   usage: 'lathe pipeline export --github [--out .github/workflows/lathe.yml] [--branch main] [--force]',
   details: [
-    'The workflow checks out the workspace, sets up Node, installs Lathe (npm ci when the workspace has a package.json),',
+    'The workflow checks out the workspace, sets up Node, installs Lathe from the workspace\'s package.json (npm ci),',
     'runs `lathe pipeline run --json`, shows the gates\' Markdown in the job summary, uploads the JUnit and Markdown',
     'reports as an artifact and the JUnit as the "Lathe gates" check. --out is relative to the workspace.',
     'An existing, different file is kept unless --force.',
@@ -168,7 +168,7 @@ export const pipelineExportCommand: CliCommand = {
   async run(context) {
     if (context.values.github !== true) throw failure('INVALID_INPUT', 'Say which CI to export to: lathe pipeline export --github (GitHub Actions is the one Lathe writes today).');
     const workspace = await context.workspace();
-    const [{ access, readFile, mkdir }, { dirname, relative, resolve, isAbsolute }, { githubWorkflow }, { writeFileAtomic }] = await Promise.all([
+    const [{ readFile, mkdir }, { dirname, relative, resolve, isAbsolute }, { githubWorkflow }, { writeFileAtomic }] = await Promise.all([
       import('node:fs/promises'),
       import('node:path'),
       import('../../core/pipelines/github-workflow.ts'),
@@ -182,8 +182,8 @@ export const pipelineExportCommand: CliCommand = {
     if (inside.startsWith('..') || isAbsolute(inside)) throw failure('INVALID_INPUT', `--out ${visible(String(context.values.out))} is outside the workspace; GitHub reads workflows from the repository's .github/workflows folder.`);
     const branches = Array.isArray(context.values.branch) && context.values.branch.length ? (context.values.branch as string[]) : ['main'];
     for (const branch of branches) if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes('..')) throw failure('INVALID_INPUT', `"${visible(branch)}" is not a branch name Lathe will write into a workflow.`);
-    const hasPackageJson = await access(resolve(workspace, 'package.json')).then(() => true, () => false);
-    const text = githubWorkflow({ hasPackageJson, latheVersion: context.files.root ? await latheVersion(context.files.root) : '0.1.0', branches, nodeVersion: '24' });
+    requireLatheInPackageJson(await readFile(resolve(workspace, 'package.json'), 'utf8').catch(() => null));
+    const text = githubWorkflow({ branches, nodeVersion: '24' });
     const existing = await readFile(out, 'utf8').catch(() => null);
     if (existing !== null && existing !== text && context.values.force !== true) {
       throw failure('CONFLICT', `${inside} already exists and differs from the workflow Lathe would write; it was left as it is.`, { hint: 'Pass --force to replace it, or --out to write another file.', location: { file: inside } });
@@ -194,10 +194,24 @@ export const pipelineExportCommand: CliCommand = {
   },
 };
 
-async function latheVersion(root: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(`${root}/package.json`, 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' && /^\d+\.\d+\.\d+/.test(pkg.version) ? pkg.version : 'latest';
+/**
+ * The workflow installs Lathe with `npm ci` from the workspace's package.json: the npm package
+ * named "lathe" is another project, so CI must never install Lathe by its name from the registry.
+ */
+function requireLatheInPackageJson(text: string | null): void {
+  const hint =
+    'Add Lathe to the workspace as a dev dependency from where your team gets it — `npm install --save-dev <Lathe\'s git URL, or the .tgz `npm pack` makes>` — ' +
+    'commit package.json and package-lock.json, then export again. (The npm package named "lathe" is another project, so the workflow never installs Lathe by name.)';
+  if (text === null) throw failure('FAILED_PRECONDITION', 'This workspace has no package.json that installs Lathe, so the workflow would have no Lathe to run.', { hint, location: { file: 'package.json' } });
+  let pkg: { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> };
+  try {
+    pkg = JSON.parse(text) as typeof pkg;
+  } catch {
+    throw failure('PARSE_ERROR', 'The workspace\'s package.json is not valid JSON.', { hint: 'Fix it (npm reads it too), then export again.', location: { file: 'package.json' } });
+  }
+  if (pkg?.dependencies?.lathe === undefined && pkg?.devDependencies?.lathe === undefined) {
+    throw failure('FAILED_PRECONDITION', 'The workspace\'s package.json does not list Lathe (as "lathe" in devDependencies or dependencies), so `npm ci` in the workflow would install no Lathe.', { hint, location: { file: 'package.json' } });
+  }
 }
 
 export const pipelineCommands: readonly CliCommand[] = [pipelineRunCommand, pipelineRunsCommand, pipelineValidateCommand, pipelineExportCommand];

@@ -29,36 +29,34 @@ describe('the YAML Lathe writes', () => {
 });
 
 describe('lathe pipeline export --github', () => {
-  const workflow = githubWorkflow({ hasPackageJson: false, latheVersion: '0.1.0', branches: ['main'], nodeVersion: '24' });
+  const workflow = githubWorkflow({ branches: ['main'], nodeVersion: '24' });
 
   it('writes the workflow the golden file holds', async () => {
     expect(workflow).toBe(await readFile(new URL('./testing/lathe-workflow.golden.yml', import.meta.url), 'utf8'));
   });
 
-  it.skipIf(!pythonYamlAvailable)('is a valid workflow that installs Lathe, runs the pipeline and keeps the gates reports (needs python3-yaml)', () => {
+  it.skipIf(!pythonYamlAvailable)('is a valid workflow that installs Lathe from the workspace\'s package.json, runs the pipeline and keeps the gates reports (needs python3-yaml)', () => {
     const parsed = load(workflow) as { on: unknown; jobs: { pipeline: { steps: { name: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> }[] } } };
     expect(parsed.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
     const steps = parsed.jobs.pipeline.steps;
     expect(steps.map((step) => step.uses ?? step.run)).toEqual([
       'actions/checkout@v4',
       'actions/setup-node@v4',
-      'npm install --global lathe@0.1.0',
-      'lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json',
+      'npm ci',
+      './node_modules/.bin/lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json',
       expect.stringContaining('>> "$GITHUB_STEP_SUMMARY"'),
       'actions/upload-artifact@v4',
       'mikepenz/action-junit-report@v5',
     ]);
     expect(steps[0]!.with).toEqual({ 'fetch-depth': 0 });
-    expect(steps[1]!.with).toEqual({ 'node-version': '24' });
+    expect(steps[1]!.with).toEqual({ 'node-version': '24', cache: 'npm' });
     expect(steps[5]).toMatchObject({ if: '${{ always() }}', with: { path: 'lathe-reports/\nlathe-reports-run.json\n' } });
     expect(steps[6]).toMatchObject({ if: '${{ always() }}', with: { report_paths: 'lathe-reports/*.junit.xml' } });
   });
 
-  it.skipIf(!pythonYamlAvailable)('uses the workspace\'s own package.json when it has one (needs python3-yaml)', () => {
-    const parsed = load(githubWorkflow({ hasPackageJson: true, latheVersion: '0.1.0', branches: ['main', 'data'], nodeVersion: '24' })) as { jobs: { pipeline: { steps: { run?: string; with?: unknown }[] } } };
-    const steps = parsed.jobs.pipeline.steps;
-    expect(steps[1]!.with).toEqual({ 'node-version': '24', cache: 'npm' });
-    expect(steps[2]!.run).toBe('npm ci');
-    expect(steps[3]!.run).toMatch(/^npx lathe pipeline run --json/);
+  it('never installs or runs Lathe by its name from the npm registry, where "lathe" is another project', () => {
+    for (const text of [workflow, githubWorkflow({ branches: ['main', 'data'], nodeVersion: '24' })]) {
+      expect(text).not.toMatch(/npm (install|i) .*lathe|npx (--[a-z-]+ )*lathe/);
+    }
   });
 });

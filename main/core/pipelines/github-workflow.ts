@@ -7,10 +7,6 @@ import { yamlText, type YamlValue } from './yaml-text.ts';
  * both (and the run record) as an artifact. The job fails when the pipeline does.
  */
 export interface WorkflowOptions {
-  /** The workspace has a package.json (with Lathe in it): `npm ci`, then `npx lathe`. */
-  hasPackageJson: boolean;
-  /** The Lathe release to install when it does not. */
-  latheVersion: string;
   /** Branches whose pushes run it. */
   branches: readonly string[];
   nodeVersion: string;
@@ -18,8 +14,14 @@ export interface WorkflowOptions {
 
 export const REPORTS_DIR = 'lathe-reports';
 
+/**
+ * Lathe comes from the workspace's own package.json and lockfile (`npm ci`), and runs from
+ * node_modules/.bin — never by its name from the npm registry, where `lathe` is another project:
+ * `npm install lathe` or `npx lathe` would fetch and run someone else's code in the job.
+ */
+const LATHE = './node_modules/.bin/lathe';
+
 export function githubWorkflow(options: WorkflowOptions): string {
-  const lathe = options.hasPackageJson ? 'npx lathe' : 'lathe';
   const workflow: YamlValue = {
     name: 'Lathe pipeline',
     on: {
@@ -35,13 +37,11 @@ export function githubWorkflow(options: WorkflowOptions): string {
         steps: [
           // The whole history: dataset versions and the registry are commits, which a shallow clone would cut.
           { name: 'Check out the workspace', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
-          { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': options.nodeVersion, ...(options.hasPackageJson ? { cache: 'npm' } : {}) } },
-          options.hasPackageJson
-            ? { name: 'Install Lathe (from package.json)', run: 'npm ci' }
-            : { name: 'Install Lathe', run: `npm install --global lathe@${options.latheVersion}` },
+          { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': options.nodeVersion, cache: 'npm' } },
+          { name: 'Install Lathe (from package.json)', run: 'npm ci' },
           {
             name: 'Run the pipeline',
-            run: `${lathe} pipeline run --json --reports ${REPORTS_DIR} > ${REPORTS_DIR}-run.json`,
+            run: `${LATHE} pipeline run --json --reports ${REPORTS_DIR} > ${REPORTS_DIR}-run.json`,
           },
           {
             name: 'Gate reports in the job summary',
@@ -71,5 +71,7 @@ export function githubWorkflow(options: WorkflowOptions): string {
     'as an artifact, shown in the job summary and as the "Lathe gates" check.',
     'Data that the pipeline imports must be in the repository (a step with "file"): the bytes of versions',
     'imported elsewhere live in .lathe/objects, which git does not carry.',
+    'Lathe is installed from the workspace\'s package.json and package-lock.json (npm ci) and run from',
+    'node_modules/.bin: the npm package named "lathe" is another project.',
   ]);
 }
