@@ -129,6 +129,8 @@ describe('models:promote', () => {
 
     const refused = await refusal(call({ ref: 'gated@2' }));
     expect(refused).toMatchObject({ code: 'FAILED_PRECONDITION', message: 'gated@2 was not promoted to champion: its check failed. accuracy 0.71 is below the floor 0.9.', hint: expect.stringContaining('--override-reason') });
+    // The version named was fine; its check failed: no field to point at (the CLI and the promote dialog showed `field "ref"`).
+    expect(refused.location).toBeUndefined();
     expect(seen).toEqual([{ version: 2, against: 1 }]);
     expect(await refusal(call({ ref: 'gated@2', override: { reason: '   ' } }))).toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'override.reason', message: 'an override needs a written reason' }] });
     expect(git('rev-parse', 'HEAD')).toBe(head);

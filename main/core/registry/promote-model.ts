@@ -43,7 +43,6 @@ export async function promoteModel(workspace: Workspace, check: PromotionCheck, 
   if (!outcome.passed && !reason) {
     throw failure('FAILED_PRECONDITION', `${version.name}@${version.version} was not promoted to ${request.alias}: its check failed. ${outcome.summary}`, {
       hint: `Fix what failed and promote again, or promote anyway with a written reason (Override… on the Models page, or \`--override-reason "…"\` on the command line), which the audit history keeps.`,
-      location: { field: 'ref' },
     });
   }
   const overridden = !outcome.passed;
