@@ -60,6 +60,7 @@ describe('lathe pipeline', () => {
     expect(checked.code).toBe(1);
     expect(checked.out).toContain('lathe.pipeline.json:14:7: error: There is no step "nothing"; steps are "data", "train", "ship". (steps.1.from)');
     expect(checked.out).toMatch(/^lathe\.pipeline\.json:\d+:\d+: warning: Deploy steps are not built yet/m);
+    expect(checked.out).toMatch(/\n1 error: the pipeline will not run until it is fixed\.$/);
     const json = JSON.parse((await lathe(ws, 'pipeline', 'validate', '--json')).out);
     expect(json).toMatchObject({ valid: false, uncommitted: true });
     expect(json.problems).toHaveLength(2);

@@ -148,7 +148,7 @@ export const pipelineValidateCommand: CliCommand = {
     if (!file.exists) throw failure('NOT_FOUND', 'This workspace has no lathe.pipeline.json yet.', { hint: 'Write one on the Pipelines page (it starts you with one built from your data), or by hand.' });
     const errors = file.problems.filter((problem) => problem.severity === 'error').length;
     const human = file.problems.length
-      ? [...file.problems.map(problemLine), '', errors ? `${errors} error${errors === 1 ? '' : 's'}: the pipeline will not run until they are fixed.` : 'No errors: the pipeline can run.'].join('\n')
+      ? [...file.problems.map(problemLine), '', errors ? `${errors} error${errors === 1 ? '' : 's'}: the pipeline will not run until ${errors === 1 ? 'it is' : 'they are'} fixed.` : 'No errors: the pipeline can run.'].join('\n')
       : `lathe.pipeline.json is valid: ${file.spec!.steps.map((step) => `${step.id} (${step.kind})`).join(' → ')}.`;
     return { json: { valid: errors === 0, problems: file.problems, uncommitted: file.uncommitted }, human, exitCode: errors ? 1 : 0 };
   },
