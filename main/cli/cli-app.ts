@@ -16,7 +16,7 @@ import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './commands/bundle-commands.ts';
 import { serveCommand } from './commands/serve-command.ts';
-import { agentCommand } from './commands/agent-commands.ts';
+import { agentCommand, agentPackCommand } from './commands/agent-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
 
@@ -43,6 +43,7 @@ export const commands: readonly CliCommand[] = [
   keysShowCommand,
   ...pipelineCommands,
   serveCommand,
+  agentPackCommand,
   agentCommand,
 ];
 

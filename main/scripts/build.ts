@@ -7,6 +7,8 @@
 //   main/core/training/training-worker.ts → main/dist/training-worker.cjs, TensorFlow.js bundled
 //                                  in, and the WASM backend's .wasm files beside it
 //   main/core/serving/serving-worker.ts → main/dist/serving-worker.cjs, the same way
+//   main/cli/lathe-agent.ts      → main/dist/lathe-agent.mjs  the serving agent alone, one ESM
+//                                  file with its dependencies, which `lathe agent pack` copies
 //   main/cli/lathe.ts            → main/dist/lathe.mjs    the `lathe` command, ESM with its
 //                                  and main/dist/cli-chunks/ dependencies, split so that each
 //                                                          command loads only what it uses
@@ -24,7 +26,7 @@ const shown = (file: string) => path.relative(root, file);
 export async function buildAll(): Promise<void> {
   const started = performance.now();
   await buildRenderer();
-  await Promise.all([buildMain(), buildScanWorker(), buildTrainingWorker(), buildServingWorker(), buildPreload(), buildCliBundle()]);
+  await Promise.all([buildMain(), buildScanWorker(), buildTrainingWorker(), buildServingWorker(), buildPreload(), buildCliBundle(), buildAgentBundle()]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
 }
 
@@ -103,7 +105,30 @@ async function buildServingWorker(): Promise<void> {
 
 /** The CLI needs its workers beside it: `npm run bench:cli` builds those, not the rest. */
 export async function buildCli(): Promise<void> {
-  await Promise.all([buildCliBundle(), buildScanWorker(), buildTrainingWorker(), buildServingWorker()]);
+  await Promise.all([buildCliBundle(), buildScanWorker(), buildTrainingWorker(), buildServingWorker(), buildAgentBundle()]);
+}
+
+/**
+ * The agent a target machine runs (`lathe agent pack` copies it with the serving worker and the
+ * WASM binaries): one self-contained ESM file for any Node from 22, no node_modules beside it.
+ */
+export function agentBundleOptions(outfile: string): BuildOptions & { outfile: string } {
+  return {
+    entryPoints: [at('main', 'cli', 'lathe-agent.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    outfile,
+    minify: true,
+    legalComments: 'none',
+    banner: { js: "import { createRequire as __latheRequire } from 'node:module'; const require = __latheRequire(import.meta.url);" },
+    plugins: [withoutZodLocales()],
+  };
+}
+
+async function buildAgentBundle(): Promise<void> {
+  await bundle('agent', agentBundleOptions(path.join(distDir, 'lathe-agent.mjs')));
 }
 
 /**

@@ -93,3 +93,27 @@ function optionalInteger(value: unknown, flag: string, min: number, max: number)
   }
   return n;
 }
+
+export const agentPackCommand: CliCommand = {
+  path: ['agent', 'pack'],
+  summary: 'Write a self-contained agent a target machine runs with Node 22+',
+  usage: 'lathe agent pack --out DIR',
+  details: [
+    'Writes DIR/lathe-agent.mjs (the agent in one file), its serving worker and WASM binaries, a package.json',
+    'and a README. Copy DIR to the target and run `node DIR/lathe-agent.mjs` with the flags of `lathe agent`.',
+    'DIR must be new or empty. From a source checkout, run `npm run build` first.',
+  ].join('\n'),
+  options: { out: { type: 'string', short: 'o' } },
+  async run(context) {
+    if (typeof context.values.out !== 'string' || context.values.out === '') throw failure('INVALID_INPUT', 'lathe agent pack needs --out DIR: the folder to write the agent into.', { location: { field: 'out' } });
+    const { join } = await import('node:path');
+    const { readFile } = await import('node:fs/promises');
+    const { packAgent } = await import('../agent-pack.ts');
+    const { version } = JSON.parse(await readFile(join(context.files.root, 'package.json'), 'utf8')) as { version: string };
+    const packed = await packAgent(join(context.files.root, 'main', 'dist'), resolve(context.cwd, context.values.out), version);
+    return {
+      json: packed,
+      human: [`Packed the agent into ${visible(packed.dir)}:`, ...packed.files.map((file) => `  ${file.name}  ${(file.bytes / 1024).toFixed(0)} KiB`), `Run it there with: node ${visible(join(packed.dir, 'lathe-agent.mjs'))} --trust ed25519:…`].join('\n'),
+    };
+  },
+};
