@@ -2,9 +2,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { failure } from '../core/errors.ts';
+import { failure, LatheFailure } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/storage/atomic-file.ts';
 import { versionedRecord } from '../core/storage/versioned-record.ts';
+import { WorkspaceLock } from '../core/workspace/workspace-lock.ts';
 
 /**
  * What an agent keeps in its --data-dir, so that a restart (or a kill) comes back to what it
@@ -15,6 +16,8 @@ import { versionedRecord } from '../core/storage/versioned-record.ts';
  *                      (a candidate version and the share of traffic it gets)
  *   bundles/           the bundles models.json names, verified when uploaded and again when loaded
  *   uploads/           bundles being received; anything here at start-up was cut off, and is removed
+ *   agent.lock         held by the running agent (the OS drops it when the process dies), so two
+ *                      agents never share one folder
  *
  * models.json is written atomically after the bundle it names is in place, so a kill at any
  * point leaves the old state or the new one; bundles it does not name are removed at start-up.
@@ -118,4 +121,33 @@ export async function loadOrCreateAdminToken(root: string): Promise<{ check: (gi
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/**
+ * Hold the data folder for this agent's lifetime: a second agent on the same folder is refused
+ * (two writers of models.json would lose each other's changes). Returns the release.
+ */
+export async function holdDataDir(root: string, purpose: string): Promise<() => Promise<void>> {
+  const lock = new WorkspaceLock(join(root, 'agent.lock'));
+  let release = () => {};
+  try {
+    await new Promise<void>((acquired, refused) => {
+      lock.run(() => {
+        acquired();
+        return new Promise<void>((resolve) => (release = resolve));
+      }, { timeoutMs: 0, purpose }).catch(refused);
+    });
+  } catch (error) {
+    await lock.close();
+    if (!(error instanceof LatheFailure) || error.error.code !== 'CONFLICT') throw error;
+    const owner = await lock.owner();
+    throw failure('CONFLICT', `Another agent${owner ? ` (process ${owner.pid} on ${owner.host}, ${owner.purpose}, since ${owner.since})` : ''} is using the data folder ${root}.`, {
+      hint: 'Give each agent its own --data-dir, or stop the other one first.',
+      location: { file: root },
+    });
+  }
+  return async () => {
+    release();
+    await lock.close();
+  };
 }

@@ -75,6 +75,8 @@ describe('an Open Inference Protocol v2 request', () => {
     expect(error({ inputs: 'Island' })).toBe('inputs: expected a list of tensors, one per column ("Island", "Beak Length (mm)", "Alive").');
     expect(error({ inputs: [7] })).toBe('inputs[0]: expected a tensor {"name", "shape", "datatype", "data"}, got number 7.');
     expect(error({ id: 7, inputs: tensors() })).toBe('id: expected a string, got number 7.');
+    expect(error({ inputs: tensors(), outputs: [{ name: 'Species' }, 'probabilities'] })).toBe('outputs[1]: this model\'s outputs are "Species", "probabilities"; got the string "probabilities".');
+    expect(parseV2Request({ inputs: tensors(), outputs: [{ name: 'probabilities' }] }, model)).toMatchObject({ ok: true, outputs: ['probabilities'] });
   });
 });
 

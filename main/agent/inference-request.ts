@@ -11,7 +11,9 @@ import type { ServedModel } from '../core/serving/serving-messages.ts';
  */
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
-export type ParsedRequest = { ok: true; rows: Record<string, unknown>[]; id: string | undefined } | { ok: false; error: string };
+export type ParsedRequest =
+  | { ok: true; rows: Record<string, unknown>[]; id: string | undefined; /** The outputs asked for by name; undefined: all. */ outputs?: string[] | undefined }
+  | { ok: false; error: string };
 
 const NUMERIC = new Set(['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64']);
 export const DATATYPES = [...NUMERIC, 'BYTES'];
@@ -57,13 +59,23 @@ const bad = (error: string): ParsedRequest => ({ ok: false, error });
 const list = (names: readonly string[]) => names.map((name) => JSON.stringify(name)).join(', ');
 
 export function parseV2Request(body: unknown, model: ServedModel): ParsedRequest {
+  const outputNames = model.classes ? [model.target, 'probabilities'] : [model.target];
   if (!isObject(body)) return bad('The request body must be a JSON object with "inputs": one tensor per column.');
   const allowed = new Set(['id', 'parameters', 'inputs', 'outputs']);
   const unknownKey = Object.keys(body).find((key) => !allowed.has(key));
   if (unknownKey !== undefined) return bad(`${JSON.stringify(unknownKey)} is not a field of an inference request (it has id, parameters, inputs, outputs).`);
   if (body.id !== undefined && typeof body.id !== 'string') return bad(`id: expected a string, got ${describe(body.id)}.`);
   if (body.parameters !== undefined && !isObject(body.parameters)) return bad('parameters: expected an object.');
-  if (body.outputs !== undefined && !Array.isArray(body.outputs)) return bad('outputs: expected a list of {"name": …}.');
+  let outputs: string[] | undefined;
+  if (body.outputs !== undefined) {
+    if (!Array.isArray(body.outputs)) return bad(`outputs: expected a list of {"name": …}, naming some of ${list(outputNames)}.`);
+    outputs = [];
+    for (const [i, output] of body.outputs.entries()) {
+      const name = isObject(output) ? output.name : undefined;
+      if (typeof name !== 'string' || !outputNames.includes(name)) return bad(`outputs[${i}]: this model's outputs are ${list(outputNames)}; got ${describe(name ?? output)}.`);
+      outputs.push(name);
+    }
+  }
   if (!Array.isArray(body.inputs)) return bad(`inputs: expected a list of tensors, one per column (${list(model.inputs.map((i) => i.name))}).`);
 
   const columns = new Map(model.inputs.map((input) => [input.name, kindOf(input.type)]));
@@ -99,7 +111,7 @@ export function parseV2Request(body: unknown, model: ServedModel): ParsedRequest
   if (missing.length > 0) return bad(`Missing input${missing.length > 1 ? 's' : ''} ${list(missing)}: send one tensor per column the model reads.`);
   const out: Record<string, unknown>[] = Array.from({ length: rows ?? 0 }, () => ({}));
   for (const [name, data] of seen) data.forEach((value, r) => (out[r]![name] = value));
-  return { ok: true, rows: out, id: body.id as string | undefined };
+  return { ok: true, rows: out, id: body.id as string | undefined, outputs };
 }
 
 export function parseV1Request(body: unknown, model: ServedModel): ParsedRequest {

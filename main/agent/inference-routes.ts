@@ -3,7 +3,7 @@ import { toLatheError } from '../core/errors.ts';
 import { refusal } from '../server/json-reply.ts';
 import { checkContentType, readJsonBody } from '../server/request-body.ts';
 import type { AgentMetrics, Protocol } from './agent-metrics.ts';
-import { sendError, sendJson, sendRefused } from './agent-reply.ts';
+import { sendError, sendJson } from './agent-reply.ts';
 import { parseV1Request, parseV2Request } from './inference-request.ts';
 import { modelMetadata, v1Reply, v2Outputs } from './inference-reply.ts';
 import type { LoadedVersion, ModelSlots } from './model-slots.ts';
@@ -57,9 +57,9 @@ export async function handleInference(req: IncomingMessage, res: ServerResponse,
   return infer(req, res, target, loaded, context);
 }
 
-async function infer(req: IncomingMessage, res: ServerResponse, target: Target, loaded: LoadedVersion, context: InferenceContext): Promise<void> {
+async function infer(req: IncomingMessage, res: ServerResponse, target: Target, routed: LoadedVersion, context: InferenceContext): Promise<void> {
   const started = performance.now();
-  const version = loaded.ref.version;
+  let version = routed.ref.version;
   const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
     context.metrics.request(target.name, version, target.protocol, (performance.now() - started) / 1000, status === 200 ? null : status);
     if (status === 200) sendJson(res, 200, body);
@@ -74,17 +74,18 @@ async function infer(req: IncomingMessage, res: ServerResponse, target: Target, 
   const body = Number.isFinite(declared) && declared > context.maxRequestBytes
     ? refusal(413, 'TOO_LARGE', `The request body is ${declared} bytes; this agent takes at most ${context.maxRequestBytes}.`)
     : await readJsonBody(req, context.maxRequestBytes);
-  if ('status' in body) {
-    sendRefused(res, body);
-    context.metrics.request(target.name, version, target.protocol, (performance.now() - started) / 1000, body.status);
-    return;
-  }
+  if ('status' in body) return answer(body.status, body.error.message);
+  // Routed again now the body is in: a version switched to while it arrived answers it, and the
+  // one switched from is never handed a request after it began to unload.
+  const loaded = context.slots.route(target.name, target.version) ?? routed;
+  version = loaded.ref.version;
   const parsed = target.protocol === 'v2' ? parseV2Request(body.value, loaded.model) : parseV1Request(body.value, loaded.model);
-  if (!parsed.ok) return answer(400, `${parsed.error}`);
+  if (!parsed.ok) return answer(400, parsed.error);
   try {
     const predictions = await loaded.pool.predict(parsed.rows);
     if (target.protocol === 'v1') return answer(200, v1Reply(predictions));
-    answer(200, { model_name: target.name, model_version: version, ...(parsed.id !== undefined ? { id: parsed.id } : {}), outputs: v2Outputs(loaded.model, predictions) });
+    const outputs = v2Outputs(loaded.model, predictions).filter((output) => parsed.outputs === undefined || parsed.outputs.includes(output.name));
+    answer(200, { model_name: target.name, model_version: version, ...(parsed.id !== undefined ? { id: parsed.id } : {}), outputs });
   } catch (error) {
     if (error instanceof Overloaded) return answer(503, error.message, { 'Retry-After': String(context.retryAfterSeconds) });
     const latheError = toLatheError(error);

@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listenToPhases } from '../core/base/phases.ts';
@@ -120,6 +122,27 @@ describe('lathe agent', () => {
     expect(metrics).toContain('lathe_agent_request_errors_total{model="penguins",version="1",protocol="v2",status="400"} 3');
     expect(metrics).toContain('lathe_agent_unrouted_requests_total{reason="unknown_model"} 2');
     expect(metrics).not.toContain('walrus');
+  });
+
+  it('returns only the outputs a request names, and refuses one the model does not have', async () => {
+    const agent = await agentOn();
+    expect((await upload(agent, 'penguins', bundles.v1)).status).toBe(200);
+    const only = await infer(agent.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]), outputs: [{ name: 'probabilities' }] });
+    expect(only.json().outputs.map((output: { name: string }) => output.name)).toEqual(['probabilities']);
+    const unknown = await infer(agent.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]), outputs: [{ name: 'logits' }] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json().error).toBe('outputs[0]: this model\'s outputs are "Species", "probabilities"; got the string "logits".');
+  });
+
+  it('refuses a second agent on the same data folder, naming the first; hangs up on a connection that sends nothing', async () => {
+    const first = await agentOn(undefined, { headersTimeoutMs: 200 });
+    await expect(agentOn(first.dataDir)).rejects.toMatchObject({
+      error: { code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^Another agent \\(process ${process.pid} on .*lathe agent on 127\\.0\\.0\\.1:0.*\\) is using the data folder `)), hint: 'Give each agent its own --data-dir, or stop the other one first.' },
+    });
+    const silent = connect(first.port, '127.0.0.1');
+    silent.on('error', () => {});
+    await once(silent, 'close');
+    expect((await send(first.url, '/v2/health/live')).status).toBe(200);
   });
 
   it('refuses the admin API without the right token, and every request with a foreign Host', async () => {

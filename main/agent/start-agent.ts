@@ -5,11 +5,11 @@ import { failure, toLatheError } from '../core/errors.ts';
 import { refusal } from '../server/json-reply.ts';
 import { allowedHostHeaders } from '../server/request-guard.ts';
 import { discardRestOfBody } from '../server/request-body.ts';
-import { listen, urlHost } from '../server/listen.ts';
+import { hangUpUnlessRequested, listen, urlHost } from '../server/listen.ts';
 import { handleAdmin, isAdminPath } from './admin-routes.ts';
 import { createAgentMetrics } from './agent-metrics.ts';
 import { sendError, sendJson, sendRefused, sendText } from './agent-reply.ts';
-import { loadOrCreateAdminToken, openAgentDataDir } from './agent-state.ts';
+import { holdDataDir, loadOrCreateAdminToken, openAgentDataDir, type AgentDataDir } from './agent-state.ts';
 import { handleInference, inferenceTarget } from './inference-routes.ts';
 import { ModelSlots } from './model-slots.ts';
 import type { PoolHooks } from './worker-pool.ts';
@@ -36,6 +36,8 @@ export interface AgentOptions {
   wasmDir?: string | undefined;
   latheVersion: string;
   warn: (text: string) => void;
+  /** How long a new connection may take to send a whole request head (default 20 s). */
+  headersTimeoutMs?: number | undefined;
   /** Tests: hold a worker busy, hear a request queued. */
   hooks?: PoolHooks | undefined;
 }
@@ -64,6 +66,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const allowedHosts = options.allowedHosts ?? [];
   allowedHostHeaders({ bindHost: host, port: 1, allowedHosts }); // a bad --allow-host is refused before anything starts
   const dir = await openAgentDataDir(options.dataDir);
+  const releaseDataDir = await holdDataDir(options.dataDir, `lathe agent on ${host}:${options.port ?? DEFAULT_PORT}`);
+  try {
+    return await serve(options, host, allowedHosts, dir, releaseDataDir);
+  } catch (error) {
+    await releaseDataDir();
+    throw error;
+  }
+}
+
+async function serve(options: AgentOptions, host: string, allowedHosts: readonly string[], dir: AgentDataDir, releaseDataDir: () => Promise<void>): Promise<RunningAgent> {
   const token = await loadOrCreateAdminToken(options.dataDir);
   const metrics = createAgentMetrics();
   const slots = new ModelSlots(dir, {
@@ -76,7 +88,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   await slots.restore(options.warn);
 
-  const server = createServer({ requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 5_000 });
+  // No whole-request deadline (a bundle upload on a slow link takes long; bodies have an idle
+  // timeout), but a request head must arrive within 20 s of the connection opening.
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const server = createServer({ requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(5_000, headersTimeout), keepAliveTimeout: 5_000 });
+  const requested = hangUpUnlessRequested(server, headersTimeout);
   try {
     await listen(server, host, options.port ?? DEFAULT_PORT);
   } catch (error) {
@@ -114,6 +130,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    requested.add(req.socket);
     inHand++;
     res.once('close', () => {
       if (--inHand === 0) idle?.();
@@ -139,6 +156,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         server.closeAllConnections();
         await stopped;
         await slots.drainAll();
+        await releaseDataDir();
       })();
       return closing;
     },

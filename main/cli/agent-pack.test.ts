@@ -38,7 +38,7 @@ describe('lathe agent pack', () => {
     const out = join(root, 'packed');
     const packed = await packAgent(dist, out, '1.2.3');
     expect(packed.files.map((file) => file.name)).toEqual(['README.md', ...PACKED_FILES, 'package.json'].sort());
-    expect(JSON.parse(await readFile(join(out, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', engines: { node: '>=22' } });
+    expect(JSON.parse(await readFile(join(out, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', engines: { node: '>=22.13' } });
 
     const agent = spawn(process.execPath, [join(out, 'lathe-agent.mjs'), '--port', '0', '--data-dir', join(root, 'data'), '--trust', bundles.key.publicKey.text, '--json'], { cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

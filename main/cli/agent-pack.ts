@@ -5,9 +5,9 @@ import { failure } from '../core/errors.ts';
 /**
  * `lathe agent pack --out DIR`: a folder a target machine runs with `node DIR/lathe-agent.mjs`, no
  * clone and no npm install — the agent bundled in one file, the serving worker (TensorFlow.js
- * inside) and the WASM backend's binaries beside it, a package.json saying it is ESM for Node 22
- * and up, and a README. Copied from what `npm run build` made; written into a fresh folder beside
- * DIR and renamed into place, so DIR is never half-written.
+ * inside) and the WASM backend's binaries beside it, a package.json (ESM, Node 22.13 and up: the
+ * agent locks its data folder with node:sqlite) and a README. Copied from what `npm run build`
+ * made. DIR must be new or empty; when a copy fails, DIR is removed again.
  */
 export const PACKED_FILES = ['lathe-agent.mjs', 'serving-worker.cjs', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
 
@@ -30,7 +30,7 @@ export async function packAgent(distDir: string, outDir: string, latheVersion: s
   await mkdir(outDir, { recursive: true });
   try {
     for (const name of PACKED_FILES) await copyFile(join(distDir, name), join(outDir, name));
-    await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ name: 'lathe-agent', version: latheVersion, private: true, type: 'module', engines: { node: '>=22' }, bin: { 'lathe-agent': 'lathe-agent.mjs' } }, null, 2)}\n`);
+    await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ name: 'lathe-agent', version: latheVersion, private: true, type: 'module', engines: { node: '>=22.13' }, bin: { 'lathe-agent': 'lathe-agent.mjs' } }, null, 2)}\n`);
     await writeFile(join(outDir, 'README.md'), readme(latheVersion));
   } catch (error) {
     await rm(outDir, { recursive: true, force: true });
@@ -43,7 +43,7 @@ export async function packAgent(distDir: string, outDir: string, latheVersion: s
 function readme(version: string): string {
   return `# Lathe agent ${version}
 
-A deploy target for models packaged with Lathe (\`lathe models package\`). Needs Node 22 or later, nothing else.
+A deploy target for models packaged with Lathe (\`lathe models package\`). Needs Node 22.13 or later (for node:sqlite, which holds its data folder's lock), nothing else.
 
     node lathe-agent.mjs [--port N] [--host ADDR] [--data-dir DIR] [--trust PUBKEY]… [--allow-host NAME]… [--workers N] [--max-queue N] [--max-bundle-mb N] [--json]
 

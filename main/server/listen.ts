@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { failure } from '../core/errors.ts';
 import { hostNameForUrl } from './request-guard.ts';
 
@@ -40,4 +41,21 @@ export function urlHost(bindHost: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '[::]' || host === '[::1]') return '[::1]';
   return host;
+}
+
+/**
+ * Close every connection that has not sent a whole request head within `ms` of opening (Node's
+ * headersTimeout starts only at the first byte, so silent connections would pile up: Slowloris).
+ * Returns the set the server adds each request's (and upgrade's) socket to.
+ */
+export function hangUpUnlessRequested(server: Server, ms: number): WeakSet<object> {
+  const requested = new WeakSet<object>();
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (!requested.has(socket)) socket.destroy();
+    }, ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+  return requested;
 }

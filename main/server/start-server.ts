@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_UPLOAD_BYTES, TOKEN_QUERY, httpPaths } from '../../shared/contract/http.ts';
@@ -13,7 +13,7 @@ import { discardRestOfBody } from './request-body.ts';
 import { allowedHostHeaders, createRequestGuard, type RequestGuard } from './request-guard.ts';
 import { serveStaticUi } from './static-ui.ts';
 import { handleUpload } from './upload-route.ts';
-import { listen, urlHost } from './listen.ts';
+import { hangUpUnlessRequested, listen, urlHost } from './listen.ts';
 
 export interface ServerOptions {
   core: LatheCore;
@@ -60,7 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // not only once its first byte came, or idle connections would pile up for good (Slowloris).
   const headersTimeout = options.headersTimeoutMs ?? 20_000;
   const server = createServer({ requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(5_000, headersTimeout) });
-  server.on('connection', (socket) => hangUpUnlessRequested(socket, headersTimeout));
+  const requested = hangUpUnlessRequested(server, headersTimeout);
   await listen(server, host, port);
   server.on('error', () => {});
   const boundPort = (server.address() as AddressInfo).port;
@@ -104,17 +104,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** Sockets on which a request (or upgrade) arrived. */
-const requested = new WeakSet<object>();
-
-/** Close a connection that has not sent a whole request head within `ms` of opening. */
-function hangUpUnlessRequested(socket: Socket, ms: number): void {
-  const timer = setTimeout(() => {
-    if (!requested.has(socket)) socket.destroy();
-  }, ms);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-}
 
 interface Routes {
   guard: RequestGuard;

@@ -96,7 +96,7 @@ function optionalInteger(value: unknown, flag: string, min: number, max: number)
 
 export const agentPackCommand: CliCommand = {
   path: ['agent', 'pack'],
-  summary: 'Write a self-contained agent a target machine runs with Node 22+',
+  summary: 'Write a self-contained agent a target machine runs with Node 22.13+',
   usage: 'lathe agent pack --out DIR',
   details: [
     'Writes DIR/lathe-agent.mjs (the agent in one file), its serving worker and WASM binaries, a package.json',
