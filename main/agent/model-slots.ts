@@ -1,5 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { reachPhase } from '../core/base/phases.ts';
 import type { BundleManifest } from '../core/bundles/bundle-manifest.ts';
 import { failedTo, failure, toLatheError } from '../core/errors.ts';
 import type { ServedModel } from '../core/serving/serving-messages.ts';
@@ -115,6 +116,7 @@ export class ModelSlots {
         await this.persist(new Map(this.slots).set(name, next));
         this.slots.set(name, next);
         this.notRestored.delete(name);
+        await reachPhase('agent:switched');
         if (old) await this.retire(old, ref.bundle);
         return this.summary(next);
       } catch (error) {

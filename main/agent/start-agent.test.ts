@@ -266,6 +266,36 @@ describe('lathe agent', () => {
     await expect(send(agent.url, '/v2/health/live')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('switches to a new version only once it answers, while the old one finishes the request it has in hand', async () => {
+    let release = () => {};
+    let inHand = () => {};
+    let holdVersion1 = false;
+    const agent = await agentOn(undefined, {
+      hooks: {
+        beforePredict: (version) => {
+          if (version !== 1 || !holdVersion1) return Promise.resolve();
+          inHand();
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      },
+    });
+    expect((await upload(agent, 'penguins', bundles.v1)).status).toBe(200);
+    holdVersion1 = true;
+    const started = new Promise<void>((resolve) => (inHand = resolve));
+    const onOld = infer(agent.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]) });
+    await started;
+    const switched = new Promise<void>((resolve) => listenToPhases((phase) => (phase === 'agent:switched' ? resolve() : undefined)));
+    const replacing = upload(agent, 'penguins', bundles.v2);
+    await switched;
+    // From the switch on, v2 answers; v1 still holds the request it had, and is not yet unloaded.
+    expect((await infer(agent.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]) })).json().model_version).toBe('2');
+    release();
+    const old = await onOld;
+    expect(old.status).toBe(200);
+    expect(old.json().model_version).toBe('1');
+    expect((await replacing).json().loaded.stable.version).toBe('2');
+  });
+
   it('replaces a version atomically, reloads what it served after a restart, and clears what a kill left behind', async () => {
     const first = await agentOn();
     expect((await upload(first, 'penguins', bundles.v1)).status).toBe(200);

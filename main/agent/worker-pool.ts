@@ -17,8 +17,8 @@ export interface PoolOptions extends ServingOptions {
 
 /** Tests drive the pool by these, never by timing: hold a worker busy, see a request queued. */
 export interface PoolHooks {
-  /** Awaited by a worker before it predicts (a slow model, on demand). */
-  beforePredict?: () => Promise<void>;
+  /** Awaited by a worker before it predicts (a slow model, on demand); given the bundle's model version. */
+  beforePredict?: (version: number) => Promise<void>;
   /** Called when a request joins the queue. */
   queued?: () => void;
 }
@@ -64,7 +64,7 @@ export async function openWorkerPool(bundleFile: string, options: PoolOptions): 
   const run = async (runtime: ServingRuntime, rows: readonly Record<string, unknown>[]): Promise<Prediction[]> => {
     inFlight++;
     try {
-      await options.hooks?.beforePredict?.();
+      await options.hooks?.beforePredict?.(first.manifest.model.version);
       return await runtime.predict(rows);
     } finally {
       inFlight--;
