@@ -30,6 +30,20 @@ describe('checking a pipeline as written', () => {
     expect(problems[0]!.message).toMatch(/^Not valid JSON/);
   });
 
+  it('names broken links between steps in the same pass as schema problems, so one round of fixes is enough', () => {
+    const text = spec([{ ...importStep, dataset: '../pw' }, { id: 'register', kind: 'register', from: 'train', name: 'x' }, { id: 'register', kind: 'gates', from: 'nowhere' }]);
+    const { spec: parsed, problems } = checkPipelineText(text);
+    expect(parsed).toBeNull();
+    expect(problems.map((problem) => [problem.path, problem.message.slice(0, 40)])).toEqual([
+      ['steps.0.dataset', '"../pw" is not a dataset: use letters, d'],
+      ['steps.1.from', 'There is no step "train"; steps are "dat'],
+      ['steps.2.id', 'Two steps are called "register" (steps 2'],
+      ['steps.2.from', 'There is no step "nowhere"; steps are "d'],
+    ]);
+    // A step whose id or link cannot be read is left to the schema's own problem.
+    expect(checkPipelineText(spec([{ id: 7, kind: 'import' }, { id: 'b', kind: 'train', from: 'a' }])).problems.every((problem) => !problem.message.startsWith('There is no step'))).toBe(true);
+  });
+
   it('calls an empty file empty', () => {
     expect(checkPipelineText('  \n').problems[0]!.message).toMatch(/file is empty/);
   });

@@ -42,10 +42,64 @@ export function checkPipelineText(text: string): PipelineCheck {
   });
 
   const parsed = PipelineSpec.safeParse(raw);
-  if (!parsed.success) return { spec: null, problems: schemaProblems(parsed.error, problem) };
+  if (!parsed.success) {
+    // Links between steps are checked too, so one pass over the file shows every problem.
+    const schema = schemaProblems(parsed.error, problem);
+    const reported = new Set(schema.map((p) => p.path));
+    const links = linkProblems(linkedSteps(raw), problem).filter((p) => !reported.has(p.path));
+    return { spec: null, problems: inReadingOrder([...schema, ...links]) };
+  }
 
-  const problems = stepProblems(parsed.data, problem);
+  const problems = inReadingOrder([...linkProblems(parsed.data.steps, problem), ...stepProblems(parsed.data, problem)]);
   return { spec: problems.some((p) => p.severity === 'error') ? null : parsed.data, problems };
+}
+
+function inReadingOrder(problems: PipelineProblem[]): PipelineProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+interface LinkedStep {
+  id: string;
+  kind: string;
+  from?: string | undefined;
+}
+
+/** The steps of a file the schema refused, as far as their ids and links can be read. */
+function linkedSteps(raw: unknown): LinkedStep[] | null {
+  const steps = (raw as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return null;
+  const linked: LinkedStep[] = [];
+  for (const step of steps) {
+    const { id, kind, from } = (step ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof kind !== 'string' || (from !== undefined && typeof from !== 'string')) return null;
+    linked.push({ id, kind, from });
+  }
+  return linked;
+}
+
+/** Duplicate ids, and `from` naming itself, no step, a later step or a step of the wrong kind. */
+function linkProblems(steps: readonly LinkedStep[] | null, problem: (severity: PipelineProblem['severity'], path: JsonPath, message: string) => PipelineProblem): PipelineProblem[] {
+  const problems: PipelineProblem[] = [];
+  const firstIndex = new Map<string, number>();
+  steps?.forEach((step, index) => {
+    const at = (...rest: (string | number)[]) => ['steps', index, ...rest];
+    const earlier = firstIndex.get(step.id);
+    if (earlier !== undefined) problems.push(problem('error', at('id'), `Two steps are called "${step.id}" (steps ${earlier + 1} and ${index + 1}); each step needs its own id.`));
+    else firstIndex.set(step.id, index);
+
+    if (step.from === undefined) return;
+    const source = firstIndex.get(step.from);
+    const later = steps.findIndex((other) => other.id === step.from);
+    if (step.from === step.id) problems.push(problem('error', at('from'), `Step "${step.id}" cannot use its own output.`));
+    else if (source === undefined && later === -1) problems.push(problem('error', at('from'), `There is no step "${step.from}"; steps are ${steps.map((s) => `"${s.id}"`).join(', ')}.`));
+    else if (source === undefined) problems.push(problem('error', at('from'), `Step "${step.from}" comes after "${step.id}" (step ${later + 1} of ${steps.length}); steps run in order, so a step can only use an earlier step's output. Move "${step.from}" before it.`));
+    else {
+      const kind = steps[source]!.kind;
+      const takes = sources[step.kind as PipelineStep['kind']] as readonly string[] | undefined;
+      if (takes && !takes.includes(kind)) problems.push(problem('error', at('from'), `A ${step.kind} step takes its input from ${takes.map((k) => `a ${k} step`).join(' or ')}; "${step.from}" is ${kind === 'import' ? 'an' : 'a'} ${kind} step.`));
+    }
+  });
+  return problems;
 }
 
 function schemaProblems(error: z.ZodError, problem: (severity: 'error', path: JsonPath, message: string) => PipelineProblem): PipelineProblem[] {
@@ -65,27 +119,11 @@ function hintFor(path: (string | number)[]): string {
   return path.at(-1) === 'params' ? ' (training params: model, epochs, batchSize, learningRate, hidden, activation, dropout, l2, seed, earlyStoppingPatience, classWeights, backend)' : '';
 }
 
+/** What each kind of step needs that the schema cannot say (one of two fields, a warning for deploy). */
 function stepProblems(spec: PipelineSpec, problem: (severity: PipelineProblem['severity'], path: JsonPath, message: string) => PipelineProblem): PipelineProblem[] {
   const problems: PipelineProblem[] = [];
-  const firstIndex = new Map<string, number>();
   spec.steps.forEach((step, index) => {
     const at = (...rest: (string | number)[]) => ['steps', index, ...rest];
-    const earlier = firstIndex.get(step.id);
-    if (earlier !== undefined) problems.push(problem('error', at('id'), `Two steps are called "${step.id}" (steps ${earlier + 1} and ${index + 1}); each step needs its own id.`));
-    else firstIndex.set(step.id, index);
-
-    if ('from' in step && step.from !== undefined) {
-      const source = firstIndex.get(step.from);
-      const later = spec.steps.findIndex((other) => other.id === step.from);
-      if (step.from === step.id) problems.push(problem('error', at('from'), `Step "${step.id}" cannot use its own output.`));
-      else if (source === undefined && later === -1) problems.push(problem('error', at('from'), `There is no step "${step.from}"; steps are ${spec.steps.map((s) => `"${s.id}"`).join(', ')}.`));
-      else if (source === undefined) problems.push(problem('error', at('from'), `Step "${step.from}" comes after "${step.id}" (step ${later + 1} of ${spec.steps.length}); steps run in order, so a step can only use an earlier step's output. Move "${step.from}" before it.`));
-      else {
-        const kind = spec.steps[source]!.kind;
-        if (!sources[step.kind].includes(kind)) problems.push(problem('error', at('from'), `A ${step.kind} step takes its input from ${sources[step.kind].map((k) => `a ${k} step`).join(' or ')}; "${step.from}" is ${kind === "import" ? "an" : "a"} ${kind} step.`));
-      }
-    }
-
     if (step.kind === 'import') {
       if (step.file !== undefined && step.dataset.includes('@')) problems.push(problem('error', at('dataset'), `"${step.dataset}": an import of a file makes the next version itself, so name the dataset without @ (or leave "file" out to use that existing version).`));
     } else if (step.kind === 'train') {
