@@ -45,6 +45,29 @@ describe('lathe agent', () => {
     expect(stderr).toContain('Stopping: finishing the requests in hand');
   });
 
+  it('comes back after a kill -9 serving what it served, with the same token and its folder free again', async () => {
+    const dataDir = join(root, 'killed');
+    const start = async () => {
+      const agent = spawn(process.execPath, [lathe, 'agent', '--port', '0', '--data-dir', dataDir, '--trust', bundles.key.publicKey.text, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => agent.once('exit', (_, signal) => resolve(signal)));
+      const line = await createInterface({ input: agent.stdout })[Symbol.asyncIterator]().next();
+      return { agent, exited, started: JSON.parse(line.value as string) as { url: string; adminToken: string | null; models: { name: string; stable: { version: string } }[] } };
+    };
+    const first = await start();
+    const token = first.started.adminToken!;
+    expect((await send(first.started.url, '/admin/models/penguins', { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: await readFile(bundles.v2) })).status).toBe(200);
+    first.agent.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+
+    const second = await start();
+    expect(second.started.adminToken).toBeNull();
+    expect(second.started.models.map((model) => `${model.name}@${model.stable.version}`)).toEqual(['penguins@2']);
+    expect((await send(second.started.url, '/v2/models/penguins/infer', json({ inputs: tensorsOf([ADELIE]) }))).json().model_version).toBe('2');
+    expect((await send(second.started.url, '/admin/models', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    second.agent.kill('SIGTERM');
+    expect(await second.exited).toBeNull();
+  });
+
   it('refuses bad flags before starting, saying which', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [lathe, 'agent', '--data-dir', join(root, 'refused'), ...args], { encoding: 'utf8' });
     const workers = run('--workers', '0', '--trust', bundles.key.publicKey.text);
