@@ -22,9 +22,12 @@ export function gateRunsDir(model: string, version: number): string {
   return `models/${model}/gate-runs/${version}`;
 }
 
-/** `20261130T043812Z-9f2c1a`: sortable by time, unique across machines. */
+/**
+ * `20261130T043812.345Z-9f2c1a`: sortable by time to the millisecond (two runs in one second
+ * still list in the order they ran), unique across machines.
+ */
 export function newGateRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function recordGateReport(workspace: Workspace, report: GateReport): Promise<string> {
