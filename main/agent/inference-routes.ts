@@ -7,7 +7,7 @@ import { sendError, sendJson } from './agent-reply.ts';
 import { parseV1Request, parseV2Request } from './inference-request.ts';
 import { modelMetadata, v1Reply, v2Outputs } from './inference-reply.ts';
 import type { LoadedVersion, ModelSlots } from './model-slots.ts';
-import { Overloaded } from './worker-pool.ts';
+import { Overloaded, PredictionTimedOut } from './worker-pool.ts';
 
 /**
  * The prediction side of the agent: KServe's Open Inference Protocol v2 and its v1 predict, for
@@ -88,6 +88,7 @@ async function infer(req: IncomingMessage, res: ServerResponse, target: Target, 
     answer(200, { model_name: target.name, model_version: version, ...(parsed.id !== undefined ? { id: parsed.id } : {}), outputs });
   } catch (error) {
     if (error instanceof Overloaded) return answer(503, error.message, { 'Retry-After': String(context.retryAfterSeconds) });
+    if (error instanceof PredictionTimedOut) return answer(504, error.message);
     const latheError = toLatheError(error);
     const status = latheError.code === 'INVALID_INPUT' ? 400 : latheError.code === 'UNAVAILABLE' || latheError.code === 'CANCELLED' ? 503 : 500;
     answer(status, `Model ${target.name} version ${version} could not predict: ${latheError.message}`, status === 503 ? { 'Retry-After': String(context.retryAfterSeconds) } : {});

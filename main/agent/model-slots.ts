@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { reachPhase } from '../core/base/phases.ts';
 import type { BundleManifest } from '../core/bundles/bundle-manifest.ts';
 import { failedTo, failure, toLatheError } from '../core/errors.ts';
@@ -103,28 +103,31 @@ export class ModelSlots {
   async install(name: string, upload: string, sha256: string): Promise<SlotSummary> {
     return this.exclusively(name, async () => {
       let loaded: LoadedVersion | null = null;
-      let placed: string | null = null;
+      let old: ModelSlot | undefined;
+      let next: ModelSlot;
+      // In its place before it is opened: a worker replaced later restarts from this same file.
+      const bundle = `${name}-${sha256.slice(0, 16)}.lathe`;
+      const placed = join(this.dir.bundlesDir, bundle);
       try {
-        loaded = await this.open(upload, null);
-        const version = String(loaded.manifest.model.version);
-        const ref: VersionRef = { version, bundle: `${name}-v${version}-${sha256.slice(0, 16)}.lathe`, sha256, loadedAt: this.now().toISOString() };
-        placed = join(this.dir.bundlesDir, ref.bundle);
         await rename(upload, placed);
+        loaded = await this.open(placed, null);
+        const ref: VersionRef = { version: String(loaded.manifest.model.version), bundle, sha256, loadedAt: this.now().toISOString() };
         loaded = { ...loaded, ref };
-        const old = this.slots.get(name);
-        const next: ModelSlot = { name, stable: loaded, candidate: null, candidateWeight: 0 };
+        old = this.slots.get(name);
+        next = { name, stable: loaded, candidate: null, candidateWeight: 0 };
         await this.persist(new Map(this.slots).set(name, next));
-        this.slots.set(name, next);
-        this.notRestored.delete(name);
-        await reachPhase('agent:switched');
-        if (old) await this.retire(old, ref.bundle);
-        return this.summary(next);
       } catch (error) {
         await loaded?.pool.close();
         await rm(upload, { force: true });
-        if (placed && this.slots.get(name)?.stable.ref.bundle !== basename(placed)) await rm(placed, { force: true });
+        if (this.slots.get(name)?.stable.ref.bundle !== bundle) await rm(placed, { force: true });
         throw failedTo(`load the bundle for model ${name}`, error, 'The model that was serving goes on serving.');
       }
+      // Recorded on disk: switch. The old version finishes what it has in hand, then stops.
+      this.slots.set(name, next);
+      this.notRestored.delete(name);
+      await reachPhase('agent:switched');
+      if (old) await this.retire(old, bundle);
+      return this.summary(next);
     });
   }
 

@@ -249,6 +249,34 @@ describe('lathe agent', () => {
     expect((await send(agent.url, '/metrics')).text).toContain('lathe_agent_request_errors_total{model="penguins",version="1",protocol="v2",status="503"} 1');
   });
 
+  it('fails a prediction stuck past the time limit with 504 and replaces its worker; a dead worker is replaced too', async () => {
+    let stuck = false;
+    const agent = await agentOn(undefined, { predictTimeoutMs: 100, hooks: { beforePredict: () => (stuck ? new Promise<void>(() => {}) : Promise.resolve()) } });
+    expect((await upload(agent, 'penguins', bundles.v1)).status).toBe(200);
+    const body = { inputs: tensorsOf([ADELIE]) };
+    stuck = true;
+    const timedOut = await infer(agent.url, '/v2/models/penguins/infer', body);
+    expect(timedOut.status).toBe(504);
+    expect(timedOut.json().error).toBe('penguins v1 took longer than 0.1 s to predict; the request was stopped.');
+    stuck = false;
+    // The only worker was replaced: the next request waits for the fresh one and is answered.
+    expect((await infer(agent.url, '/v2/models/penguins/infer', body)).status).toBe(200);
+  });
+
+  it('fails the request a dead worker had with 503, and answers the next from a fresh worker', async () => {
+    const agent = await agentOn();
+    expect((await upload(agent, 'penguins', bundles.v1)).status).toBe(200);
+    const { pool } = agent.slots.get('penguins')!.stable;
+    await pool.runtime.close(); // its only worker, gone as if it had crashed
+    const body = { inputs: tensorsOf([ADELIE]) };
+    const lost = await infer(agent.url, '/v2/models/penguins/infer', body);
+    expect(lost.status).toBe(503);
+    expect(lost.json().error).toBe('Model penguins version 1 could not predict: The serving runtime was closed.');
+    expect(lost.headers['retry-after']).toBe('1');
+    expect((await infer(agent.url, '/v2/models/penguins/infer', body)).status).toBe(200);
+    expect(pool.load()).toEqual({ queued: 0, inFlight: 0 });
+  });
+
   it('shuts down gracefully: the request in hand is answered, then nothing more is', async () => {
     let release = () => {};
     let started = () => {};
@@ -302,7 +330,7 @@ describe('lathe agent', () => {
     const replaced = await upload(first, 'penguins', bundles.v2);
     expect(replaced.json().loaded.stable.version).toBe('2');
     expect((await infer(first.url, '/v2/models/penguins/versions/1/infer', { inputs: tensorsOf([ADELIE]) })).status).toBe(404);
-    expect(await readdir(join(first.dataDir, 'bundles'))).toEqual([expect.stringMatching(/^penguins-v2-[0-9a-f]{16}\.lathe$/)]);
+    expect(await readdir(join(first.dataDir, 'bundles'))).toEqual([expect.stringMatching(/^penguins-[0-9a-f]{16}\.lathe$/)]);
     expect((await upload(first, 'spare', bundles.v1)).status).toBe(200);
     expect((await send(first.url, '/admin/models/spare', { method: 'DELETE', headers: { Authorization: `Bearer ${first.token}` } })).json().unloaded.name).toBe('spare');
     await first.close();

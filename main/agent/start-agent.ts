@@ -31,6 +31,8 @@ export interface AgentOptions {
   /** Requests that may wait per model version before the agent answers 503 (default 64). */
   maxQueue?: number | undefined;
   maxRequestBytes?: number | undefined;
+  /** Milliseconds one prediction may take before it fails (504) and its worker is replaced (default 30 s). */
+  predictTimeoutMs?: number | undefined;
   maxBundleBytes?: number | undefined;
   workerUrl?: URL | undefined;
   wasmDir?: string | undefined;
@@ -82,6 +84,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     trust: options.trust,
     workers: options.workers ?? 2,
     maxQueue: options.maxQueue ?? 64,
+    predictTimeoutMs: options.predictTimeoutMs,
     workerUrl: options.workerUrl,
     wasmDir: options.wasmDir,
     hooks: options.hooks,

@@ -6,7 +6,7 @@ import { visible } from '../terminal-text.ts';
 export const agentCommand: CliCommand = {
   path: ['agent'],
   summary: 'Run a deploy target: serve signed model bundles over KServe\'s protocols',
-  usage: 'lathe agent [--port N] [--host ADDR] [--data-dir DIR] [--trust PUBKEY]… [--allow-host NAME]… [--workers N] [--max-queue N] [--max-bundle-mb N]',
+  usage: 'lathe agent [--port N] [--host ADDR] [--data-dir DIR] [--trust PUBKEY]… [--allow-host NAME]… [--workers N] [--max-queue N] [--max-bundle-mb N] [--predict-timeout S]',
   details: [
     'Serves models with the Open Inference Protocol (GET /v2/health/live, /v2/health/ready, /v2/models/NAME,',
     '/v2/models/NAME/ready, POST /v2/models/NAME/infer) and KServe v1 (POST /v1/models/NAME:predict), with',
@@ -15,7 +15,8 @@ export const agentCommand: CliCommand = {
     'admin token is printed once, at the first start, and kept only as a hash in --data-dir. A bundle is',
     'loaded only when a --trust key (repeatable; default: your own key, as `lathe keys show` prints it) signed',
     'it and every hash matches. What is loaded is reloaded after a restart. Defaults: 127.0.0.1, port 8080,',
-    '--data-dir ./lathe-agent, 2 workers per model, a queue of 64 (then 503 with Retry-After).',
+    '--data-dir ./lathe-agent, 2 workers per model, a queue of 64 (then 503 with Retry-After), and 30 s per',
+    'prediction (--predict-timeout; past it the request gets 504 and its worker is replaced).',
     'Example: lathe agent --host 0.0.0.0 --trust ed25519:… --data-dir /var/lib/lathe-agent',
     '         curl -X PUT -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/octet-stream" \\',
     '              --data-binary @penguins-3.lathe http://HOST:8080/admin/models/penguins',
@@ -29,12 +30,14 @@ export const agentCommand: CliCommand = {
     workers: { type: 'string' },
     'max-queue': { type: 'string' },
     'max-bundle-mb': { type: 'string' },
+    'predict-timeout': { type: 'string' },
   },
   async run(context) {
     const port = optionalInteger(context.values.port, '--port', 0, 65535);
     const workers = optionalInteger(context.values.workers, '--workers', 1, 64);
     const maxQueue = optionalInteger(context.values['max-queue'], '--max-queue', 0, 100_000);
     const maxBundleMb = optionalInteger(context.values['max-bundle-mb'], '--max-bundle-mb', 1, 64 * 1024);
+    const predictTimeout = optionalInteger(context.values['predict-timeout'], '--predict-timeout', 1, 3600);
     const { resolveTrustedKey, readOwnPublicKey } = await import('../../core/bundles/signing-keys.ts');
     const { defaultStateDir } = await import('../../core/paths.ts');
     const given = Array.isArray(context.values.trust) ? context.values.trust.map(String) : [];
@@ -58,6 +61,7 @@ export const agentCommand: CliCommand = {
       workers,
       maxQueue,
       maxBundleBytes: maxBundleMb === undefined ? undefined : maxBundleMb * 1024 * 1024,
+      predictTimeoutMs: predictTimeout === undefined ? undefined : predictTimeout * 1000,
       workerUrl: context.files.scanWorker && new URL('./serving-worker.cjs', context.files.scanWorker),
       latheVersion: process.env.npm_package_version ?? 'dev',
       warn: context.err,
