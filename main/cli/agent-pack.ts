@@ -45,7 +45,7 @@ function readme(version: string): string {
 
 A deploy target for models packaged with Lathe (\`lathe models package\`). Needs Node 22.13 or later (for node:sqlite, which holds its data folder's lock), nothing else.
 
-    node lathe-agent.mjs [--port N] [--host ADDR] [--data-dir DIR] [--trust PUBKEY]… [--allow-host NAME]… [--workers N] [--max-queue N] [--max-bundle-mb N] [--json]
+    node lathe-agent.mjs [--port N] [--host ADDR] [--data-dir DIR] [--trust PUBKEY]… [--allow-host NAME]… [--workers N] [--max-queue N] [--max-bundle-mb N] [--predict-timeout S] [--json]
 
 - \`--trust\`: the public key of the machine that signs your bundles (\`lathe keys show\` prints it there). Only bundles it signed load.
 - The first start prints an admin token once; only its hash is kept (\`DIR/admin-token.json\`; delete it for a new token).

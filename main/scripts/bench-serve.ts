@@ -3,7 +3,8 @@
 // floor measured in the same run: a minimal Node HTTP server that reads the same body and answers
 // a constant. Both servers run in processes of their own; autocannon runs here. Prints requests/s,
 // p50 and p99 latency, non-2xx answers (503s apart), the ratio to the floor, and a run held at
-// 1,000 requests/s (the issue's aim: p99 < 10 ms there, on 2 cores).
+// 1,000 requests/s (the issue's aim: p99 < 10 ms there, on 2 cores), and an overload (256
+// connections against a queue of 64) that must answer only 2xx or 503.
 //   LATHE_BENCH_SECONDS=10 npm run bench:serve    (default 5 per run)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -87,6 +88,10 @@ for (const connections of [1, 16, 64]) {
 const held = await load(started.url, 16, 1000);
 console.log(row('agent, held at 1,000 req/s', held));
 console.log(`aim: p99 < 10 ms at 1,000 req/s → ${held.latency.p99 < 10 && held.requests.average >= 950 ? 'met' : 'NOT met'} (p99 ${held.latency.p99} ms at ${held.requests.average.toFixed(0)} req/s)`);
+const overload = await load(started.url, 256);
+const other5xx = Object.entries(overload.statusCodeStats).filter(([code]) => code.startsWith('5') && code !== '503').reduce((sum, [, stat]) => sum + stat.count, 0);
+console.log(row('agent, 256 conn (overload)', overload));
+console.log(`${''.padEnd(28)} 5xx other than 503: ${other5xx}${other5xx === 0 ? ' (as it should be)' : ' — a bug'}`);
 const metrics = await (await fetch(`${started.url}/metrics`)).text();
 console.log(`\nthe agent's own count: ${metrics.split('\n').filter((l) => l.startsWith('lathe_agent_requests_total')).join('; ')}`);
 process.exit(0);
