@@ -177,7 +177,7 @@ test('two runs registered from their pages; lineage, the model card, aliases and
   await page.getByRole('button', { name: 'Promote to champion…' }).click();
   dialog = page.getByRole('dialog', { name: 'Promote penguin-species@2 to champion' });
   await dialog.getByRole('button', { name: 'Check and promote' }).click();
-  await expect(dialog.getByText('penguin-species@2 was not promoted: its checks failed')).toBeVisible({ timeout: 120_000 });
+  await expect(dialog.getByText('penguin-species@2 was not promoted to champion: its check failed')).toBeVisible({ timeout: 120_000 });
   await page.screenshot({ path: screenshotPath('78-promote-refused'), animations: 'disabled' });
   await dialog.getByRole('button', { name: 'Override…' }).click();
   await dialog.getByRole('button', { name: 'Promote anyway' }).click();

@@ -70,7 +70,9 @@ export function githubWorkflow(options: WorkflowOptions): string {
     'The job fails when a step fails (a gate included); the gates\' JUnit and Markdown reports are kept',
     'as an artifact, shown in the job summary and as the "Lathe gates" check.',
     'Data that the pipeline imports must be in the repository (a step with "file"): the bytes of versions',
-    'imported elsewhere live in .lathe/objects, which git does not carry.',
+    'imported elsewhere live in .lathe/objects, which git does not carry. For the same reason a gate',
+    'against a champion registered on another machine fails here, saying its stored bytes are missing,',
+    'and what this job registers is not pushed back: moving stored bytes between machines is not built yet.',
     'Lathe is installed from the workspace\'s package.json and package-lock.json (npm ci) and run from',
     'node_modules/.bin: the npm package named "lathe" is another project.',
   ]);

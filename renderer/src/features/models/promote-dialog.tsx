@@ -104,7 +104,8 @@ export function PromoteDialog({
 
         {step.at === 'refused' ? (
           <>
-            <ErrorBanner error={step.error} title={overridable(step.error) ? `${ref} was not promoted: its checks failed` : `Could not promote ${ref}`} />
+            {/* A refusal by the checks says so itself ("… was not promoted to champion: its check failed. …"); other failures get a title. */}
+            <ErrorBanner error={step.error} {...(overridable(step.error) ? {} : { title: `Could not promote ${ref}` })} />
             <div className="dialog__actions">
               <button type="button" className="button" onClick={onClose} autoFocus>
                 Close
