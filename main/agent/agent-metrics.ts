@@ -17,7 +17,7 @@ interface Histogram {
 
 export interface AgentMetrics {
   request(model: string, version: string, protocol: Protocol, seconds: number, errorStatus: number | null): void;
-  unrouted(reason: 'unknown_model' | 'unknown_version' | 'not_ready'): void;
+  unrouted(reason: 'unknown_model' | 'unknown_version'): void;
   /** The text for GET /metrics, with the gauges' current values. */
   render(gauges: { queued: number; inFlight: number; modelsLoaded: number }): string;
 }
@@ -65,7 +65,7 @@ export function createAgentMetrics(): AgentMetrics {
         histogramSamples.push([`lathe_agent_request_duration_seconds_count${l}`, h.count]);
       }
       family('lathe_agent_request_duration_seconds', 'histogram', 'Time from a prediction request read to its answer, per model and version.', histogramSamples);
-      family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded or not ready.', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
+      family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded.', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
       family('lathe_agent_queue_depth', 'gauge', 'Prediction requests waiting for a free serving worker.', [['lathe_agent_queue_depth', queued]]);
       family('lathe_agent_in_flight', 'gauge', 'Prediction requests a serving worker is answering now.', [['lathe_agent_in_flight', inFlight]]);
       family('lathe_agent_models_loaded', 'gauge', 'Model versions loaded and serving.', [['lathe_agent_models_loaded', modelsLoaded]]);

@@ -61,7 +61,7 @@ export class ModelSlots {
     await this.dir.sweep(record);
     for (const slot of record.models) {
       try {
-        const stable = await this.open(join(this.dir.bundlesDir, slot.stable.bundle), slot.stable);
+        const stable = await this.open(join(this.dir.bundlesDir, slot.stable.bundle), () => slot.stable);
         this.slots.set(slot.name, { name: slot.name, stable, candidate: null, candidateWeight: 0 });
       } catch (error) {
         this.notRestored.set(slot.name, toLatheError(error));
@@ -110,9 +110,7 @@ export class ModelSlots {
       const placed = join(this.dir.bundlesDir, bundle);
       try {
         await rename(upload, placed);
-        loaded = await this.open(placed, null);
-        const ref: VersionRef = { version: String(loaded.manifest.model.version), bundle, sha256, loadedAt: this.now().toISOString() };
-        loaded = { ...loaded, ref };
+        loaded = await this.open(placed, (manifest) => ({ version: String(manifest.model.version), bundle, sha256, loadedAt: this.now().toISOString() }));
         old = this.slots.get(name);
         next = { name, stable: loaded, candidate: null, candidateWeight: 0 };
         await this.persist(new Map(this.slots).set(name, next));
@@ -156,7 +154,8 @@ export class ModelSlots {
     await Promise.all(this.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])]).map((loaded) => loaded.pool.drainAndClose()));
   }
 
-  private async open(file: string, ref: VersionRef | null): Promise<LoadedVersion> {
+  /** Verify and load `file` in its workers and check it answers; `ref` says how it is recorded. */
+  private async open(file: string, ref: (manifest: BundleManifest) => VersionRef): Promise<LoadedVersion> {
     const pool = await openWorkerPool(file, this.pools);
     try {
       await pool.predict([{}]); // ready: it answers a row of missing values from its training fills
@@ -165,7 +164,7 @@ export class ModelSlots {
       throw failure('FAILED_PRECONDITION', `The model in ${file} loaded but does not answer: ${toLatheError(error).message}`);
     }
     const runtime = pool.runtime;
-    return { ref: ref ?? { version: String(runtime.manifest.model.version), bundle: 'pending.lathe', sha256: '0'.repeat(64), loadedAt: '' }, pool, model: runtime.model, manifest: runtime.manifest };
+    return { ref: ref(runtime.manifest), pool, model: runtime.model, manifest: runtime.manifest };
   }
 
   private async retire(slot: ModelSlot, keepBundle: string | null): Promise<void> {
