@@ -13,7 +13,10 @@ function sampleText(): string {
   metrics.request('penguins', '3', 'v1', 12, 503);
   metrics.request('odd"na\\me', '1', 'v2', 0.0001, null);
   metrics.unrouted('unknown_model');
-  return metrics.render({ queued: 2, inFlight: 1, modelsLoaded: 2 });
+  return metrics.render([
+    { model: 'penguins', version: '3', queued: 2, inFlight: 1 },
+    { model: 'odd"na\\me', version: '1', queued: 0, inFlight: 0 },
+  ]);
 }
 
 interface Sample {
@@ -64,7 +67,9 @@ describe('the agent\'s Prometheus metrics', () => {
     const value = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
     expect(value('lathe_agent_requests_total', { model: 'penguins', version: '3', protocol: 'v2' })).toBe(2);
     expect(value('lathe_agent_request_errors_total', { model: 'penguins', protocol: 'v1', status: '503' })).toBe(1);
-    expect(value('lathe_agent_queue_depth', {})).toBe(2);
+    expect(value('lathe_agent_queue_depth', { model: 'penguins', version: '3' })).toBe(2);
+    expect(value('lathe_agent_in_flight', { model: 'penguins', version: '3' })).toBe(1);
+    expect(value('lathe_agent_models_loaded', {})).toBe(2);
     expect(value('lathe_agent_requests_total', { model: 'odd"na\\me' })).toBe(1);
 
     const buckets = samples.filter((s) => s.name === 'lathe_agent_request_duration_seconds_bucket' && s.labels.model === 'penguins');

@@ -1,7 +1,7 @@
 /**
  * The agent's Prometheus metrics, in the text exposition format 0.0.4: requests and errors per
  * model, version and protocol, a latency histogram per model and version, and the queue depth and
- * requests in flight (gauges read when scraped). Labels come only from loaded models' names and
+ * requests in flight per model and version (gauges read when scraped). Labels come only from loaded models' names and
  * versions and a fixed set of protocols and codes, so a client cannot grow the series by sending
  * made-up names (requests for unknown models count under `lathe_agent_unrouted_requests_total`).
  */
@@ -15,11 +15,19 @@ interface Histogram {
   count: number;
 }
 
+/** What each loaded model version has waiting and in hand when scraped. */
+export interface LoadedGauges {
+  model: string;
+  version: string;
+  queued: number;
+  inFlight: number;
+}
+
 export interface AgentMetrics {
   request(model: string, version: string, protocol: Protocol, seconds: number, errorStatus: number | null): void;
   unrouted(reason: 'unknown_model' | 'unknown_version'): void;
   /** The text for GET /metrics, with the gauges' current values. */
-  render(gauges: { queued: number; inFlight: number; modelsLoaded: number }): string;
+  render(loaded: readonly LoadedGauges[]): string;
 }
 
 const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -48,7 +56,7 @@ export function createAgentMetrics(): AgentMetrics {
     unrouted(reason) {
       bump(unrouted, labels({ reason }));
     },
-    render({ queued, inFlight, modelsLoaded }) {
+    render(loaded) {
       const lines: string[] = [];
       const family = (name: string, type: string, help: string, samples: [string, number][]) => {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -66,9 +74,10 @@ export function createAgentMetrics(): AgentMetrics {
       }
       family('lathe_agent_request_duration_seconds', 'histogram', 'Time from a prediction request read to its answer, per model and version.', histogramSamples);
       family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded.', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
-      family('lathe_agent_queue_depth', 'gauge', 'Prediction requests waiting for a free serving worker.', [['lathe_agent_queue_depth', queued]]);
-      family('lathe_agent_in_flight', 'gauge', 'Prediction requests a serving worker is answering now.', [['lathe_agent_in_flight', inFlight]]);
-      family('lathe_agent_models_loaded', 'gauge', 'Model versions loaded and serving.', [['lathe_agent_models_loaded', modelsLoaded]]);
+      const perVersion = (name: string, value: (g: LoadedGauges) => number): [string, number][] => loaded.map((g) => [`${name}${labels({ model: g.model, version: g.version })}`, value(g)]);
+      family('lathe_agent_queue_depth', 'gauge', 'Prediction requests waiting for a free serving worker, per model and version.', perVersion('lathe_agent_queue_depth', (g) => g.queued));
+      family('lathe_agent_in_flight', 'gauge', 'Prediction requests a serving worker is answering now, per model and version.', perVersion('lathe_agent_in_flight', (g) => g.inFlight));
+      family('lathe_agent_models_loaded', 'gauge', 'Model versions loaded and serving.', [['lathe_agent_models_loaded', loaded.length]]);
       return `${lines.join('\n')}\n`;
     },
   };

@@ -241,8 +241,8 @@ describe('lathe agent', () => {
     expect(third.headers['retry-after']).toBe('1');
     expect(third.json().error).toBe('penguins v1 is busy: every worker is predicting and the queue is full.');
     const metrics = (await send(agent.url, '/metrics')).text;
-    expect(metrics).toContain('\nlathe_agent_queue_depth 1\n');
-    expect(metrics).toContain('\nlathe_agent_in_flight 1\n');
+    expect(metrics).toContain('\nlathe_agent_queue_depth{model="penguins",version="1"} 1\n');
+    expect(metrics).toContain('\nlathe_agent_in_flight{model="penguins",version="1"} 1\n');
     release();
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);

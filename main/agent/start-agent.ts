@@ -123,8 +123,8 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     if (path === '/v2/health/ready') return closing ? sendJson(res, 503, { ready: false }) : sendJson(res, 200, { ready: true });
     if (path === '/v2') return sendJson(res, 200, { name: 'lathe-agent', version: options.latheVersion, extensions: [] });
     if (path === '/metrics') {
-      const load = slots.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])]).map((loaded) => loaded.pool.load());
-      return sendText(res, 200, metrics.render({ queued: sum(load.map((l) => l.queued)), inFlight: sum(load.map((l) => l.inFlight)), modelsLoaded: load.length }), 'text/plain; version=0.0.4; charset=utf-8');
+      const loaded = slots.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])].map((version) => ({ model: slot.name, version: version.ref.version, ...version.pool.load() })));
+      return sendText(res, 200, metrics.render(loaded), 'text/plain; version=0.0.4; charset=utf-8');
     }
     const target = inferenceTarget(path);
     if (target) return handleInference(req, res, target, { slots, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1 });
@@ -168,8 +168,4 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
 
 function isHealth(path: string): boolean {
   return path.startsWith('/v2/health/');
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
