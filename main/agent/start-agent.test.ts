@@ -183,6 +183,24 @@ describe('lathe agent', () => {
     expect(untrusted.status).toBe(403);
     expect(untrusted.json()).toMatchObject({ code: 'FORBIDDEN', error: expect.stringContaining(`signed by key ${bundles.key.publicKey.fingerprint}`) });
 
+    // Unsigned: the archive cut after its manifest (and closed properly); re-signed by nobody: the manifest altered.
+    const manifestBytes = parseInt(Buffer.from(bytes.subarray(124, 136)).toString('latin1').replace(/\0.*$/, '').trim(), 8);
+    const manifestEnd = 512 + Math.ceil(manifestBytes / 512) * 512;
+    const unsigned = join(root, 'unsigned.lathe');
+    await writeFile(unsigned, Buffer.concat([(await readFile(bundles.v1)).subarray(0, manifestEnd), Buffer.alloc(1024)]));
+    const refusedUnsigned = await upload(agent, 'penguins', unsigned);
+    expect(refusedUnsigned.status).toBe(422);
+    expect(refusedUnsigned.json().error).toContain('the bundle is not signed');
+    const altered = new Uint8Array(await readFile(bundles.v1));
+    const versionAt = Buffer.from(altered).indexOf(Buffer.from('"version": 1'), 512);
+    expect(versionAt).toBeGreaterThan(0);
+    altered[versionAt + 11] = '7'.charCodeAt(0);
+    const alteredFile = join(root, 'altered.lathe');
+    await writeFile(alteredFile, altered);
+    const refusedAltered = await upload(agent, 'penguins', alteredFile);
+    expect(refusedAltered.status).toBe(422);
+    expect(refusedAltered.json().error).toContain('does not match the bytes of manifest.json: the manifest or its signature was altered after signing');
+
     const notABundle = join(root, 'notes.lathe');
     await writeFile(notABundle, 'just some text, not a bundle\n');
     expect((await upload(agent, 'penguins', notABundle)).status).toBe(422);
