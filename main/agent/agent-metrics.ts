@@ -25,7 +25,7 @@ export interface LoadedGauges {
 
 export interface AgentMetrics {
   request(model: string, version: string, protocol: Protocol, seconds: number, errorStatus: number | null): void;
-  unrouted(reason: 'unknown_model' | 'unknown_version'): void;
+  unrouted(reason: 'unknown_model' | 'unknown_version' | 'not_loaded'): void;
   /** The text for GET /metrics, with the gauges' current values. */
   render(loaded: readonly LoadedGauges[]): string;
 }
@@ -73,7 +73,7 @@ export function createAgentMetrics(): AgentMetrics {
         histogramSamples.push([`lathe_agent_request_duration_seconds_count${l}`, h.count]);
       }
       family('lathe_agent_request_duration_seconds', 'histogram', 'Time from a prediction request read to its answer, per model and version.', histogramSamples);
-      family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded.', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
+      family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded (not_loaded: recorded, but it failed to load at start-up).', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
       const perVersion = (name: string, value: (g: LoadedGauges) => number): [string, number][] => loaded.map((g) => [`${name}${labels({ model: g.model, version: g.version })}`, value(g)]);
       family('lathe_agent_queue_depth', 'gauge', 'Prediction requests waiting for a free serving worker, per model and version.', perVersion('lathe_agent_queue_depth', (g) => g.queued));
       family('lathe_agent_in_flight', 'gauge', 'Prediction requests a serving worker is answering now, per model and version.', perVersion('lathe_agent_in_flight', (g) => g.inFlight));

@@ -41,6 +41,11 @@ export async function handleInference(req: IncomingMessage, res: ServerResponse,
   const { slots, metrics } = context;
   const slot = slots.get(target.name);
   const loaded = slots.route(target.name, target.version);
+  const notLoaded = slot ? undefined : slots.notRestored.get(target.name);
+  if (notLoaded) {
+    metrics.unrouted('not_loaded');
+    return sendError(res, 503, `Model ${JSON.stringify(target.name)} is recorded on this agent but did not load at start-up: ${notLoaded.message}`, { 'Retry-After': String(context.retryAfterSeconds) });
+  }
   if (!slot || !loaded) {
     metrics.unrouted(slot ? 'unknown_version' : 'unknown_model');
     const versions = slot ? [slot.stable, slot.candidate].flatMap((v) => (v ? [v.ref.version] : [])) : [];

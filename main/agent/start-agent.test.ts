@@ -365,5 +365,22 @@ describe('lathe agent', () => {
     expect(await readdir(join(first.dataDir, 'bundles'))).toHaveLength(1);
     // The old token still opens the admin API after the restart.
     expect((await send(second.url, '/admin/models', { headers: { Authorization: `Bearer ${first.token}` } })).json().models).toHaveLength(1);
+    await second.close();
+
+    // A bundle damaged on disk while the agent was down is verified again at start-up, and refused.
+    const [stored] = await readdir(join(first.dataDir, 'bundles'));
+    const damaged = new Uint8Array(await readFile(join(first.dataDir, 'bundles', stored!)));
+    damaged[Buffer.from(damaged).indexOf(Buffer.from('model/weights.bin\u0000')) + 512 + 17]! ^= 0x40;
+    await writeFile(join(first.dataDir, 'bundles', stored!), damaged);
+    const warnings: string[] = [];
+    const third = await agentOn(first.dataDir, { warn: (text) => warnings.push(text) });
+    expect(warnings).toEqual([expect.stringMatching(/^Model penguins \(version 2\) was not loaded: .*did not verify: part model\/weights\.bin: SHA-256 is/)]);
+    const refused = await infer(third.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]) });
+    expect(refused.status).toBe(503);
+    expect(refused.json().error).toMatch(/^Model "penguins" is recorded on this agent but did not load at start-up: .*did not verify/);
+    expect((await send(third.url, '/admin/models', { headers: { Authorization: `Bearer ${first.token}` } })).json()).toMatchObject({ models: [], notLoaded: [{ name: 'penguins' }] });
+    // Sending a good bundle again puts it right.
+    expect((await upload({ url: third.url, token: first.token }, 'penguins', bundles.v2)).status).toBe(200);
+    expect((await infer(third.url, '/v2/models/penguins/infer', { inputs: tensorsOf([ADELIE]) })).status).toBe(200);
   });
 });
