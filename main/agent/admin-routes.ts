@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { reachPhase } from '../core/base/phases.ts';
-import { LatheFailure, toLatheError } from '../core/errors.ts';
+import { failedTo, LatheFailure, toLatheError } from '../core/errors.ts';
 import { formatByteLimit } from '../core/byte-limit.ts';
 import { statusForErrorCode } from '../server/json-reply.ts';
 import { askForBody, bodyChunks, checkContentType, checkDeclaredLength, discardRestOfBody, tooLarge } from '../server/request-body.ts';
@@ -84,7 +84,8 @@ async function putModel(req: IncomingMessage, res: ServerResponse, name: string,
         total += chunk.byteLength;
         if (total > context.maxBundleBytes) throw new LatheFailure(tooLarge(context.maxBundleBytes, 'The bundle', hint).error);
         hash.update(chunk);
-        await handle.write(chunk);
+        // A nearly full disk takes part of a write without an error; the next write says ENOSPC.
+        for (let at = 0; at < chunk.byteLength; ) at += (await handle.write(chunk, at, chunk.byteLength - at)).bytesWritten;
         if (total === chunk.byteLength) await reachPhase('agent:upload-receiving');
       }
       await handle.sync();
@@ -94,7 +95,7 @@ async function putModel(req: IncomingMessage, res: ServerResponse, name: string,
   } catch (error) {
     await rm(upload, { force: true });
     await reachPhase('agent:upload-discarded');
-    throw error;
+    throw failedTo(`receive the bundle for model ${name}`, error, 'Nothing of it was kept; the model that was serving goes on serving.');
   }
   const summary = await context.slots.install(name, upload, hash.digest('hex'));
   sendJson(res, 200, { loaded: summary });
