@@ -14,7 +14,7 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   const steps = page.getByRole('list', { name: 'Steps' });
   await expect(steps.getByRole('listitem')).toHaveCount(4);
   await expect(page.getByText('No problems: the pipeline can run.')).toBeVisible();
-  await page.screenshot({ path: screenshotPath('70-pipeline-starter'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('80-pipeline-starter'), animations: 'disabled' });
 
   // A typo in a step reference: the problem names the line and the step ids, and Run waits.
   const starter = await editor.inputValue();
@@ -23,14 +23,14 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   await expect(problems).toContainText('There is no step "dta"; steps are "data", "train", "register", "gates".');
   await expect(problems).toContainText(/line \d+\s*steps\.1\.from/);
   await expect(page.getByRole('button', { name: /Save and run/ })).toBeDisabled();
-  await page.screenshot({ path: screenshotPath('71-pipeline-problem'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('81-pipeline-problem'), animations: 'disabled' });
 
   // Fixed, saved and run: each step goes running → passed, with its duration and what it made.
   await editor.fill((await editor.inputValue()).replace('"from": "dta"', '"from": "data"'));
   await page.getByRole('button', { name: /Save and run/ }).click();
   await expect(page.getByText('saved and committed')).toBeVisible();
   await expect(steps.getByRole('listitem', { name: 'Step train: Running' })).toBeVisible({ timeout: 60_000 });
-  await page.screenshot({ path: screenshotPath('72-pipeline-running'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('82-pipeline-running'), animations: 'disabled' });
   await expect(steps.getByRole('listitem', { name: 'Step gates: Passed' })).toBeVisible({ timeout: 90_000 });
   for (const id of ['data', 'train', 'register']) await expect(steps.getByRole('listitem', { name: `Step ${id}: Passed` })).toBeVisible();
   // Every line each step logged reached the page, the first ones included.
@@ -41,7 +41,7 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   await expect(steps.getByRole('listitem', { name: 'Step register: Passed' })).toContainText('penguins@1');
   await steps.getByRole('listitem', { name: 'Step gates: Passed' }).getByRole('button', { name: /^Log/ }).click();
   await expect(page.getByLabel('Log of gates')).toContainText('Worst slice');
-  await page.screenshot({ path: screenshotPath('73-pipeline-passed'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('83-pipeline-passed'), animations: 'disabled' });
 
   // A step that fails: the run is FAILED there, what came before is kept, nothing after runs.
   await editor.fill((await editor.inputValue()).replace('"target": "Species"', '"target": "Wingspan"'));
@@ -52,9 +52,9 @@ test('a user edits the pipeline, sees a mistake at its line, runs it and watches
   await expect(steps.getByRole('listitem', { name: 'Step train: Failed' })).toContainText('Wingspan');
   const history = page.getByRole('table', { name: 'Pipeline runs' });
   await expect(history.getByRole('row')).toHaveCount(3);
-  await page.screenshot({ path: screenshotPath('74-pipeline-failed'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('84-pipeline-failed'), animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: screenshotPath('75-pipeline-failed-dark'), animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath('85-pipeline-failed-dark'), animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'light' });
 
   // The earlier run is still there, whole.
