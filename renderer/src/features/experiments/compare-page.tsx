@@ -80,12 +80,12 @@ export function ComparePage({ runIds }: { runIds: readonly string[] }) {
   return (
     <div className="compare-page">
       <header className="compare-header">
-        <a className="run-header__back" href={hashOf({ view: 'runs' })}>
+        <a className="page-header__back" href={hashOf({ view: 'runs' })}>
           <Icon name="arrowLeft" size={14} />
           Runs
         </a>
         <div className="compare-header__title-row">
-          <h1 className="run-header__title">Comparing {runIds.length} runs</h1>
+          <h1 className="page-header__title">Comparing {runIds.length} runs</h1>
           <label className="compare-header__option" title="Draw every logged point instead of about one a pixel (slower with long runs)">
             <input type="checkbox" checked={everyPoint} onChange={(event) => setEveryPoint(event.target.checked)} />
             Every point

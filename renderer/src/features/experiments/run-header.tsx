@@ -43,17 +43,17 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
   }
 
   return (
-    <header className="run-header">
-      <a className="run-header__back" href={hashOf({ view: 'runs' })}>
+    <header className="page-header run-header">
+      <a className="page-header__back" href={hashOf({ view: 'runs' })}>
         <Icon name="arrowLeft" size={14} />
         Runs
       </a>
-      <div className="run-header__title-row">
-        <h1 className="run-header__title">{run.name}</h1>
+      <div className="page-header__title-row">
+        <h1 className="page-header__title">{run.name}</h1>
         <StatusBadge status={run.status} deleted={deleted} />
         <span className="run-header__experiment">in {run.experimentName}</span>
         {run.status === 'RUNNING' && job?.progress?.message ? <span className="run-header__progress num">{job.progress.message}</span> : null}
-        <div className="run-header__actions">
+        <div className="page-header__actions">
           {run.status === 'RUNNING' && !deleted ? (
             <button
               type="button"

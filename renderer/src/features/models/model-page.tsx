@@ -52,13 +52,13 @@ function ModelView({ model, onChanged }: { model: ModelDetail; onChanged: () => 
   const aliases = sortedAliases(model.aliases);
   return (
     <div className="model-page">
-      <header className="model-header">
-        <a className="model-header__back" href={hashOf({ view: 'list' })}>
+      <header className="page-header model-header">
+        <a className="page-header__back" href={hashOf({ view: 'list' })}>
           <Icon name="arrowLeft" size={14} />
           Models
         </a>
-        <div className="model-header__title-row">
-          <h1 className="model-header__title">{model.name}</h1>
+        <div className="page-header__title-row">
+          <h1 className="page-header__title">{model.name}</h1>
           <span className="faint num">{model.versions === 1 ? '1 version' : `${model.versions} versions`}</span>
           <span className="alias-chips">
             {aliases.map(([alias, version]) => (

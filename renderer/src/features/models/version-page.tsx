@@ -68,13 +68,13 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
   const champion = modelAliases['champion'] ?? null;
   return (
     <div className="model-page">
-      <header className="model-header">
-        <a className="model-header__back" href={hashOf({ view: 'model', name: version.name })}>
+      <header className="page-header model-header">
+        <a className="page-header__back" href={hashOf({ view: 'model', name: version.name })}>
           <Icon name="arrowLeft" size={14} />
           {version.name}
         </a>
-        <div className="model-header__title-row">
-          <h1 className="model-header__title mono">
+        <div className="page-header__title-row">
+          <h1 className="page-header__title mono">
             {version.name}@{version.version}
           </h1>
           <span className="alias-chips">
@@ -85,7 +85,7 @@ function VersionView({ version, model, log, onChanged }: { version: ModelVersion
           <span className="faint" title={version.registeredAt}>
             registered {formatRelativeTime(version.registeredAt)}
           </span>
-          <div className="model-header__actions">
+          <div className="page-header__actions">
             <button type="button" className="button button--small button--primary" onClick={() => setPromoting(true)}>
               <Icon name="success" size={14} />
               {champion === version.version ? 'Promote again…' : 'Promote to champion…'}
