@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { failure } from '../../core/errors.ts';
+import { integerOption } from '../integer-option.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 
@@ -33,11 +34,11 @@ export const agentCommand: CliCommand = {
     'predict-timeout': { type: 'string' },
   },
   async run(context) {
-    const port = optionalInteger(context.values.port, '--port', 0, 65535);
-    const workers = optionalInteger(context.values.workers, '--workers', 1, 64);
-    const maxQueue = optionalInteger(context.values['max-queue'], '--max-queue', 0, 100_000);
-    const maxBundleMb = optionalInteger(context.values['max-bundle-mb'], '--max-bundle-mb', 1, 64 * 1024);
-    const predictTimeout = optionalInteger(context.values['predict-timeout'], '--predict-timeout', 1, 3600);
+    const port = integerOption(context.values.port, '--port', 0, 65535);
+    const workers = integerOption(context.values.workers, '--workers', 1, 64);
+    const maxQueue = integerOption(context.values['max-queue'], '--max-queue', 0, 100_000);
+    const maxBundleMb = integerOption(context.values['max-bundle-mb'], '--max-bundle-mb', 1, 64 * 1024);
+    const predictTimeout = integerOption(context.values['predict-timeout'], '--predict-timeout', 1, 3600);
     const { resolveTrustedKey, readOwnPublicKey } = await import('../../core/bundles/signing-keys.ts');
     const { defaultStateDir } = await import('../../core/paths.ts');
     const given = Array.isArray(context.values.trust) ? context.values.trust.map(String) : [];
@@ -89,14 +90,6 @@ export const agentCommand: CliCommand = {
   },
 };
 
-function optionalInteger(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < min || n > max) {
-    throw failure('INVALID_INPUT', `${flag} takes a whole number from ${min} to ${max}; got "${String(value)}".`);
-  }
-  return n;
-}
 
 export const agentPackCommand: CliCommand = {
   path: ['agent', 'pack'],

@@ -1,6 +1,7 @@
 import type { GateReport } from '../../../shared/contract/gates.ts';
 import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
+import { integerOption } from '../integer-option.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 import { textTable } from '../text-table.ts';
@@ -115,9 +116,7 @@ export const gatesResultsCommand: CliCommand = {
   options: { limit: { type: 'string' } },
   async run(context) {
     const ref = required(context.positionals[0], 'the version, like NAME@3', this.usage);
-    const limitText = text(context, 'limit');
-    const limit = limitText === undefined ? undefined : Number(limitText);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw failure('INVALID_INPUT', `--limit: a whole number from 1, got ${JSON.stringify(limitText)}.`, { location: { field: 'limit' } });
+    const limit = integerOption(context.values.limit, '--limit', 1, 1000);
     const reports = await callCore(context, 'gates:results', { workspace: await context.workspace(), ref, ...(limit !== undefined ? { limit } : {}) });
     if (reports.length === 0) return { json: reports, human: `No gate runs recorded for ${visible(ref)}. Run them with: lathe gates run ${visible(ref)}` };
     const table = textTable(

@@ -2,6 +2,7 @@ import type { PipelineProblem, PipelineRun, PipelineRunSummary, StepRun } from '
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
 import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
+import { integerOption } from '../integer-option.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 import { formatNumber, textTable } from '../text-table.ts';
@@ -113,8 +114,7 @@ export const pipelineRunsCommand: CliCommand = {
       const logs = run.steps.flatMap((step) => (step.log.length ? ['', `── ${step.id} (${step.kind}, ${step.status})`, ...step.log.map((line) => `  ${visible(line)}`)] : []));
       return { json: run, human: [describeRun(run), ...logs].join('\n') };
     }
-    const max = context.values.max === undefined ? 20 : Number(context.values.max);
-    if (!Number.isInteger(max) || max < 1) throw failure('INVALID_INPUT', `--max takes a whole number from 1; got "${visible(String(context.values.max))}".`);
+    const max = integerOption(context.values.max, '--max', 1, 1000) ?? 20;
     const runs = await callCore(context, 'pipelines:runs', { workspace, limit: max });
     const human = runs.length
       ? textTable(

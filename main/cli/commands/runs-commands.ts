@@ -1,6 +1,7 @@
 import type { LatestMetric, RunDetail, RunSummary } from '../../../shared/contract/runs.ts';
 import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
+import { integerOption } from '../integer-option.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 import { formatNumber, textTable } from '../text-table.ts';
@@ -54,8 +55,7 @@ export const runsListCommand: CliCommand = {
   },
   async run(context) {
     const workspace = await context.workspace();
-    const max = context.values.max === undefined ? 100 : Number(context.values.max);
-    if (!Number.isInteger(max) || max < 1 || max > 10_000) throw failure('INVALID_INPUT', `--max takes a whole number from 1 to 10000; got "${String(context.values.max)}".`);
+    const max = integerOption(context.values.max, '--max', 1, 10_000) ?? 100;
     const orderBy = Array.isArray(context.values['order-by']) ? context.values['order-by'].map(String) : undefined;
     const result = await callCore(context, 'runs:search', {
       workspace,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
+import { integerOption } from '../integer-option.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 export const serveCommand: CliCommand = {
@@ -22,8 +22,8 @@ export const serveCommand: CliCommand = {
     'allow-host': { type: 'string', multiple: true },
   },
   async run(context) {
-    const port = optionalInteger(context.values.port, '--port', 0, 65535);
-    const maxUploadMb = optionalInteger(context.values['max-upload-mb'], '--max-upload-mb', 1, 1024 * 1024);
+    const port = integerOption(context.values.port, '--port', 0, 65535);
+    const maxUploadMb = integerOption(context.values['max-upload-mb'], '--max-upload-mb', 1, 1024 * 1024);
     const host = typeof context.values.host === 'string' ? context.values.host : undefined;
     const allowedHosts = Array.isArray(context.values['allow-host']) ? context.values['allow-host'].map(String) : undefined;
     const core = await context.core('browser');
@@ -46,11 +46,3 @@ export const serveCommand: CliCommand = {
   },
 };
 
-function optionalInteger(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < min || n > max) {
-    throw failure('INVALID_INPUT', `${flag} takes a whole number from ${min} to ${max}; got "${String(value)}".`);
-  }
-  return n;
-}
