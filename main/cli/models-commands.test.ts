@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainedWorkspace } from '../core/registry/trained-workspace.ts';
+import { trainedWorkspace } from '../core/testing/trained-workspace.ts';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
 import { runCli } from './cli-app.ts';
 import { latheFiles } from './lathe-files.ts';

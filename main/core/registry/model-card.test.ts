@@ -1,27 +1,18 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmod, writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LatheError } from '../../../shared/contract/result.ts';
 import { readArtifactText } from '../tracking/run-artifacts.ts';
 import { evaluationRecord } from '../training/artifact-records.ts';
 import { modelCard } from './model-card.ts';
 import { resolveModelVersion } from './resolve-model-version.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { useTrainedWorkspace, type TrainedWorkspace } from '../testing/trained-workspace.ts';
 
 /** Model cards of real trained versions: what Lathe knows, beside what a person wrote. */
-let root: string;
-let t: Awaited<ReturnType<typeof trainedWorkspace>>;
-
+const trained = useTrainedWorkspace(1, 'lathe-card-');
+let t: TrainedWorkspace;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lathe-card-'));
-  t = await trainedWorkspace(root, 1);
+  t = trained();
   await t.call('models:register', { workspace: t.workspace, runId: t.runIds[0]!, name: 'species', description: 'Penguin species from measurements' });
-}, 120_000);
-afterAll(async () => {
-  await t.writer.close();
-  await t.core.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('the model card', () => {

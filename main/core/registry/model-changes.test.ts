@@ -1,39 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromoteOutcome } from '../../../shared/contract/registry.ts';
-import type { LatheError } from '../../../shared/contract/result.ts';
 import { dispatch } from '../dispatch.ts';
 import { EventHub } from '../events.ts';
 import { gitCli } from '../testing/git-cli.ts';
 import { OpenWorkspaces } from '../workspace/open-workspaces.ts';
 import type { PromotionCheck } from './promotion-check.ts';
 import { registryCalls } from './registry-calls.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { useTrainedWorkspace, type TrainedWorkspace } from '../testing/trained-workspace.ts';
+import { refusal } from '../testing/refusal.ts';
 
 /** Aliases, promotion, edits and the audit log, on two real trained runs: one workspace for the file, one model per test. */
-let root: string;
-let t: Awaited<ReturnType<typeof trainedWorkspace>>;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lathe-registry-'));
-  t = await trainedWorkspace(root, 2);
-}, 120_000);
-afterAll(async () => {
-  await t.writer.close();
-  await t.core.close();
-  await rm(root, { recursive: true, force: true });
+const trained = useTrainedWorkspace(2, 'lathe-registry-');
+let t: TrainedWorkspace;
+beforeAll(() => {
+  t = trained();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<LatheError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    return (thrown as { error: LatheError }).error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const git = (...args: string[]) => gitCli(t.workspace, ...args);
 

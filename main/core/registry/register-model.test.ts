@@ -1,34 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { calls } from '../../../shared/contract/calls.ts';
-import type { LatheError } from '../../../shared/contract/result.ts';
 import { gitCli, gitFsck } from '../testing/git-cli.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { useTrainedWorkspace, type TrainedWorkspace } from '../testing/trained-workspace.ts';
+import { refusal } from '../testing/refusal.ts';
 
 /** Registering real trained runs (penguins, linear, 3 epochs): one workspace for the file, one model name per test. */
-let root: string;
-let t: Awaited<ReturnType<typeof trainedWorkspace>>;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lathe-registry-'));
-  t = await trainedWorkspace(root, 2);
-}, 120_000);
-afterAll(async () => {
-  await t.writer.close();
-  await t.core.close();
-  await rm(root, { recursive: true, force: true });
+const trained = useTrainedWorkspace(2, 'lathe-registry-');
+let t: TrainedWorkspace;
+beforeAll(() => {
+  t = trained();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<LatheError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    return (thrown as { error: LatheError }).error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const git = (...args: string[]) => gitCli(t.workspace, ...args);
 

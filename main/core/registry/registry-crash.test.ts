@@ -3,7 +3,7 @@ import { startScript } from '../testing/child-process.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { gitCli, gitFsck } from '../testing/git-cli.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { trainedWorkspace } from '../testing/trained-workspace.ts';
 
 /** A registration killed at each point of its commit: the registry is as before or as after, never between. */
 const tempDir = useTempDirs();

@@ -1,22 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LatheError } from '../../../shared/contract/result.ts';
 import { gitCli } from '../testing/git-cli.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { trainedWorkspace } from '../testing/trained-workspace.ts';
+import { refusal } from '../testing/refusal.ts';
 
 /** The registry is files in git that people can edit by hand: what Lathe says when they get it wrong. */
 const tempDir = useTempDirs();
 
-async function refusal(promise: Promise<unknown>): Promise<LatheError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    return (thrown as { error: LatheError }).error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a registry edited by hand', () => {
   it('names the file and the field that no longer fits, and store:gc stops rather than guess', { timeout: 120_000 }, async () => {

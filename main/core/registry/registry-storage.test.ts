@@ -10,7 +10,7 @@ import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { failNthWrite } from '../testing/fs-faults.ts';
 import { gitCli, gitFsck } from '../testing/git-cli.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
-import { trainedWorkspace } from './trained-workspace.ts';
+import { trainedWorkspace } from '../testing/trained-workspace.ts';
 
 /** What a registration leaves on disk when the disk fails, when two happen at once, and what store:gc keeps. */
 const tempDir = useTempDirs();

@@ -1,7 +1,6 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LatheError } from '../../../shared/contract/result.ts';
 import { dispatch } from '../dispatch.ts';
 import { EventHub } from '../events.ts';
 import { JobRegistry } from '../jobs/job-registry.ts';
@@ -9,18 +8,11 @@ import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { OpenWorkspaces } from '../workspace/open-workspaces.ts';
 import { trainingCalls } from './training-calls.ts';
+import { refusal } from '../testing/refusal.ts';
 
 /** Planning, refusals and the backend check: everything here is decided before any training starts. */
 const tempDir = useTempDirs();
 
-async function refusal(promise: Promise<unknown>): Promise<LatheError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    return (thrown as { error: LatheError }).error;
-  }
-  throw new Error('expected a refusal');
-}
 
 async function workspaceWith(files: Record<string, string>) {
   const root = await tempDir();

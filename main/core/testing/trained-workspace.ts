@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
-import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
+import { coreOnNewWorkspace } from './core-fixture.ts';
 import { trackingFor } from '../tracking/open-tracking.ts';
 import { Workspace } from '../workspace/workspace.ts';
 
@@ -23,4 +27,28 @@ export async function trainedWorkspace(root: string, runs = 1) {
   const writer = await Workspace.open(workspace);
   const tracking = trackingFor(writer, null);
   return { ...fixture, runIds, writer, tracking, seen };
+}
+
+export type TrainedWorkspace = Awaited<ReturnType<typeof trainedWorkspace>>;
+
+/**
+ * Tests only: one trained workspace for a whole test file (training is the slow part), made
+ * before its tests and closed and removed after them; read it through the returned function.
+ */
+export function useTrainedWorkspace(runs: number, prefix = 'lathe-registry-'): () => TrainedWorkspace {
+  let root: string;
+  let trained: TrainedWorkspace | undefined;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+    trained = await trainedWorkspace(root, runs);
+  }, 120_000);
+  afterAll(async () => {
+    await trained?.writer.close();
+    await trained?.core.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  return () => {
+    if (!trained) throw new Error('the trained workspace is made in beforeAll');
+    return trained;
+  };
 }
