@@ -46,6 +46,7 @@ export const callNames = [
   'pipelines:run',
   'pipelines:runs',
   'pipelines:run-detail',
+  'pipelines:export-github',
   'models:list',
   'models:show',
   'models:get-version',

@@ -57,6 +57,7 @@ export const calls = {
   'pipelines:run': pipelines.pipelinesRun,
   'pipelines:runs': pipelines.pipelinesRuns,
   'pipelines:run-detail': pipelines.pipelinesRunDetail,
+  'pipelines:export-github': pipelines.pipelinesExportGithub,
   'models:list': registry.modelsList,
   'models:show': registry.modelsShow,
   'models:get-version': registry.modelsGetVersion,

@@ -238,6 +238,26 @@ export const pipelinesRunDetail = defineCall(
   PipelineRun,
 );
 
+/** A branch name Lathe writes into a workflow's `on.push.branches`. */
+const BranchName = z
+  .string()
+  .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'a branch name of letters, digits, ".", "_", "/" and "-"')
+  .refine((name) => !name.includes('..'), 'a branch name without ".."');
+
+export const pipelinesExportGithub = defineCall(
+  'pipelines:export-github',
+  "Write a GitHub Actions workflow (inside the workspace) that runs the pipeline on every push and keeps the gates' reports",
+  z.object({
+    workspace: WorkspacePath,
+    /** Relative to the workspace; default `.github/workflows/lathe.yml`. */
+    out: z.string().min(1).max(1000).optional(),
+    branches: z.array(BranchName).min(1).max(20).optional(),
+    /** Replace an existing file that differs. */
+    force: z.boolean().optional(),
+  }),
+  z.object({ path: z.string(), written: z.boolean(), branches: z.array(z.string()) }),
+);
+
 /** A step changed status or logged lines. */
 export const pipelinesProgress = defineEvent(
   'pipelines:progress',

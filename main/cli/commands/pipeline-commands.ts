@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { PipelineProblem, PipelineRun, PipelineRunSummary, StepRun } from '../../../shared/contract/pipelines.ts';
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
 import { failure } from '../../core/errors.ts';
@@ -167,51 +168,18 @@ export const pipelineExportCommand: CliCommand = {
   options: { github: { type: 'boolean' }, out: { type: 'string' }, branch: { type: 'string', multiple: true }, force: { type: 'boolean' } },
   async run(context) {
     if (context.values.github !== true) throw failure('INVALID_INPUT', 'Say which CI to export to: lathe pipeline export --github (GitHub Actions is the one Lathe writes today).');
-    const workspace = await context.workspace();
-    const [{ readFile, mkdir }, { dirname, relative, resolve, isAbsolute }, { githubWorkflow }, { writeFileAtomic }] = await Promise.all([
-      import('node:fs/promises'),
-      import('node:path'),
-      import('../../core/pipelines/github-workflow.ts'),
-      import('../../core/storage/atomic-file.ts'),
-    ]);
-    await callCore(context, 'pipelines:get', { workspace }).then((file) => {
-      if (!file.exists) throw failure('NOT_FOUND', 'This workspace has no lathe.pipeline.json to export yet.', { hint: 'Save one first (the Pipelines page, or by hand), then export it.' });
+    const exported = await callCore(context, 'pipelines:export-github', {
+      workspace: await context.workspace(),
+      ...(typeof context.values.out === 'string' ? { out: context.values.out } : {}),
+      ...(Array.isArray(context.values.branch) && context.values.branch.length ? { branches: context.values.branch.map(String) } : {}),
+      ...(context.values.force === true ? { force: true } : {}),
     });
-    const out = resolve(workspace, typeof context.values.out === 'string' ? context.values.out : '.github/workflows/lathe.yml');
-    const inside = relative(workspace, out);
-    if (inside.startsWith('..') || isAbsolute(inside)) throw failure('INVALID_INPUT', `--out ${visible(String(context.values.out))} is outside the workspace; GitHub reads workflows from the repository's .github/workflows folder.`);
-    const branches = Array.isArray(context.values.branch) && context.values.branch.length ? (context.values.branch as string[]) : ['main'];
-    for (const branch of branches) if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes('..')) throw failure('INVALID_INPUT', `"${visible(branch)}" is not a branch name Lathe will write into a workflow.`);
-    requireLatheInPackageJson(await readFile(resolve(workspace, 'package.json'), 'utf8').catch(() => null));
-    const text = githubWorkflow({ branches, nodeVersion: '24' });
-    const existing = await readFile(out, 'utf8').catch(() => null);
-    if (existing !== null && existing !== text && context.values.force !== true) {
-      throw failure('CONFLICT', `${inside} already exists and differs from the workflow Lathe would write; it was left as it is.`, { hint: 'Pass --force to replace it, or --out to write another file.', location: { file: inside } });
-    }
-    await mkdir(dirname(out), { recursive: true });
-    await writeFileAtomic(out, text);
-    return { json: { path: out, written: existing !== text }, human: `${existing === text ? 'Unchanged' : 'Wrote'} ${inside}: commit and push it, and every push to ${branches.join(', ')} runs the pipeline.` };
+    const inside = relative(await context.workspace(), exported.path);
+    return {
+      json: { path: exported.path, written: exported.written },
+      human: `${exported.written ? 'Wrote' : 'Unchanged'} ${inside}: commit and push it, and every push to ${exported.branches.join(', ')} runs the pipeline.`,
+    };
   },
 };
-
-/**
- * The workflow installs Lathe with `npm ci` from the workspace's package.json: the npm package
- * named "lathe" is another project, so CI must never install Lathe by its name from the registry.
- */
-function requireLatheInPackageJson(text: string | null): void {
-  const hint =
-    'Add Lathe to the workspace as a dev dependency from where your team gets it — `npm install --save-dev <Lathe\'s git URL, or the .tgz `npm pack` makes>` — ' +
-    'commit package.json and package-lock.json, then export again. (The npm package named "lathe" is another project, so the workflow never installs Lathe by name.)';
-  if (text === null) throw failure('FAILED_PRECONDITION', 'This workspace has no package.json that installs Lathe, so the workflow would have no Lathe to run.', { hint, location: { file: 'package.json' } });
-  let pkg: { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> };
-  try {
-    pkg = JSON.parse(text) as typeof pkg;
-  } catch {
-    throw failure('PARSE_ERROR', 'The workspace\'s package.json is not valid JSON.', { hint: 'Fix it (npm reads it too), then export again.', location: { file: 'package.json' } });
-  }
-  if (pkg?.dependencies?.lathe === undefined && pkg?.devDependencies?.lathe === undefined) {
-    throw failure('FAILED_PRECONDITION', 'The workspace\'s package.json does not list Lathe (as "lathe" in devDependencies or dependencies), so `npm ci` in the workflow would install no Lathe.', { hint, location: { file: 'package.json' } });
-  }
-}
 
 export const pipelineCommands: readonly CliCommand[] = [pipelineRunCommand, pipelineRunsCommand, pipelineValidateCommand, pipelineExportCommand];

@@ -119,6 +119,10 @@ export function pipelineCalls(context: PipelineCallsContext): PipelineCalls {
     },
     'pipelines:runs': async ({ workspace, limit }) => recordsOf(await context.workspaces.at(workspace)).list(limit ?? 100),
     'pipelines:run-detail': async ({ workspace, id }) => detailOf(await recordsOf(await context.workspaces.at(workspace)).read(id)),
+    'pipelines:export-github': async ({ workspace, out, branches, force }) => {
+      const { exportGithubWorkflow } = await import('./export-github.ts');
+      return exportGithubWorkflow(await context.workspaces.at(workspace), { out, branches, force });
+    },
   };
 
   return {
