@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { failure } from '../../core/errors.ts';
-import { integerOption } from '../integer-option.ts';
+import { integerOption } from '../option-values.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 

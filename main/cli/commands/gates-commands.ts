@@ -1,7 +1,6 @@
 import type { GateReport } from '../../../shared/contract/gates.ts';
-import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
-import { integerOption } from '../integer-option.ts';
+import { integerOption, requiredArgument, stringOption } from '../option-values.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 import { textTable } from '../text-table.ts';
@@ -12,15 +11,6 @@ import { textTable } from '../text-table.ts';
  * XML and a Markdown summary where CI wants them.
  */
 
-function required(value: string | undefined, what: string, usage: string): string {
-  if (!value) throw failure('INVALID_INPUT', `Name ${what}: ${usage}`);
-  return value;
-}
-
-function text(context: CliContext, flag: string): string | undefined {
-  const value = context.values[flag];
-  return typeof value === 'string' ? value : undefined;
-}
 
 const STATUS: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
@@ -40,7 +30,7 @@ export const gatesInitCommand: CliCommand = {
   details: 'Example: lathe gates init penguin-species\nThen edit models/NAME/gates.json (thresholds, the baseline alias and significance, slice floor, latency budget) and commit it; a spec already there is kept unless --replace.',
   options: { replace: { type: 'boolean' } },
   async run(context) {
-    const name = required(context.positionals[0], 'the model', this.usage);
+    const name = requiredArgument(context.positionals[0], 'the model', this.usage);
     const written = await callCore(context, 'gates:init', { workspace: await context.workspace(), name, replace: context.values.replace === true });
     const human = written.created ? `Wrote ${written.path} (commit ${written.commit!.slice(0, 10)}) with the default gates; edit it to set thresholds.` : `${written.path} is already there; kept as it is (--replace writes the defaults over it).`;
     return { json: written, human };
@@ -53,7 +43,7 @@ export const gatesShowCommand: CliCommand = {
   usage: 'lathe gates show NAME',
   options: {},
   async run(context) {
-    const name = required(context.positionals[0], 'the model', this.usage);
+    const name = requiredArgument(context.positionals[0], 'the model', this.usage);
     const spec = await callCore(context, 'gates:spec', { workspace: await context.workspace(), name });
     const human = `${spec.exists ? spec.path : `${spec.path} does not exist; the defaults apply (lathe gates init ${visible(name)} writes them)`}\n${visible(JSON.stringify(spec.spec, null, 2), { lines: true })}`;
     return { json: spec, human };
@@ -72,9 +62,9 @@ export const gatesRunCommand: CliCommand = {
   ].join('\n'),
   options: { against: { type: 'string' }, data: { type: 'string' }, require: { type: 'string', multiple: true }, junit: { type: 'string' }, markdown: { type: 'string' }, 'no-record': { type: 'boolean' } },
   async run(context) {
-    const ref = required(context.positionals[0], 'the version, like NAME@3', this.usage);
-    const against = text(context, 'against');
-    const data = text(context, 'data');
+    const ref = requiredArgument(context.positionals[0], 'the version, like NAME@3', this.usage);
+    const against = stringOption(context, 'against');
+    const data = stringOption(context, 'data');
     const require = (context.values.require as string[] | undefined) ?? [];
     const report = await callCore(context, 'gates:run', {
       workspace: await context.workspace(),
@@ -91,8 +81,8 @@ export const gatesRunCommand: CliCommand = {
 };
 
 async function writeReportFiles(context: CliContext, report: GateReport): Promise<string[]> {
-  const junit = text(context, 'junit');
-  const markdown = text(context, 'markdown');
+  const junit = stringOption(context, 'junit');
+  const markdown = stringOption(context, 'markdown');
   if (junit === undefined && markdown === undefined) return [];
   const [{ resolve, dirname }, { mkdir }, { writeFileAtomic }, formats] = await Promise.all([import('node:path'), import('node:fs/promises'), import('../../core/storage/atomic-file.ts'), import('../../core/gates/report-files.ts')]);
   const written: string[] = [];
@@ -115,7 +105,7 @@ export const gatesResultsCommand: CliCommand = {
   usage: 'lathe gates results NAME@V [--limit N]',
   options: { limit: { type: 'string' } },
   async run(context) {
-    const ref = required(context.positionals[0], 'the version, like NAME@3', this.usage);
+    const ref = requiredArgument(context.positionals[0], 'the version, like NAME@3', this.usage);
     const limit = integerOption(context.values.limit, '--limit', 1, 1000);
     const reports = await callCore(context, 'gates:results', { workspace: await context.workspace(), ref, ...(limit !== undefined ? { limit } : {}) });
     if (reports.length === 0) return { json: reports, human: `No gate runs recorded for ${visible(ref)}. Run them with: lathe gates run ${visible(ref)}` };

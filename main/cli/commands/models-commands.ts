@@ -1,7 +1,8 @@
 import type { ModelVersion, RegistryLogEntry } from '../../../shared/contract/registry.ts';
 import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
-import type { CliCommand, CliContext } from '../cli-command.ts';
+import { requiredArgument, stringOption } from '../option-values.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { resolveRunId } from './runs-commands.ts';
 import { visible } from '../terminal-text.ts';
 import { formatNumber, textTable } from '../text-table.ts';
@@ -11,15 +12,6 @@ import { formatNumber, textTable } from '../text-table.ts';
  * change a commit in the workspace (`lathe models log NAME`, or `git log -- models/NAME`).
  */
 
-function required(value: string | undefined, what: string, usage: string): string {
-  if (!value) throw failure('INVALID_INPUT', `Name ${what}: ${usage}`);
-  return value;
-}
-
-function text(context: CliContext, flag: string): string | undefined {
-  const value = context.values[flag];
-  return typeof value === 'string' ? value : undefined;
-}
 
 function metricsLine(metrics: Record<string, number>): string {
   return Object.entries(metrics).map(([key, value]) => `${key.replace(/^test_/, '')} ${formatNumber(value)}`).join(', ') || 'no test metrics';
@@ -55,8 +47,8 @@ export const modelsRegisterCommand: CliCommand = {
   async run(context) {
     const usage = this.usage;
     const runId = await resolveRunId(context, context.positionals[0], usage);
-    const name = required(text(context, 'name'), 'the model with --name', usage);
-    const description = text(context, 'description');
+    const name = requiredArgument(stringOption(context, 'name'), 'the model with --name', usage);
+    const description = stringOption(context, 'description');
     const version = await callCore(context, 'models:register', { workspace: await context.workspace(), runId, name, ...(description !== undefined ? { description } : {}) });
     return { json: version, human: `Registered ${visible(version.name)}@${version.version} from run ${visible(version.lineage.run.name || version.lineage.run.id)}.\n${metricsLine(version.metrics)}` };
   },
@@ -91,7 +83,7 @@ export const modelsShowCommand: CliCommand = {
   usage: 'lathe models show NAME[@VERSION|@ALIAS]',
   options: {},
   async run(context) {
-    const target = required(context.positionals[0], 'the model', this.usage);
+    const target = requiredArgument(context.positionals[0], 'the model', this.usage);
     const workspace = await context.workspace();
     if (target.includes('@')) {
       const version = await callCore(context, 'models:get-version', { workspace, ref: target });
@@ -120,7 +112,7 @@ export const modelsLogCommand: CliCommand = {
   usage: 'lathe models log NAME',
   options: {},
   async run(context) {
-    const name = required(context.positionals[0], 'the model', this.usage);
+    const name = requiredArgument(context.positionals[0], 'the model', this.usage);
     const log = await callCore(context, 'models:log', { workspace: await context.workspace(), name });
     return { json: log, human: textTable(['date', 'commit', 'action', 'change'], log.map(logLine), 100) };
   },
@@ -156,10 +148,10 @@ export const modelsPromoteCommand: CliCommand = {
   details: 'Example: lathe models promote penguin-species@4\nExits 1 when the check fails (nothing moves); the reason of an override is kept in the audit history.',
   options: { alias: { type: 'string', short: 'a' }, against: { type: 'string' }, 'override-reason': { type: 'string' } },
   async run(context) {
-    const ref = required(context.positionals[0], 'the version', this.usage);
-    const alias = text(context, 'alias');
-    const against = text(context, 'against');
-    const reason = text(context, 'override-reason');
+    const ref = requiredArgument(context.positionals[0], 'the version', this.usage);
+    const alias = stringOption(context, 'alias');
+    const against = stringOption(context, 'against');
+    const reason = stringOption(context, 'override-reason');
     const outcome = await callCore(context, 'models:promote', {
       workspace: await context.workspace(),
       ref,
@@ -180,9 +172,9 @@ export const modelsCardCommand: CliCommand = {
   usage: 'lathe models card NAME@VERSION [--out FILE.md]',
   options: { out: { type: 'string', short: 'o' } },
   async run(context) {
-    const ref = required(context.positionals[0], 'the version', this.usage);
+    const ref = requiredArgument(context.positionals[0], 'the version', this.usage);
     const card = await callCore(context, 'models:card', { workspace: await context.workspace(), ref });
-    const out = text(context, 'out');
+    const out = stringOption(context, 'out');
     if (out === undefined) return { json: card, human: visible(card.markdown, { lines: true }) };
     const [{ dirname, resolve }, { stat }, { writeFileAtomic }] = await Promise.all([import('node:path'), import('node:fs/promises'), import('../../core/storage/atomic-file.ts')]);
     const path = resolve(context.cwd, out);
@@ -208,12 +200,12 @@ export const modelsEditCommand: CliCommand = {
     caveats: { type: 'string' },
   },
   async run(context) {
-    const target = required(context.positionals[0], 'the model or version', this.usage);
+    const target = requiredArgument(context.positionals[0], 'the model or version', this.usage);
     const workspace = await context.workspace();
-    const description = text(context, 'description');
+    const description = stringOption(context, 'description');
     const card = Object.fromEntries(
       ([['intendedUse', 'intended-use'], ['limitations', 'limitations'], ['ethicalConsiderations', 'ethical-considerations'], ['caveats', 'caveats']] as const)
-        .map(([field, flag]) => [field, text(context, flag)] as const)
+        .map(([field, flag]) => [field, stringOption(context, flag)] as const)
         .filter(([, value]) => value !== undefined),
     );
     const name = target.split('@')[0]!;

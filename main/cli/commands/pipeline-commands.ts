@@ -3,7 +3,7 @@ import type { PipelineProblem, PipelineRun, PipelineRunSummary, StepRun } from '
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
 import { failure } from '../../core/errors.ts';
 import { callCore } from '../call-core.ts';
-import { integerOption } from '../integer-option.ts';
+import { integerOption } from '../option-values.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { visible } from '../terminal-text.ts';
 import { formatNumber, textTable } from '../text-table.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { callCore } from '../call-core.ts';
-import { integerOption } from '../integer-option.ts';
+import { integerOption } from '../option-values.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 export const serveCommand: CliCommand = {
