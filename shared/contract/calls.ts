@@ -3,6 +3,7 @@ import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
 import * as bundles from './bundles.ts';
 import * as datasets from './datasets.ts';
+import * as deployments from './deployments.ts';
 import * as gates from './gates.ts';
 import * as jobs from './jobs.ts';
 import * as pipelines from './pipelines.ts';
@@ -71,6 +72,17 @@ export const calls = {
   'bundles:package': bundles.bundlesPackage,
   'bundles:verify': bundles.bundlesVerify,
   'keys:show': bundles.keysShow,
+  'targets:add': deployments.targetsAdd,
+  'targets:list': deployments.targetsList,
+  'targets:remove': deployments.targetsRemove,
+  'deploy:start': deployments.deployStart,
+  'deploy:status': deployments.deployStatus,
+  'deploy:promote': deployments.deployPromote,
+  'deploy:abort': deployments.deployAbort,
+  'deploy:history': deployments.deployHistory,
+  'deploy:rollout': deployments.deployRollout,
+  'deploy:export-kserve': deployments.deployExportKserve,
+  'monitoring:series': deployments.monitoringSeries,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -81,6 +93,7 @@ export const events = {
   'runs:metrics': runs.runsMetrics,
   'pipelines:progress': pipelines.pipelinesProgress,
   'models:changed': registry.modelsChanged,
+  'deployments:changed': deployments.deploymentsChanged,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;
