@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AbRouting, RolloutStatus } from './agent-admin.ts';
 import { defineCall, defineEvent } from './define.ts';
 import { ModelName, ModelRefText } from './model-ref.ts';
 import { MAX_OVERRIDE_REASON } from './registry.ts';
@@ -72,6 +73,8 @@ export const ServedModel = z.object({
   candidateVersion: z.string().nullable(),
   /** Percent of traffic the candidate gets (0 when there is none). */
   candidateWeight: z.number().min(0).max(100),
+  /** The id of the rollout running on it, if any. */
+  rollout: z.string().nullable(),
 });
 export type ServedModel = z.infer<typeof ServedModel>;
 
@@ -132,16 +135,22 @@ export const deployStrategies = ['replace', 'canary', 'ab', 'shadow'] as const;
 export const DeployStrategy = z.enum(deployStrategies);
 export type DeployStrategy = z.infer<typeof DeployStrategy>;
 
-/** What a canary's analysis must meet at each interval; missing metrics count as failing. */
-export const RolloutThresholds = z.object({
-  /** Highest share of failed requests the candidate may have (0–1). */
+/**
+ * What a canary's analysis must meet at each interval; missing metrics count as failing. The
+ * names are the agent's (CanaryAnalysisSpec in agent-admin.ts); what is left out takes the
+ * agent's defaults (Flagger's: error rate ≤ 1 %, p99 ≤ 500 ms).
+ */
+export const RolloutThresholds = z.strictObject({
+  /** Highest share of failed candidate requests (0–1). */
   maxErrorRate: z.number().min(0).max(1).optional(),
   /** Highest p99 latency of the candidate, in milliseconds. */
-  maxP99LatencyMs: z.number().positive().max(600_000).optional(),
+  maxP99Ms: z.number().positive().max(3_600_000).optional(),
   /** Highest share of requests where the candidate's prediction differs from stable's (0–1). */
   maxDisagreement: z.number().min(0).max(1).optional(),
-  /** Failed analyses allowed before the agent rolls back by itself. */
-  failureLimit: z.number().int().min(0).max(100).optional(),
+  /** Candidate requests an interval needs for its analysis to count; fewer fail it. */
+  minRequests: z.number().int().min(1).max(1_000_000).optional(),
+  /** Failed analyses before the agent rolls back by itself. */
+  failureLimit: z.number().int().min(1).max(1000).optional(),
 });
 export type RolloutThresholds = z.infer<typeof RolloutThresholds>;
 
@@ -193,6 +202,8 @@ export const Deployment = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   gate: GateStanding,
+  /** The agent's rollout id (canary, A/B, shadow); null for replace. */
+  rolloutId: z.string().nullable(),
   /** The written reason when the gates' refusal was overridden; null otherwise. */
   overrideReason: z.string().nullable(),
   /** SHA-256 of the signed bundle sent. */
@@ -213,34 +224,8 @@ export const DeploymentEvent = z.object({
 });
 export type DeploymentEvent = z.infer<typeof DeploymentEvent>;
 
-/** One analysis of a rollout: the candidate against stable at one interval. */
-export const RolloutAnalysis = z.object({
-  at: z.string(),
-  step: z.number().int().nonnegative(),
-  weight: z.number().min(0).max(100),
-  /** Each metric's value for candidate and stable; null when it was missing (missing counts as failing). */
-  metrics: z.array(z.object({ name: z.string(), candidate: z.number().nullable(), stable: z.number().nullable(), threshold: z.number().nullable(), passed: z.boolean() })),
-  passed: z.boolean(),
-});
-export type RolloutAnalysis = z.infer<typeof RolloutAnalysis>;
-
-/** A rollout as the agent reports it, live. */
-export const RolloutView = z.object({
-  model: z.string(),
-  strategy: DeployStrategy,
-  /** running, paused, promoted, rolled-back, aborted… as the agent says it. */
-  phase: z.string(),
-  stableVersion: z.string(),
-  candidateVersion: z.string().nullable(),
-  candidateWeight: z.number().min(0).max(100),
-  step: z.number().int().nonnegative(),
-  steps: z.array(z.number()),
-  failures: z.number().int().nonnegative(),
-  analyses: z.array(RolloutAnalysis),
-  /** The controller's decisions, oldest first, as it logged them. */
-  decisions: z.array(z.object({ at: z.string(), message: z.string() })),
-});
-export type RolloutView = z.infer<typeof RolloutView>;
+/** A rollout as the agent reports it, live: the agent's own RolloutStatus (agent-admin.ts). */
+export { RolloutStatus };
 
 export const deployStart = defineCall(
   'deploy:start',
@@ -253,6 +238,9 @@ export const deployStart = defineCall(
     steps: RolloutSteps.optional(),
     intervalMs: z.number().int().min(1000).max(86_400_000).optional(),
     thresholds: RolloutThresholds.optional(),
+    /** A/B: percent of keyed traffic to the new version (default 50), and where the sticky key comes from. */
+    weight: z.number().int().min(1).max(99).optional(),
+    routing: AbRouting.optional(),
     /** Deploy although the latest gate run failed, or there is none; the reason is recorded. */
     override: z
       .object({ reason: multiLineText(MAX_OVERRIDE_REASON, 'the reason').refine((reason) => reason.trim().length > 0, 'an override needs a written reason') })
@@ -266,7 +254,7 @@ export const TargetStatus = z.object({
   url: z.string(),
   health: TargetHealth,
   /** Each model the agent serves, with the rollout running on it (null: none) and the deployment that put it there. */
-  models: z.array(ServedModel.extend({ rollout: RolloutView.nullable(), deployment: z.string().nullable() })),
+  models: z.array(ServedModel.extend({ rolloutStatus: RolloutStatus.nullable(), deployment: z.string().nullable() })),
 });
 export type TargetStatus = z.infer<typeof TargetStatus>;
 
@@ -296,7 +284,7 @@ export const deployRollout = defineCall(
   'deploy:rollout',
   'One deployment with its rollout as the agent reports it now (traffic split, step, analyses over time, decisions)',
   z.object({ workspace: WorkspacePath, id: z.string().min(1).max(100) }),
-  z.object({ deployment: DeploymentWithEvents, rollout: RolloutView.nullable(), problem: z.string().nullable() }),
+  z.object({ deployment: DeploymentWithEvents, rollout: RolloutStatus.nullable(), problem: z.string().nullable() }),
 );
 
 export const KserveExport = z.object({
