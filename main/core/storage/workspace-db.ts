@@ -103,6 +103,55 @@ export const migrations: readonly string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (series, seq)
    ) STRICT`,
+  // 3: deployments from this workspace (main/core/deploy): one row per deployment, its events in
+  //    order, and the agents' metrics kept over time for the Monitoring page. The partial unique
+  //    index is what refuses a second deploy of one model to one target while the first is
+  //    under way, across processes (the CLI beside a running app).
+  `CREATE TABLE deployments (
+     id TEXT PRIMARY KEY,
+     model TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     ref TEXT NOT NULL,
+     target TEXT NOT NULL,
+     target_url TEXT NOT NULL,
+     strategy TEXT NOT NULL CHECK (strategy IN ('replace', 'canary', 'ab', 'shadow')),
+     spec TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('deploying', 'rolling-out', 'succeeded', 'rolled-back', 'failed')),
+     by_user TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     gate TEXT NOT NULL,
+     override_reason TEXT,
+     bundle_sha256 TEXT,
+     previous_version TEXT,
+     rollout_id TEXT,
+     outcome TEXT NOT NULL,
+     owner_pid INTEGER,
+     owner_host TEXT
+   ) STRICT;
+   CREATE INDEX deployments_by_start ON deployments (started_at);
+   CREATE UNIQUE INDEX deployments_one_under_way ON deployments (target, model) WHERE state IN ('deploying', 'rolling-out');
+   CREATE TABLE deployment_events (
+     deployment TEXT NOT NULL REFERENCES deployments (id),
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     message TEXT NOT NULL,
+     PRIMARY KEY (deployment, seq)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE monitoring_points (
+     target TEXT NOT NULL,
+     model TEXT NOT NULL,
+     version TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     seconds REAL NOT NULL,
+     requests REAL NOT NULL,
+     errors REAL NOT NULL,
+     p50_ms REAL,
+     p95_ms REAL,
+     p99_ms REAL,
+     PRIMARY KEY (target, model, at, version)
+   ) STRICT, WITHOUT ROWID`,
 ];
 
 /**
