@@ -13,6 +13,7 @@ import { modelsCommands } from './commands/models-commands.ts';
 import { gatesCommands } from './commands/gates-commands.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
+import { remoteCommands } from './commands/remote-commands.ts';
 import { initCommand } from './commands/init-command.ts';
 import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './commands/bundle-commands.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -31,6 +32,7 @@ export const commands: readonly CliCommand[] = [
   dataShowCommand,
   dataVerifyCommand,
   dataGcCommand,
+  ...remoteCommands,
   runsListCommand,
   runsShowCommand,
   runsCompareCommand,

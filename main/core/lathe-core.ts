@@ -10,6 +10,7 @@ import { JobRegistry } from './jobs/job-registry.ts';
 import { pipelineCalls } from './pipelines/pipeline-calls.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { registryCalls } from './registry/registry-calls.ts';
+import { remoteCalls } from './remote/remote-calls.ts';
 import { modelBlobReferences } from './registry/registry-references.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
@@ -86,6 +87,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
     gateCalls({ workspaces, jobs, serving }),
     pipelines.handlers,
+    remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
   );
 
   return {

@@ -8,6 +8,7 @@ import * as gates from './gates.ts';
 import * as jobs from './jobs.ts';
 import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
+import * as remote from './remote.ts';
 import * as runs from './runs.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
@@ -72,6 +73,12 @@ export const calls = {
   'bundles:package': bundles.bundlesPackage,
   'bundles:verify': bundles.bundlesVerify,
   'keys:show': bundles.keysShow,
+  'remote:add': remote.remoteAdd,
+  'remote:list': remote.remoteList,
+  'remote:remove': remote.remoteRemove,
+  'data:push': remote.dataPush,
+  'data:pull': remote.dataPull,
+  'data:status': remote.dataStatus,
   'targets:add': deployments.targetsAdd,
   'targets:list': deployments.targetsList,
   'targets:remove': deployments.targetsRemove,
@@ -93,6 +100,7 @@ export const events = {
   'runs:metrics': runs.runsMetrics,
   'pipelines:progress': pipelines.pipelinesProgress,
   'models:changed': registry.modelsChanged,
+  'data:transfer-progress': remote.transferProgress,
   'deployments:changed': deployments.deploymentsChanged,
 } as const satisfies Record<string, EventSpec>;
 

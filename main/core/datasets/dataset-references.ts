@@ -7,12 +7,13 @@ import { datasetManifest } from './dataset-manifest.ts';
  * The bytes every dataset version in the history names: each reachable commit's
  * `datasets/<name>/dataset.json`, each distinct manifest read once. A manifest that cannot be
  * read stops the walk with its error (gc must never guess what is unreferenced).
+ * `commits` narrows the walk (`data push` and `data pull` ask for HEAD's alone).
  */
-export async function datasetBlobReferences(workspace: Workspace): Promise<BlobReference[]> {
+export async function datasetBlobReferences(workspace: Workspace, commits?: readonly string[]): Promise<BlobReference[]> {
   const references: BlobReference[] = [];
   const seenTrees = new Set<string>();
   const seenManifests = new Set<string>();
-  for (const commit of await reachableCommits(workspace.git)) {
+  for (const commit of commits ?? (await reachableCommits(workspace.git))) {
     for (const dataset of await workspace.git.list('datasets', commit)) {
       if (dataset.type !== 'tree' || seenTrees.has(dataset.oid)) continue;
       seenTrees.add(dataset.oid);

@@ -8,12 +8,13 @@ import { MODELS_DIR, versionRecord } from './model-records.ts';
  * model's files even after its run is deleted, and store:verify checks them. Every reachable
  * commit's `models/<name>/versions/*.json` is read (each distinct file once); one that cannot be
  * read stops the walk with its error, since gc must never guess what is unreferenced.
+ * `commits` narrows the walk (`data push` and `data pull` ask for HEAD's alone).
  */
-export async function modelBlobReferences(workspace: Workspace): Promise<BlobReference[]> {
+export async function modelBlobReferences(workspace: Workspace, commits?: readonly string[]): Promise<BlobReference[]> {
   const references: BlobReference[] = [];
   const seenTrees = new Set<string>();
   const seenFiles = new Set<string>();
-  for (const commit of await reachableCommits(workspace.git)) {
+  for (const commit of commits ?? (await reachableCommits(workspace.git))) {
     for (const model of await workspace.git.list(MODELS_DIR, commit)) {
       if (model.type !== 'tree' || seenTrees.has(model.oid)) continue;
       seenTrees.add(model.oid);
