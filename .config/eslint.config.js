@@ -43,7 +43,7 @@ const layers = [
     files: ['main/server/**'],
     folders: ['main/server/**', 'main/core/**', 'main/ui-policy/**', 'shared/**'],
     node: true,
-    packages: ['ws'],
+    packages: ['ws', 'zod'], // zod: MLflow's request messages (main/server/mlflow), a wire format of its own
     why: 'A front door: it translates HTTP to calls and owns no business rule; electron is main/app\'s alone.',
   },
   {

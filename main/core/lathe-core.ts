@@ -46,6 +46,8 @@ export interface LatheCore {
   /** The calls this core answers; front doors add their own (dialogs, windows) beside them. */
   readonly handlers: Handlers;
   readonly events: EventHub;
+  /** An open workspace, for a front door that serves more than calls (MLflow's REST API in `lathe serve`). */
+  openWorkspace(path: string): Promise<Workspace>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   return {
     handlers,
     events,
+    openWorkspace: (path) => workspaces.at(path),
     async close() {
       await pipelines.close();
       await training.close();

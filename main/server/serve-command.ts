@@ -47,6 +47,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
       core,
       host,
       uiDir: deps.uiDir,
+      ...(workspace === null ? {} : { workspace }),
       ...(opts.port === undefined ? {} : { port: opts.port }),
       ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
       ...(opts.allowedHosts === undefined ? {} : { allowedHosts: opts.allowedHosts }),

@@ -3,15 +3,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import type { OutputOf } from '../../shared/contract/calls.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, TOKEN_QUERY, httpPaths } from '../../shared/contract/http.ts';
-import { failure, toLatheError } from '../core/errors.ts';
+import { dispatch } from '../core/dispatch.ts';
+import { failure, LatheFailure, toLatheError } from '../core/errors.ts';
 import type { LatheCore } from '../core/lathe-core.ts';
+import { mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
 import { handleCall } from './call-route.ts';
 import { createEventSocket } from './event-socket.ts';
 import { refusal, rejectUpgrade, sendRefusal } from './json-reply.ts';
 import { discardRestOfBody } from './request-body.ts';
 import { allowedHostHeaders, createRequestGuard, type RequestGuard } from './request-guard.ts';
 import { serveStaticUi } from './static-ui.ts';
+import { handleMlflowRequest, type MlflowRequestContext } from './mlflow/handle-mlflow-request.ts';
 import { handleUpload } from './upload-route.ts';
 import { hangUpUnlessRequested, listen, urlHost } from './listen.ts';
 
@@ -31,6 +35,8 @@ export interface ServerOptions {
   allowedHosts?: string[];
   /** How long a client may take to send a request's headers, from connecting. Default 20 s. */
   headersTimeoutMs?: number;
+  /** The workspace MLflow's REST API (/api/2.0/mlflow/) logs to; default: the one the UI opens first (workspace:default). */
+  workspace?: string;
 }
 
 export interface RunningServer {
@@ -66,7 +72,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const boundPort = (server.address() as AddressInfo).port;
   const guard = createRequestGuard({ bindHost: host, port: boundPort, token, allowedHosts });
   const events = createEventSocket(options.core.events);
-  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes };
+  const mlflow = mlflowContext(options.core, options.workspace, maxUploadBytes);
+  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes, mlflow };
   let closing: Promise<void> | null = null;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -110,9 +117,10 @@ interface Routes {
   core: LatheCore;
   uiDir: string;
   maxUploadBytes: number;
+  mlflow: MlflowRequestContext;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, { guard, core, uiDir, maxUploadBytes }: Routes): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, { guard, core, uiDir, maxUploadBytes, mlflow }: Routes): Promise<void> {
   // The sender first, before anything looks at the path: a foreign Host or Origin gets nothing.
   const refused = guard.checkSender(req) ?? checkOriginForm(req);
   if (refused) {
@@ -129,6 +137,7 @@ async function route(req: IncomingMessage, res: ServerResponse, { guard, core, u
     discardRestOfBody(req);
     return;
   }
+  if (await handleMlflowRequest(req, res, mlflow)) return;
   if (rawPath.startsWith(httpPaths.call)) return handleCall(req, res, decodeName(rawPath.slice(httpPaths.call.length)), core.handlers);
   if (rawPath.startsWith(httpPaths.upload)) {
     return handleUpload(req, res, decodeName(rawPath.slice(httpPaths.upload.length)), query, core.handlers, maxUploadBytes);
@@ -140,6 +149,17 @@ async function route(req: IncomingMessage, res: ServerResponse, { guard, core, u
       : refusal(404, 'NOT_FOUND', `There is nothing at ${rawPath.slice(0, 200)}.`, { hint: `Calls are POST ${httpPaths.call}<call name>.` }),
   );
   discardRestOfBody(req);
+}
+
+/** MLflow's REST API over the served workspace, or the one the UI opens first when none was named. */
+function mlflowContext(core: LatheCore, workspace: string | undefined, maxArtifactBytes: number): MlflowRequestContext {
+  const workspacePath = async (): Promise<string> => {
+    if (workspace !== undefined) return workspace;
+    const opened = await dispatch(core.handlers, 'workspace:default', {});
+    if (!opened.ok) throw new LatheFailure(opened.error);
+    return (opened.value as OutputOf<'workspace:default'>).path;
+  };
+  return { tracking: async () => mlflowTrackingFor(await core.openWorkspace(await workspacePath()), core.events), maxArtifactBytes };
 }
 
 function checkEventsAddress(req: IncomingMessage, guard: RequestGuard) {

@@ -1,5 +1,6 @@
 import type { OutputOf, ParsedInputOf } from '../../../shared/contract/calls.ts';
 import type { Handlers, UploadBody } from '../../core/dispatch.ts';
+import { failure } from '../../core/errors.ts';
 import { EventHub } from '../../core/events.ts';
 import type { LatheCore } from '../../core/lathe-core.ts';
 
@@ -68,6 +69,7 @@ export function createFakeCore(
     events: new EventHub(),
     uploads,
     closed: false,
+    openWorkspace: () => Promise.reject(failure('UNAVAILABLE', 'The fake core opens no workspaces.')),
     async close() {
       core.closed = true;
     },
