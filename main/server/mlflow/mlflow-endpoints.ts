@@ -42,7 +42,7 @@ export const mlflowEndpoints: Readonly<Record<string, Endpoint>> = {
   'experiments/get-by-name': endpoint('GET', 'getExperimentByName', ['experiment_name'], (t, m) => ({
     experiment: experimentJson(t.getExperimentByName(m.experiment_name)),
   })),
-  'experiments/search': endpoint('POST', 'searchExperiments', [], (t, m) => {
+  'experiments/search': endpoint('GET', 'searchExperiments', [], (t, m) => {
     const all = t.searchExperiments({ viewType: m.view_type, filter: m.filter });
     const offset = pageOffset(m.page_token);
     const max = m.max_results ?? DEFAULT_MAX_RUNS;

@@ -28,10 +28,10 @@ export interface MlflowReply extends Omit<Reply, 'json'> {
   json: Record<string, unknown> & { error_code?: string; message?: string };
 }
 
-export async function startMlflowServer(): Promise<MlflowTestServer> {
+export async function startMlflowServer(options: { maxUploadBytes?: number } = {}): Promise<MlflowTestServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'lathe-mlflow-'));
   const { core, workspace } = await coreOnNewWorkspace(root);
-  const server = await startServer({ core, uiDir: path.join(root, 'no-ui'), port: 0, workspace });
+  const server = await startServer({ core, uiDir: path.join(root, 'no-ui'), port: 0, workspace, ...options });
   const send: MlflowTestServer['send'] = async ({ method = 'GET', path: requestPath, body, headers = {} }) => {
     const reply = await sendRequest(server.port, { method, path: requestPath, body, headers: { authorization: `Bearer ${server.token}`, ...headers } });
     return reply as unknown as MlflowReply;
