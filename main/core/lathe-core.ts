@@ -14,6 +14,8 @@ import { remoteCalls } from './remote/remote-calls.ts';
 import { modelBlobReferences } from './registry/registry-references.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
+import { scriptRunCalls } from './script-runs/script-run-calls.ts';
+import type { MlflowHandler } from './script-runs/tracking-endpoint.ts';
 import { trainingCalls } from './training/training-calls.ts';
 import { comparisonCalls } from './tracking/comparison-calls.ts';
 import { trackingCalls } from './tracking/tracking-calls.ts';
@@ -40,6 +42,8 @@ export interface LatheCoreOptions {
   trainingWorker?: URL;
   /** The serving runtime's worker entry file (serving/serving-runtime.ts); the desktop app and the CLI's bundle pass their own. */
   servingWorker?: URL;
+  /** MLflow's REST handler (main/server/mlflow), served to each script run on a loopback port of its own. */
+  mlflowHandler?: MlflowHandler;
 }
 
 export interface LatheCore {
@@ -58,6 +62,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const jobs = new JobRegistry(events);
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const describe = async (workspace: Workspace) => workspace.info(await countDatasets(workspace));
+  const scripts = scriptRunCalls({ workspaces, events, mlflowHandler: options.mlflowHandler });
   const training = trainingCalls({ workspaces, events, jobs, trainingWorker: options.trainingWorker });
   // Gates load each version's signed bundle in the serving runtime; promotion runs them first.
   const serving = bundleServingTarget({ stateDir: options.stateDir, latheVersion: options.version, workerUrl: options.servingWorker });
@@ -85,6 +90,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     comparisonCalls({ workspaces, events }),
     jobCalls(jobs),
     training.handlers,
+    scripts.handlers,
     registryCalls({ workspaces, events, ...gatesForRegistry(serving) }),
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
     gateCalls({ workspaces, jobs, serving }),
@@ -99,6 +105,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     async close() {
       await pipelines.close();
       await training.close();
+      await scripts.close();
       await workspaces.closeAll();
     },
   };

@@ -10,6 +10,7 @@ import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
 import * as remote from './remote.ts';
 import * as runs from './runs.ts';
+import * as scriptRuns from './script-runs.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
 import * as training from './training.ts';
@@ -43,6 +44,10 @@ export const calls = {
   'runs:restore': runs.runsRestore,
   'runs:compare': comparison.runsCompare,
   'runs:read-artifact': runs.runsReadArtifact,
+  'scripts:start': scriptRuns.scriptsStart,
+  'scripts:cancel': scriptRuns.scriptsCancel,
+  'scripts:wait': scriptRuns.scriptsWait,
+  'scripts:log': scriptRuns.scriptsLog,
   'training:plan': training.trainingPlan,
   'training:start': training.trainingStart,
   'training:wait': training.trainingWait,
@@ -98,6 +103,7 @@ export const events = {
   'jobs:changed': jobs.jobsChanged,
   'runs:changed': runs.runsChanged,
   'runs:metrics': runs.runsMetrics,
+  'scripts:output': scriptRuns.scriptsOutput,
   'pipelines:progress': pipelines.pipelinesProgress,
   'models:changed': registry.modelsChanged,
   'data:transfer-progress': remote.transferProgress,
