@@ -43,15 +43,35 @@ describe('lathe pipeline export --github', () => {
       'actions/checkout@v4',
       'actions/setup-node@v4',
       'npm ci',
+      expect.stringContaining('./node_modules/.bin/lathe data pull\n'),
       './node_modules/.bin/lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json',
+      expect.stringContaining('./node_modules/.bin/lathe data push\n'),
+      expect.stringContaining('git push origin "HEAD:$GITHUB_REF_NAME"'),
       expect.stringContaining('>> "$GITHUB_STEP_SUMMARY"'),
       'actions/upload-artifact@v4',
       'mikepenz/action-junit-report@v5',
     ]);
     expect(steps[0]!.with).toEqual({ 'fetch-depth': 0 });
     expect(steps[1]!.with).toEqual({ 'node-version': '24', cache: 'npm' });
-    expect(steps[5]).toMatchObject({ if: '${{ always() }}', with: { path: 'lathe-reports/\nlathe-reports-run.json\n' } });
-    expect(steps[6]).toMatchObject({ if: '${{ always() }}', with: { report_paths: 'lathe-reports/*.junit.xml' } });
+    expect(steps[8]).toMatchObject({ if: '${{ always() }}', with: { path: 'lathe-reports/\nlathe-reports-run.json\n' } });
+    expect(steps[9]).toMatchObject({ if: '${{ always() }}', with: { report_paths: 'lathe-reports/*.junit.xml' } });
+  });
+
+  it.skipIf(!pythonYamlAvailable)('pulls the bytes before the pipeline, and on the default branch pushes bytes, then commits, with the permission to (needs python3-yaml)', () => {
+    const parsed = load(workflow) as { permissions: unknown; jobs: { pipeline: { env: Record<string, string>; steps: { name: string; run?: string; if?: string }[] } } };
+    expect(parsed.permissions).toEqual({ contents: 'write', checks: 'write' });
+    expect(parsed.jobs.pipeline.env.LATHE_REMOTE).toBe('${{ vars.LATHE_REMOTE || secrets.LATHE_REMOTE }}');
+    const steps = parsed.jobs.pipeline.steps;
+    const index = (text: string) => steps.findIndex((step) => step.run?.includes(text));
+    expect(index('lathe data pull')).toBeLessThan(index('lathe pipeline run'));
+    expect(index('lathe pipeline run')).toBeLessThan(index('lathe data push'));
+    // Bytes before commits: whoever pulls the registry's commits finds their bytes on the remote.
+    expect(index('lathe data push')).toBeLessThan(index('git push'));
+    for (const step of [steps[index('lathe data push')]!, steps[index('git push')]!]) {
+      expect(step.if).toBe("${{ success() && github.ref == format('refs/heads/{0}', github.event.repository.default_branch) }}");
+    }
+    // No expression is pasted into a shell script (a branch name could hold shell syntax).
+    for (const step of steps) expect(step.run ?? '').not.toContain('${{');
   });
 
   it('never installs or runs Lathe by its name from the npm registry, where "lathe" is another project', () => {
