@@ -38,8 +38,8 @@ export const areas: readonly Area[] = [
     purpose: 'A registry of model versions, their lineage back to data and code, and their stage.',
     page: () => import('../features/models/models-page.tsx').then((module) => module.ModelsPage),
   },
-  { id: 'deployments', label: 'Deployments', icon: 'deployments', purpose: 'Serving targets, canary and A/B rollouts of registered models.' },
-  { id: 'monitoring', label: 'Monitoring', icon: 'monitoring', purpose: 'Live traffic, latency and drift of deployed models against their training data.' },
+  { id: 'deployments', label: 'Deployments', icon: 'deployments', purpose: 'Serving targets, canary and A/B rollouts of registered models.', page: () => import('../features/deployments/deployments-page.tsx').then((module) => module.DeploymentsPage) },
+  { id: 'monitoring', label: 'Monitoring', icon: 'monitoring', purpose: 'Live traffic, latency and drift of deployed models against their training data.', page: () => import('../features/monitoring/monitoring-page.tsx').then((module) => module.MonitoringPage) },
   {
     id: 'pipelines',
     label: 'Pipelines',
