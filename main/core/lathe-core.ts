@@ -13,6 +13,7 @@ import { registryCalls } from './registry/registry-calls.ts';
 import { remoteCalls } from './remote/remote-calls.ts';
 import { modelBlobReferences } from './registry/registry-references.ts';
 import { storeCalls } from './storage/store-calls.ts';
+import { sweepCalls } from './sweeps/sweep-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
 import { scriptRunCalls } from './script-runs/script-run-calls.ts';
 import type { MlflowHandler } from './script-runs/tracking-endpoint.ts';
@@ -68,6 +69,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const serving = bundleServingTarget({ stateDir: options.stateDir, latheVersion: options.version, workerUrl: options.servingWorker });
   // A pipeline's steps make the core's own calls, through the same dispatch as every front door.
   const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
+  const sweeps = sweepCalls({ workspaces, events, dispatch: (name, input) => dispatch(handlers, name, input) });
 
   const handlers = mergeCallTables(
     {
@@ -95,6 +97,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
     gateCalls({ workspaces, jobs, serving }),
     pipelines.handlers,
+    sweeps.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
   );
 
@@ -104,6 +107,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     openWorkspace: (path) => workspaces.at(path),
     async close() {
       await pipelines.close();
+      await sweeps.close();
       await training.close();
       await scripts.close();
       await workspaces.closeAll();

@@ -13,6 +13,7 @@ import * as runs from './runs.ts';
 import * as scriptRuns from './script-runs.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
+import * as sweeps from './sweeps.ts';
 import * as training from './training.ts';
 import * as workspace from './workspace.ts';
 
@@ -78,6 +79,10 @@ export const calls = {
   'bundles:package': bundles.bundlesPackage,
   'bundles:verify': bundles.bundlesVerify,
   'keys:show': bundles.keysShow,
+  'sweeps:create': sweeps.sweepsCreate,
+  'sweeps:list': sweeps.sweepsList,
+  'sweeps:get': sweeps.sweepsGet,
+  'sweeps:cancel': sweeps.sweepsCancel,
   'remote:add': remote.remoteAdd,
   'remote:list': remote.remoteList,
   'remote:remove': remote.remoteRemove,
@@ -106,6 +111,7 @@ export const events = {
   'scripts:output': scriptRuns.scriptsOutput,
   'pipelines:progress': pipelines.pipelinesProgress,
   'models:changed': registry.modelsChanged,
+  'sweeps:progress': sweeps.sweepsProgress,
   'data:transfer-progress': remote.transferProgress,
   'deployments:changed': deployments.deploymentsChanged,
 } as const satisfies Record<string, EventSpec>;
