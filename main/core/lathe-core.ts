@@ -2,6 +2,8 @@ import { bundleCalls } from './bundles/bundle-calls.ts';
 import { datasetCalls } from './datasets/dataset-calls.ts';
 import { countDatasets } from './datasets/dataset-history.ts';
 import { datasetBlobReferences } from './datasets/dataset-references.ts';
+import { deployCalls } from './deploy/deploy-calls.ts';
+import type { SecretStore } from './deploy/secret-store.ts';
 import { dispatch, mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { bundleServingTarget, gateCalls, gatesForRegistry } from './gates/gate-calls.ts';
@@ -43,6 +45,10 @@ export interface LatheCoreOptions {
   trainingWorker?: URL;
   /** The serving runtime's worker entry file (serving/serving-runtime.ts); the desktop app and the CLI's bundle pass their own. */
   servingWorker?: URL;
+  /** Where deploy targets' tokens are kept: the desktop app passes the OS keychain's (safeStorage); default a 0600 file per token. */
+  secrets?: SecretStore;
+  /** How often the targets' metrics are scraped while this core runs (default 15 s; never for the CLI). */
+  metricsIntervalMs?: number;
   /** MLflow's REST handler (main/server/mlflow), served to each script run on a loopback port of its own. */
   mlflowHandler?: MlflowHandler;
 }
@@ -71,6 +77,8 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
   const sweeps = sweepCalls({ workspaces, events, dispatch: (name, input) => dispatch(handlers, name, input) });
 
+  const deploy = deployCalls({ workspaces, events, stateDir: options.stateDir, latheVersion: options.version, secrets: options.secrets, sampling: options.frontDoor === 'cli' ? null : { intervalMs: options.metricsIntervalMs ?? 15_000 } });
+
   const handlers = mergeCallTables(
     {
       'app:info': async () => ({
@@ -97,6 +105,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     bundleCalls({ workspaces, stateDir: options.stateDir, latheVersion: options.version }),
     gateCalls({ workspaces, jobs, serving }),
     pipelines.handlers,
+    deploy.handlers,
     sweeps.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
   );
@@ -107,6 +116,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     openWorkspace: (path) => workspaces.at(path),
     async close() {
       await pipelines.close();
+      await deploy.close();
       await sweeps.close();
       await training.close();
       await scripts.close();
