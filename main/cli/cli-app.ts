@@ -8,6 +8,7 @@ import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { CliCommand, CliContext, OptionSpec } from './cli-command.ts';
 import { dataImportCommand, dataListCommand, dataLogCommand, dataShowCommand } from './commands/data-commands.ts';
 import { runsCompareCommand, runsListCommand, runsShowCommand } from './commands/runs-commands.ts';
+import { mlflowForScripts, runCommand } from './commands/run-commands.ts';
 import { doctorCommand, trainCommand } from './commands/train-commands.ts';
 import { modelsCommands } from './commands/models-commands.ts';
 import { gatesCommands } from './commands/gates-commands.ts';
@@ -36,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   runsListCommand,
   runsShowCommand,
   runsCompareCommand,
+  runCommand,
   trainCommand,
   doctorCommand,
   ...modelsCommands,
@@ -65,17 +67,19 @@ export interface CliIo {
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
 export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number | 'keep-running'> {
-  const json = argv.includes('--json');
+  // Lathe's own words and flags end at `--`; what follows is a command's (`lathe run -- python x.py --json`).
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const json = own.includes('--json');
   const io = safeIo(rawIo, json);
-  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const words = own.filter((arg) => !arg.startsWith('-'));
   const command = commands.find((c) => c.path.every((word, i) => words[i] === word));
 
-  if (argv.length === 0 || (!command && (argv.includes('--help') || argv.includes('-h') || words[0] === 'help'))) {
+  if (argv.length === 0 || (!command && (own.includes('--help') || own.includes('-h') || words[0] === 'help'))) {
     const topic = commands.find((c) => c.path.length > 1 && (c.path[0] === words[0] || c.path[0] === words[1]))?.path[0];
     io.out(overview(topic));
     return 0;
   }
-  if (argv.includes('--version') || argv.includes('-v')) {
+  if (own.includes('--version') || own.includes('-v')) {
     io.out(json ? JSON.stringify({ version: io.version }) : `lathe ${io.version}`);
     return 0;
   }
@@ -118,6 +122,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
           // The bundle's workers sit side by side (npm run build makes both); from source, the core's own.
           trainingWorker: io.files.scanWorker && new URL('./training-worker.cjs', io.files.scanWorker),
           servingWorker: io.files.scanWorker && new URL('./serving-worker.cjs', io.files.scanWorker),
+          mlflowHandler: mlflowForScripts,
         }),
       )),
     workspace: () => findWorkspace(io.cwd, parsed.values.workspace as string | undefined),

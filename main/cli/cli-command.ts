@@ -45,9 +45,9 @@ export interface CliCommand {
   run(context: CliContext): Promise<CommandOutput | 'keep-running'>;
 }
 
-/** What a command prints; `exitCode` 1 says "done, and what it found is a failure" (verify). */
+/** What a command prints; `exitCode` 1 says "done, and what it found is a failure" (verify); `lathe run` passes on its script's. */
 export interface CommandOutput {
   json: unknown;
   human: string;
-  exitCode?: 0 | 1;
+  exitCode?: number;
 }
