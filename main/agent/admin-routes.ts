@@ -3,27 +3,33 @@ import { open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { reachPhase } from '../core/base/phases.ts';
-import { failedTo, LatheFailure, toLatheError } from '../core/errors.ts';
+import { failedTo, failure, LatheFailure, toLatheError } from '../core/errors.ts';
 import { formatByteLimit } from '../core/byte-limit.ts';
 import { statusForErrorCode } from '../server/json-reply.ts';
 import { askForBody, bodyChunks, checkContentType, checkDeclaredLength, discardRestOfBody, tooLarge } from '../server/request-body.ts';
 import { MODEL_NAME } from './agent-state.ts';
 import { sendError, sendJson, sendRefused } from './agent-reply.ts';
-import type { ModelSlots } from './model-slots.ts';
+import type { ModelSlot, ModelSlots } from './model-slots.ts';
+import type { RolloutController } from './rollouts/rollout-controller.ts';
+import { handleRollouts, isRolloutPath } from './rollouts/rollout-routes.ts';
 
 /**
- * The admin API, behind the admin token: `PUT /admin/models/{name}` with a signed bundle as the
- * body loads it as that model's version (verified against the trusted keys, loaded, checked, then
- * switched to), `GET /admin/models` lists what is loaded, `DELETE /admin/models/{name}` unloads.
+ * The admin API, behind the admin token (its shapes: shared/contract/agent-admin.ts):
+ * `PUT /admin/models/{name}` with a signed bundle as the body loads it as that model's version
+ * (verified against the trusted keys, loaded, checked, then switched to: *replace*),
+ * `PUT /admin/models/{name}/candidate` loads one beside it for a rollout (weight 0),
+ * `GET /admin/models` lists what is loaded, `DELETE /admin/models/{name}[/candidate]` unloads,
+ * and /admin/rollouts runs rollouts (rollouts/rollout-routes.ts).
  */
 export interface AdminContext {
   slots: ModelSlots;
+  rollouts: RolloutController;
   checkToken: (given: string | undefined) => boolean;
   uploadsDir: string;
   maxBundleBytes: number;
 }
 
-const PATH = /^\/admin\/models(?:\/([^/]+))?$/;
+const PATH = /^\/admin\/models(?:\/([^/]+)(\/candidate)?)?$/;
 
 export function isAdminPath(path: string): boolean {
   return path === '/admin' || path.startsWith('/admin/');
@@ -35,29 +41,45 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
     sendError(res, 401, { code: 'UNAUTHORIZED', message: bearer ? 'The admin token is wrong.' : 'The admin API needs the admin token: send `Authorization: Bearer <token>`.', hint: 'The agent printed its admin token at its first start. Lost it? Stop the agent, delete admin-token.json in its --data-dir, and start it again for a new one.' }, { 'WWW-Authenticate': 'Bearer' });
     return discardRestOfBody(req);
   }
+  const url = new URL(req.url ?? '/', 'http://agent');
+  if (isRolloutPath(path)) return handleRollouts(req, res, url, context.rollouts);
   const match = PATH.exec(path);
-  if (!match) return sendError(res, 404, `There is no admin resource at ${path.slice(0, 100)}; the admin API has /admin/models and /admin/models/{name}.`);
+  if (!match) return sendError(res, 404, `There is no admin resource at ${path.slice(0, 100)}; the admin API has /admin/models, /admin/models/{name}[/candidate] and /admin/rollouts.`);
   let name: string | undefined;
   try {
     name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
   } catch {
     return sendError(res, 400, `The model name in ${path.slice(0, 100)} is not valid percent-encoding.`);
   }
-  const { slots } = context;
+  const { slots, rollouts } = context;
+  const describe = (slot: ModelSlot) => ({ ...slots.summary(slot), rollout: rollouts.activeId(slot.name) });
   try {
     if (name === undefined) {
       if (req.method !== 'GET') return sendError(res, 405, `${req.method} is not allowed on /admin/models; use GET.`, { Allow: 'GET' });
       return sendJson(res, 200, {
-        models: slots.all().map((slot) => slots.summary(slot)),
+        models: slots.all().map(describe),
         notLoaded: [...slots.notRestored].map(([model, error]) => ({ name: model, error: error.message })),
       });
     }
     if (!MODEL_NAME.test(name)) return sendError(res, 400, `${JSON.stringify(name.slice(0, 100))} is not a model name the agent can serve: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit).`);
+    const candidate = match[2] !== undefined;
+    if (req.method === 'PUT' || req.method === 'DELETE') refuseDuringRollout(rollouts, name, candidate ? 'change its candidate' : req.method === 'PUT' ? 'replace its stable version' : 'unload it');
+    if (candidate) {
+      if (req.method === 'PUT') return await putModel(req, res, name, context, url.searchParams.get('version'));
+      if (req.method === 'DELETE') {
+        const dropped = await slots.dropCandidate(name);
+        return dropped === null ? sendError(res, 404, `Model ${name} has no candidate loaded.`) : sendJson(res, 200, { unloaded: { name, version: dropped } });
+      }
+      return sendError(res, 405, `${req.method} is not allowed on /admin/models/${name}/candidate; use PUT or DELETE.`, { Allow: 'PUT, DELETE' });
+    }
     if (req.method === 'PUT') return await putModel(req, res, name, context);
-    if (req.method === 'DELETE') return sendJson(res, 200, { unloaded: await slots.remove(name) });
+    if (req.method === 'DELETE') {
+      const unloaded = await slots.remove(name);
+      return sendJson(res, 200, { unloaded: unloaded && { ...unloaded, rollout: null } });
+    }
     if (req.method === 'GET') {
       const slot = slots.get(name);
-      return slot ? sendJson(res, 200, slots.summary(slot)) : sendError(res, 404, `No model named ${name} is loaded.`);
+      return slot ? sendJson(res, 200, describe(slot)) : sendError(res, 404, `No model named ${name} is loaded.`);
     }
     return sendError(res, 405, `${req.method} is not allowed on /admin/models/${name}; use GET, PUT or DELETE.`, { Allow: 'GET, PUT, DELETE' });
   } catch (error) {
@@ -68,7 +90,13 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   }
 }
 
-async function putModel(req: IncomingMessage, res: ServerResponse, name: string, context: AdminContext): Promise<void> {
+function refuseDuringRollout(rollouts: RolloutController, name: string, doing: string): void {
+  const running = rollouts.activeId(name);
+  if (running) throw failure('CONFLICT', `Model ${name} has rollout ${running} running; the agent will not ${doing} under it.`, { hint: `Promote or abort it first: POST /admin/rollouts/${running}/promote or …/abort.` });
+}
+
+/** `candidateVersion`: undefined for *replace*; for a candidate, the version the caller expects (or null: any). */
+async function putModel(req: IncomingMessage, res: ServerResponse, name: string, context: AdminContext, candidateVersion?: string | null): Promise<void> {
   const hint = `Bundles up to ${formatByteLimit(context.maxBundleBytes)} are accepted; start the agent with a larger --max-bundle-mb for bigger ones.`;
   const refused = checkContentType(req, 'application/octet-stream') ?? checkDeclaredLength(req, context.maxBundleBytes, 'The bundle', hint);
   if (refused) return sendRefused(res, refused);
@@ -97,8 +125,12 @@ async function putModel(req: IncomingMessage, res: ServerResponse, name: string,
     await reachPhase('agent:upload-discarded');
     throw failedTo(`receive the bundle for model ${name}`, error, 'Nothing of it was kept; the model that was serving goes on serving.');
   }
-  const summary = await context.slots.install(name, upload, hash.digest('hex'));
-  sendJson(res, 200, { loaded: summary });
+  if (candidateVersion === undefined) {
+    const summary = await context.slots.install(name, upload, hash.digest('hex'));
+    return sendJson(res, 200, { loaded: { ...summary, rollout: null } });
+  }
+  const summary = await context.slots.installCandidate(name, upload, hash.digest('hex'), candidateVersion ?? undefined);
+  sendJson(res, 200, { candidate: { ...summary, rollout: null } });
 }
 
 /** DATA_DAMAGED here is the client's bundle failing its check, not our store: 422, not 500. */

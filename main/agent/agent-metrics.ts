@@ -26,6 +26,8 @@ export interface LoadedGauges {
 export interface AgentMetrics {
   request(model: string, version: string, protocol: Protocol, seconds: number, errorStatus: number | null): void;
   unrouted(reason: 'unknown_model' | 'unknown_version' | 'not_loaded'): void;
+  /** A routing decision: the arm (stable, candidate, or shadow for a mirrored copy) a request went to. */
+  routed(model: string, version: string, arm: 'stable' | 'candidate' | 'shadow'): void;
   /** The text for GET /metrics, with the gauges' current values. */
   render(loaded: readonly LoadedGauges[]): string;
 }
@@ -38,6 +40,7 @@ export function createAgentMetrics(): AgentMetrics {
   const errors = new Map<string, number>();
   const latency = new Map<string, Histogram>();
   const unrouted = new Map<string, number>();
+  const routed = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
   return {
@@ -55,6 +58,9 @@ export function createAgentMetrics(): AgentMetrics {
     },
     unrouted(reason) {
       bump(unrouted, labels({ reason }));
+    },
+    routed(model, version, arm) {
+      bump(routed, labels({ model, version, arm }));
     },
     render(loaded) {
       const lines: string[] = [];
@@ -74,6 +80,7 @@ export function createAgentMetrics(): AgentMetrics {
       }
       family('lathe_agent_request_duration_seconds', 'histogram', 'Time from a prediction request read to its answer, per model and version.', histogramSamples);
       family('lathe_agent_unrouted_requests_total', 'counter', 'Prediction requests for a model or version that is not loaded (not_loaded: recorded, but it failed to load at start-up).', [...unrouted].map(([l, v]) => [`lathe_agent_unrouted_requests_total${l}`, v]));
+      family('lathe_agent_routed_requests_total', 'counter', 'Prediction requests per arm a routing decision sent them to (stable, candidate; shadow: copies mirrored to a shadow candidate), per model and version.', [...routed].map(([l, v]) => [`lathe_agent_routed_requests_total${l}`, v]));
       const perVersion = (name: string, value: (g: LoadedGauges) => number): [string, number][] => loaded.map((g) => [`${name}${labels({ model: g.model, version: g.version })}`, value(g)]);
       family('lathe_agent_queue_depth', 'gauge', 'Prediction requests waiting for a free serving worker, per model and version.', perVersion('lathe_agent_queue_depth', (g) => g.queued));
       family('lathe_agent_in_flight', 'gauge', 'Prediction requests a serving worker is answering now, per model and version.', perVersion('lathe_agent_in_flight', (g) => g.inFlight));

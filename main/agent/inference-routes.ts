@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ARM_HEADER, REQUEST_ID_HEADER } from '../../shared/contract/agent-admin.ts';
+import type { Prediction } from '../core/serving/serving-messages.ts';
 import { toLatheError } from '../core/errors.ts';
 import { refusal } from '../server/json-reply.ts';
 import { checkContentType, readJsonBody } from '../server/request-body.ts';
@@ -6,16 +9,22 @@ import type { AgentMetrics, Protocol } from './agent-metrics.ts';
 import { sendError, sendJson } from './agent-reply.ts';
 import { parseV1Request, parseV2Request } from './inference-request.ts';
 import { modelMetadata, v1Reply, v2Outputs } from './inference-reply.ts';
-import type { LoadedVersion, ModelSlots } from './model-slots.ts';
+import type { ModelSlots } from './model-slots.ts';
+import type { RolloutClock } from './rollouts/rollout-clock.ts';
+import type { RolloutController, Routed } from './rollouts/rollout-controller.ts';
 import { Overloaded, PredictionTimedOut } from './worker-pool.ts';
 
 /**
  * The prediction side of the agent: KServe's Open Inference Protocol v2 and its v1 predict, for
  * the models in the slots. No token (as KServe's own servers), but every input is checked against
- * the model's signature before a worker sees it.
+ * the model's signature before a worker sees it. While a rollout runs, the controller picks the
+ * version (arm) that answers, and hears how it went; every reply names its request id
+ * (X-Request-Id, and `id` in a v2 body) so feedback can be joined to it, and its arm (X-Lathe-Arm).
  */
 export interface InferenceContext {
   slots: ModelSlots;
+  rollouts: RolloutController;
+  clock: RolloutClock;
   metrics: AgentMetrics;
   maxRequestBytes: number;
   /** Seconds a client is told to wait when the queue is full. */
@@ -59,16 +68,20 @@ export async function handleInference(req: IncomingMessage, res: ServerResponse,
     return sendJson(res, 200, modelMetadata(slot.name, target.version ? [target.version] : versions, loaded.model));
   }
   if (target.action === 'ready') return sendJson(res, 200, { name: slot.name, ...(target.version ? { version: target.version } : {}), ready: true });
-  return infer(req, res, target, loaded, context);
+  return infer(req, res, target, { loaded, arm: loaded === slot.candidate ? 'candidate' : 'stable', rollout: null }, context);
 }
 
-async function infer(req: IncomingMessage, res: ServerResponse, target: Target, routed: LoadedVersion, context: InferenceContext): Promise<void> {
+async function infer(req: IncomingMessage, res: ServerResponse, target: Target, firstRouted: Routed, context: InferenceContext): Promise<void> {
   const started = performance.now();
-  let version = routed.ref.version;
-  const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+  const startedMs = context.clock.elapsedMs();
+  let routed = firstRouted;
+  let version = routed.loaded.ref.version;
+  const reply: { requestId?: string } = {};
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     context.metrics.request(target.name, version, target.protocol, (performance.now() - started) / 1000, status === 200 ? null : status);
-    if (status === 200) sendJson(res, 200, body);
-    else sendError(res, status, body as string, headers);
+    const named = { ...headers, ...(reply.requestId ? { [REQUEST_ID_HEADER]: reply.requestId } : {}), ...(routed.rollout ? { [ARM_HEADER]: routed.arm } : {}) };
+    if (status === 200) sendJson(res, 200, body, named);
+    else sendError(res, status, body as string, named);
   };
   // A present Content-Type must be JSON: a text/plain or form POST is what a web page can send anywhere.
   if (req.headers['content-type'] !== undefined) {
@@ -80,24 +93,39 @@ async function infer(req: IncomingMessage, res: ServerResponse, target: Target, 
     ? refusal(413, 'TOO_LARGE', `The request body is ${declared} bytes; this agent takes at most ${context.maxRequestBytes}.`)
     : await readJsonBody(req, context.maxRequestBytes);
   if ('status' in body) return answer(body.status, body.error.message);
-  // Routed again now the body is in: a version switched to while it arrived answers it, and the
-  // one switched from is never handed a request after it began to unload.
-  const loaded = context.slots.route(target.name, target.version) ?? routed;
+  // Routed now the body is in (an A/B key may be in it): a version switched to while it arrived
+  // answers it, and the one switched from is never handed a request after it began to unload.
+  routed = context.rollouts.route(target.name, target.version, req.headers, requestKeyOf(body.value)) ?? routed;
+  const { loaded } = routed;
   version = loaded.ref.version;
   const parsed = target.protocol === 'v2' ? parseV2Request(body.value, loaded.model) : parseV1Request(body.value, loaded.model);
   if (!parsed.ok) return answer(400, parsed.error);
+  const requestId = (reply.requestId = parsed.id ?? randomUUID());
+  const told = (predictions: readonly Prediction[] | null, failed: boolean) =>
+    context.rollouts.answered({ model: target.name, routed, requestId, rows: parsed.rows, latencyMs: context.clock.elapsedMs() - startedMs, predictions, failed });
   try {
     const predictions = await loaded.pool.predict(parsed.rows);
+    told(predictions, false);
     if (target.protocol === 'v1') return answer(200, v1Reply(predictions));
     const outputs = v2Outputs(loaded.model, predictions).filter((output) => parsed.outputs === undefined || parsed.outputs.includes(output.name));
-    answer(200, { model_name: target.name, model_version: version, ...(parsed.id !== undefined ? { id: parsed.id } : {}), outputs });
+    answer(200, { model_name: target.name, model_version: version, id: requestId, outputs });
   } catch (error) {
-    if (error instanceof Overloaded) return answer(503, error.message, { 'Retry-After': String(context.retryAfterSeconds) });
-    if (error instanceof PredictionTimedOut) return answer(504, error.message);
+    // Failures of the model (5xx: thrown, timed out, overloaded) count against its arm; a 400 is the client's.
+    if (error instanceof Overloaded || error instanceof PredictionTimedOut) {
+      told(null, true);
+      return error instanceof Overloaded ? answer(503, error.message, { 'Retry-After': String(context.retryAfterSeconds) }) : answer(504, error.message);
+    }
     const latheError = toLatheError(error);
     const status = latheError.code === 'INVALID_INPUT' ? 400 : latheError.code === 'UNAVAILABLE' || latheError.code === 'CANCELLED' ? 503 : 500;
+    if (status !== 400) told(null, true);
     answer(status, `Model ${target.name} version ${version} could not predict: ${latheError.message}`, status === 503 ? { 'Retry-After': String(context.retryAfterSeconds) } : {});
   }
+}
+
+/** An A/B request's sticky key given in the body: `parameters.request_key` (v2). */
+function requestKeyOf(body: unknown): unknown {
+  const parameters = typeof body === 'object' && body !== null ? (body as { parameters?: unknown }).parameters : undefined;
+  return typeof parameters === 'object' && parameters !== null ? (parameters as { request_key?: unknown }).request_key : undefined;
 }
 
 function decode(segment: string): string {

@@ -9,12 +9,13 @@ import type { AgentDataDir, LoadedModels, ModelSlotRecord, VersionRef } from './
 import { openWorkerPool, type PoolOptions, type WorkerPool } from './worker-pool.ts';
 
 /**
- * The models an agent serves, one slot per serving name. A slot holds its stable version and has
- * room for a rollout beside it — a candidate version and the percent of traffic it gets — which
- * stays empty (100/0) until a rollout controller fills it. Installing a version verifies and loads
- * it in its own workers, checks it answers, records it on disk, and only then switches: requests
- * never see a half-loaded model, and the old version answers until the switch, then finishes what
- * it had in hand.
+ * The models an agent serves, one slot per serving name. A slot holds its stable version and
+ * room for a rollout beside it — a candidate version and the percent of traffic it gets, which the
+ * rollout controller (rollouts/) sets. Installing a version (stable or candidate) verifies and
+ * loads it in its own workers, checks it answers, records it on disk, and only then switches:
+ * requests never see a half-loaded model, and a version switched away from finishes what it had
+ * in hand. A candidate always starts at weight 0; after a restart it is loaded again at weight 0
+ * and only the controller gives it traffic back.
  */
 export interface LoadedVersion {
   readonly ref: VersionRef;
@@ -30,10 +31,18 @@ export interface ModelSlot {
   readonly candidateWeight: number;
 }
 
+export interface VersionSummary {
+  version: string;
+  bundleModel: { name: string; version: number };
+  sha256: string;
+  signer: string;
+  loadedAt: string;
+}
+
 export interface SlotSummary {
   name: string;
-  stable: { version: string; bundleModel: { name: string; version: number }; sha256: string; signer: string; loadedAt: string };
-  candidate: { version: string } | null;
+  stable: VersionSummary;
+  candidate: VersionSummary | null;
   candidateWeight: number;
 }
 
@@ -41,9 +50,11 @@ export type PoolSettings = PoolOptions;
 
 export class ModelSlots {
   private readonly slots = new Map<string, ModelSlot>();
-  private readonly busy = new Set<string>();
+  private readonly busy = new Map<string, Promise<void>>();
   /** Slots on disk whose bundle did not load at start-up (a key no longer trusted, a damaged file). */
   readonly notRestored = new Map<string, LatheError>();
+  /** Candidates on disk that did not load at start-up: never given traffic, and dropped from models.json. */
+  readonly candidatesLost = new Map<string, { version: string; error: LatheError }>();
 
   private readonly dir: AgentDataDir;
   private readonly pools: PoolSettings;
@@ -66,7 +77,21 @@ export class ModelSlots {
       } catch (error) {
         this.notRestored.set(slot.name, toLatheError(error));
         warn(`Model ${slot.name} (version ${slot.stable.version}) was not loaded: ${toLatheError(error).message}`);
+        continue;
       }
+      if (!slot.candidate) continue;
+      const ref = slot.candidate;
+      try {
+        const candidate = await this.open(join(this.dir.bundlesDir, ref.bundle), () => ref);
+        this.slots.set(slot.name, { ...this.slots.get(slot.name)!, candidate });
+      } catch (error) {
+        this.candidatesLost.set(slot.name, { version: ref.version, error: toLatheError(error) });
+        warn(`Candidate version ${ref.version} of model ${slot.name} was not loaded, and gets no traffic: ${toLatheError(error).message}`);
+      }
+    }
+    if (this.candidatesLost.size > 0) {
+      await this.persist(this.slots);
+      for (const slot of record.models) if (slot.candidate && this.candidatesLost.has(slot.name)) await rm(join(this.dir.bundlesDir, slot.candidate.bundle), { force: true });
     }
   }
 
@@ -87,13 +112,8 @@ export class ModelSlots {
   }
 
   summary(slot: ModelSlot): SlotSummary {
-    const { ref, manifest } = slot.stable;
-    return {
-      name: slot.name,
-      stable: { version: ref.version, bundleModel: manifest.model, sha256: ref.sha256, signer: slot.stable.pool.runtime.signer.fingerprint, loadedAt: ref.loadedAt },
-      candidate: slot.candidate ? { version: slot.candidate.ref.version } : null,
-      candidateWeight: slot.candidateWeight,
-    };
+    const describe = ({ ref, manifest, pool }: LoadedVersion): VersionSummary => ({ version: ref.version, bundleModel: manifest.model, sha256: ref.sha256, signer: pool.runtime.signer.fingerprint, loadedAt: ref.loadedAt });
+    return { name: slot.name, stable: describe(slot.stable), candidate: slot.candidate ? describe(slot.candidate) : null, candidateWeight: slot.candidateWeight };
   }
 
   /**
@@ -126,6 +146,83 @@ export class ModelSlots {
       await reachPhase('agent:switched');
       if (old) await this.retire(old, bundle);
       return this.summary(next);
+    });
+  }
+
+  /**
+   * Load the bundle at `upload` beside `name`'s stable version as its candidate, at weight 0. The
+   * slot must have a stable version and no candidate; the candidate's version must differ from
+   * stable's (and be `expectVersion`, when given).
+   */
+  async installCandidate(name: string, upload: string, sha256: string, expectVersion?: string): Promise<SlotSummary> {
+    return this.exclusively(name, async () => {
+      const slot = this.slots.get(name);
+      const bundle = `${name}-${sha256.slice(0, 16)}.lathe`;
+      const placed = join(this.dir.bundlesDir, bundle);
+      let loaded: LoadedVersion | null = null;
+      try {
+        if (!slot) throw failure('NOT_FOUND', `Model ${name} has no stable version to roll a candidate out beside.`, { hint: `Load its first version with PUT /admin/models/${name}, then send candidates.` });
+        if (slot.candidate) throw failure('CONFLICT', `Model ${name} already has candidate version ${slot.candidate.ref.version} loaded.`, { hint: `Finish or abort its rollout, or unload it with DELETE /admin/models/${name}/candidate, first.` });
+        if (slot.stable.ref.sha256 === sha256) throw failure('CONFLICT', `This bundle is the one model ${name} already serves as stable (version ${slot.stable.ref.version}).`);
+        await rename(upload, placed);
+        loaded = await this.open(placed, (manifest) => ({ version: String(manifest.model.version), bundle, sha256, loadedAt: this.now().toISOString() }));
+        const version = loaded.ref.version;
+        if (version === slot.stable.ref.version) throw failure('CONFLICT', `The candidate's version ${version} is the version model ${name} already serves as stable; requests by version could not tell them apart.`, { hint: 'Package the candidate as a new model version.' });
+        if (expectVersion !== undefined && version !== expectVersion) throw failure('INVALID_INPUT', `The bundle holds version ${version} of the model, not version ${expectVersion} as ?version= said.`, { location: { field: 'version' } });
+        const next = { ...slot, candidate: loaded, candidateWeight: 0 };
+        await this.persist(new Map(this.slots).set(name, next));
+        this.slots.set(name, next);
+        return this.summary(next);
+      } catch (error) {
+        await loaded?.pool.close();
+        await rm(upload, { force: true });
+        if (this.slots.get(name)?.stable.ref.bundle !== bundle) await rm(placed, { force: true });
+        throw failedTo(`load the candidate bundle for model ${name}`, error, 'Nothing of it was kept; the stable version goes on serving.');
+      }
+    });
+  }
+
+  /** Give the candidate `weight` percent of the traffic (recorded on disk first). */
+  async setCandidateWeight(name: string, weight: number): Promise<void> {
+    await this.inTurn(name, async () => {
+      const slot = this.slots.get(name);
+      if (!slot?.candidate || slot.candidateWeight === weight) return;
+      const next = { ...slot, candidateWeight: weight };
+      await this.persist(new Map(this.slots).set(name, next));
+      this.slots.set(name, next);
+    });
+  }
+
+  /** The candidate becomes stable in one step on disk and in memory; the old stable finishes what it has, then unloads. */
+  async promoteCandidate(name: string): Promise<void> {
+    await this.inTurn(name, async () => {
+      const slot = this.slots.get(name);
+      if (!slot?.candidate) throw failure('NOT_FOUND', `Model ${name} has no candidate to promote.`);
+      const next: ModelSlot = { name, stable: slot.candidate, candidate: null, candidateWeight: 0 };
+      await this.persist(new Map(this.slots).set(name, next));
+      this.slots.set(name, next);
+      await reachPhase('agent:promoted');
+      await this.retire({ ...slot, candidate: null }, next.stable.ref.bundle);
+    });
+  }
+
+  /**
+   * Take the candidate out of traffic at once (in memory first: safety before bookkeeping), record
+   * it on disk, then unload it once it finishes what it has in hand. Null when there was none.
+   */
+  async dropCandidate(name: string, whenTaken?: () => void): Promise<string | null> {
+    const slot = this.slots.get(name);
+    if (slot?.candidate) this.slots.set(name, { ...slot, candidateWeight: 0 });
+    whenTaken?.();
+    return this.inTurn(name, async () => {
+      const current = this.slots.get(name);
+      if (!current?.candidate) return null;
+      const next: ModelSlot = { ...current, candidate: null, candidateWeight: 0 };
+      this.slots.set(name, next);
+      await this.persist(this.slots);
+      await current.candidate.pool.drainAndClose();
+      await rm(join(this.dir.bundlesDir, current.candidate.ref.bundle), { force: true });
+      return current.candidate.ref.version;
     });
   }
 
@@ -184,13 +281,22 @@ export class ModelSlots {
     await this.dir.writeModels(record);
   }
 
+  /** An admin request's change: refused at once while another change of the model runs. */
   private async exclusively<T>(name: string, work: () => Promise<T>): Promise<T> {
     if (this.busy.has(name)) throw failure('CONFLICT', `Model ${name} is already being changed by another admin request.`, { hint: 'Wait for it to finish, then try again.' });
-    this.busy.add(name);
+    return this.inTurn(name, work);
+  }
+
+  /** The rollout controller's change: waits for the one running, then runs. */
+  private async inTurn<T>(name: string, work: () => Promise<T>): Promise<T> {
+    while (this.busy.has(name)) await this.busy.get(name);
+    let done = () => {};
+    this.busy.set(name, new Promise<void>((resolve) => (done = resolve)));
     try {
       return await work();
     } finally {
       this.busy.delete(name);
+      done();
     }
   }
 }

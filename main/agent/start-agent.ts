@@ -12,6 +12,10 @@ import { sendError, sendJson, sendRefused, sendText } from './agent-reply.ts';
 import { holdDataDir, loadOrCreateAdminToken, openAgentDataDir, type AgentDataDir } from './agent-state.ts';
 import { handleInference, inferenceTarget } from './inference-routes.ts';
 import { ModelSlots } from './model-slots.ts';
+import { realClock, type RolloutClock } from './rollouts/rollout-clock.ts';
+import { RolloutController } from './rollouts/rollout-controller.ts';
+import { rolloutFiles } from './rollouts/rollout-record.ts';
+import { FEEDBACK, handleFeedback } from './rollouts/rollout-routes.ts';
 import type { PoolHooks } from './worker-pool.ts';
 
 /**
@@ -40,8 +44,12 @@ export interface AgentOptions {
   warn: (text: string) => void;
   /** How long a new connection may take to send a whole request head (default 20 s). */
   headersTimeoutMs?: number | undefined;
-  /** Tests: hold a worker busy, hear a request queued. */
+  /** Tests: hold a worker busy, hear a request queued, make a version fail or answer otherwise. */
   hooks?: PoolHooks | undefined;
+  /** Tests: the rollout controller's time, advanced by tick() (default: real timers). */
+  clock?: RolloutClock | undefined;
+  /** Tests: the draw (0 ≤ x < 1) that splits traffic between stable and candidate (default Math.random). */
+  random?: (() => number) | undefined;
 }
 
 export interface RunningAgent {
@@ -51,6 +59,7 @@ export interface RunningAgent {
   newAdminToken: string | null;
   adminTokenFile: string;
   slots: ModelSlots;
+  rollouts: RolloutController;
   /** Graceful: refuse new connections, finish requests in hand, stop the workers. */
   close(): Promise<void>;
 }
@@ -90,6 +99,14 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     hooks: options.hooks,
   });
   await slots.restore(options.warn);
+  const clock = options.clock ?? realClock;
+  const rollouts = new RolloutController({ slots, files: rolloutFiles(options.dataDir), clock, random: options.random, warn: options.warn, routed: (model, version, arm) => metrics.routed(model, version, arm) });
+  try {
+    await rollouts.restore();
+  } catch (error) {
+    await slots.drainAll();
+    throw error;
+  }
 
   // No whole-request deadline (a bundle upload on a slow link takes long; bodies have an idle
   // timeout), but a request head must arrive within 20 s of the connection opening.
@@ -99,6 +116,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
   try {
     await listen(server, host, options.port ?? DEFAULT_PORT);
   } catch (error) {
+    await rollouts.close();
     await slots.drainAll();
     throw error;
   }
@@ -126,10 +144,12 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
       const loaded = slots.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])].map((version) => ({ model: slot.name, version: version.ref.version, ...version.pool.load() })));
       return sendText(res, 200, metrics.render(loaded), 'text/plain; version=0.0.4; charset=utf-8');
     }
+    const feedback = FEEDBACK.exec(path);
+    if (feedback) return handleFeedback(req, res, feedback[1]!, rollouts);
     const target = inferenceTarget(path);
-    if (target) return handleInference(req, res, target, { slots, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1 });
-    if (isAdminPath(path)) return handleAdmin(req, res, path, { slots, checkToken: token.check, uploadsDir: dir.uploadsDir, maxBundleBytes: options.maxBundleBytes ?? 1024 * 1024 * 1024 });
-    sendError(res, 404, `Nothing is served at ${path.slice(0, 100)}. This agent answers /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready|/infer], /v1/models/{name}:predict, /metrics and /admin/models.`);
+    if (target) return handleInference(req, res, target, { slots, rollouts, clock, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1 });
+    if (isAdminPath(path)) return handleAdmin(req, res, path, { slots, rollouts, checkToken: token.check, uploadsDir: dir.uploadsDir, maxBundleBytes: options.maxBundleBytes ?? 1024 * 1024 * 1024 });
+    sendError(res, 404, `Nothing is served at ${path.slice(0, 100)}. This agent answers /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready|/infer|/feedback], /v1/models/{name}:predict, /metrics, /admin/models and /admin/rollouts.`);
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -151,6 +171,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     newAdminToken: token.newToken,
     adminTokenFile: token.file,
     slots,
+    rollouts,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -158,6 +179,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
         if (inHand > 0) await new Promise<void>((resolve) => (idle = resolve));
         server.closeAllConnections();
         await stopped;
+        await rollouts.close();
         await slots.drainAll();
         await releaseDataDir();
       })();

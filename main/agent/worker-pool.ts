@@ -23,6 +23,8 @@ export interface PoolHooks {
   beforePredict?: (version: number) => Promise<void>;
   /** Called when a request joins the queue. */
   queued?: () => void;
+  /** What the worker predicted, changed on demand (a model that disagrees); given the bundle's model version. */
+  afterPredict?: (version: number, predictions: Prediction[]) => Prediction[];
 }
 
 export interface PoolLoad {
@@ -116,7 +118,8 @@ export async function openWorkerPool(bundleFile: string, options: PoolOptions): 
       });
       const predicted = (async () => {
         await options.hooks?.beforePredict?.(first.manifest.model.version);
-        return runtime.predict(rows);
+        const predictions = await runtime.predict(rows);
+        return options.hooks?.afterPredict?.(first.manifest.model.version, predictions) ?? predictions;
       })();
       predicted.catch(() => {}); // after a timeout, its own ending is of no interest
       try {

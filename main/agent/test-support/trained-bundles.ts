@@ -7,11 +7,14 @@ import { Workspace } from '../../core/workspace/workspace.ts';
 
 /**
  * Tests of the agent: real bundles of a small penguins classifier, trained once (a few seconds),
- * packaged as versions 1 and 2 of model `penguins`, signed by a key in `root`/state.
+ * packaged as versions 1, 2 and 3 of model `penguins`, signed by a key in `root`/state. They
+ * predict alike; a test that needs a version to fail, be slow or disagree says so with the
+ * agent's pool hooks, by version.
  */
 export interface TrainedBundles {
   v1: string;
   v2: string;
+  v3: string;
   key: SigningKey;
 }
 
@@ -26,13 +29,13 @@ export async function trainPenguinBundles(root: string): Promise<TrainedBundles>
   const workspace = await Workspace.open(fixture.workspace);
   try {
     const files: string[] = [];
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       const source = bundleSourceFromStore(workspace.blobs, { model: { name: 'penguins', version }, runId: started.runId, dataset: null, workspaceCommit: run.gitCommit }, run.artifacts, `# penguins@${version}\n`);
       const file = join(root, `penguins-${version}.lathe`);
       await writeBundle(source, file, key, { latheVersion: 'test' });
       files.push(file);
     }
-    return { v1: files[0]!, v2: files[1]!, key };
+    return { v1: files[0]!, v2: files[1]!, v3: files[2]!, key };
   } finally {
     await workspace.close();
     await fixture.core.close();
