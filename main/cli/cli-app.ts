@@ -19,6 +19,8 @@ import { initCommand } from './commands/init-command.ts';
 import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './commands/bundle-commands.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { agentCommand, agentPackCommand } from './commands/agent-commands.ts';
+import { targetCommands } from './commands/target-commands.ts';
+import { deployCommands } from './commands/deploy-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
 
@@ -49,6 +51,8 @@ export const commands: readonly CliCommand[] = [
   serveCommand,
   agentPackCommand,
   agentCommand,
+  ...targetCommands,
+  ...deployCommands,
 ];
 
 const globalOptions: OptionSpec = {

@@ -135,7 +135,7 @@ async function swapInto(staging: string, dir: string, exists: boolean): Promise<
 
 async function listFiles(dir: string, prefix = ''): Promise<{ path: string; bytes: number }[]> {
   const found: { path: string; bytes: number }[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) found.push(...(await listFiles(join(dir, entry.name), path)));
     else found.push({ path, bytes: (await stat(join(dir, entry.name))).size });
