@@ -1,6 +1,6 @@
 // The Electron main process: bundled by main/scripts/build.ts into main/dist/app.cjs (CommonJS),
 // which is the only form it runs in — hence `__dirname` below.
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import { createDesktopHandlers } from './app-handlers.ts';
 import { registerAppScheme, serveUi } from './app-protocol.ts';
 import { createAppStateStore } from './app-state.ts';
+import { safeStorageSecrets } from './safe-storage-secrets.ts';
 import { createWindows, type Windows } from './app-windows.ts';
 import { forwardCoreEvents, installIpcBridge } from './ipc-bridge.ts';
 import { installSecurityGuards } from './security-guards.ts';
@@ -51,6 +52,8 @@ async function start(): Promise<void> {
     scanWorker,
     trainingWorker,
     servingWorker,
+    // Deploy targets' tokens: encrypted with the OS keychain's key (refused as plain text unless confirmed).
+    secrets: safeStorageSecrets(safeStorage, path.join(app.getPath('userData'), 'deploy-tokens')),
   });
   const windows = createWindows({ preloadPath, state: createAppStateStore(app.getPath('userData')) });
   const handlersFor = createDesktopHandlers({ core, openWindow: (workspace) => windows.open(workspace) });

@@ -183,7 +183,7 @@ describe('deploy targets', () => {
   it('keeps a token in a plain-text-only store only when the user confirmed it', async () => {
     const { call } = trained();
     const target = await agent();
-    const plain = { ...privateFileSecrets(join(stateDir, 'plain')), protection: 'plain-text' as const };
+    const plain = { ...privateFileSecrets(join(stateDir, 'plain')), protection: async () => 'plain-text' as const };
     const { targetCalls } = await import('./target-calls.ts');
     const handlers = targetCalls({ targets: new TargetRecords(stateDir), secrets: plain });
     const add = handlers['targets:add']!;

@@ -12,11 +12,12 @@ import { writeFileAtomic } from '../storage/atomic-file.ts';
  * - the desktop app: Electron's safeStorage (the OS keychain), from main/app;
  * - the CLI and `lathe serve`: `privateFileSecrets`, a 0600 file per secret in a 0700 folder.
  *
- * `protection` says how safe a kept secret is; a store whose protection is `plain-text` keeps
+ * `protection()` says how safe a kept secret is; a store whose protection is `plain-text` keeps
  * one only when the caller says the user agreed (`allowPlainText`).
  */
 export interface SecretStore {
-  readonly protection: TokenStorage;
+  /** How safe a secret kept now would be (asked each time: a keyring can appear or go away). */
+  protection(): Promise<TokenStorage>;
   /** Keep `secret` under `name` (a target name), replacing what was there. */
   put(name: string, secret: string): Promise<void>;
   /** The secret kept under `name`, or null when there is none. */
@@ -28,7 +29,7 @@ export interface SecretStore {
 export function privateFileSecrets(dir: string): SecretStore {
   const file = (name: string) => join(dir, `${name}.token`);
   return {
-    protection: 'private-file',
+    protection: async () => 'private-file',
     async put(name, secret) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await tightenFolder(dir);

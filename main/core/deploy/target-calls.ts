@@ -32,7 +32,8 @@ export function targetCalls(context: TargetContext): Handlers {
   return {
     'targets:add': async ({ name, url, token, allowPlainTextToken, replace }): Promise<TargetWithHealth> => {
       const { secrets, targets } = context;
-      if (secrets.protection === 'plain-text' && !allowPlainTextToken) {
+      const protection = await secrets.protection();
+      if (protection === 'plain-text' && !allowPlainTextToken) {
         throw failure('FAILED_PRECONDITION', `This machine has no keychain Lathe can use, so the token for ${name} could only be kept as plain text on disk, readable by anything running as you.`, {
           hint: 'Set up a keyring (GNOME Keyring, KWallet) and restart Lathe, or confirm that plain text is acceptable here (the checkbox in Add target, or allowPlainTextToken).',
           location: { field: 'token' },
@@ -51,7 +52,7 @@ export function targetCalls(context: TargetContext): Handlers {
       if (health.authorized === false) throw failure('UNAUTHORIZED', `${health.problem} Nothing was kept.`, { hint: 'Use the admin token the agent printed at its first start (it is shown once).', location: { field: 'token' } });
       if (health.agentVersion === null) throw failure('FAILED_PRECONDITION', `${health.problem ?? `${url} did not answer as a Lathe agent.`} Nothing was kept.`, { location: { field: 'url' } });
       const secretId = `${name}-${randomBytes(6).toString('hex')}`;
-      const target: StoredTarget = { name, url, addedAt: now().toISOString(), tokenStorage: secrets.protection, secretId };
+      const target: StoredTarget = { name, url, addedAt: now().toISOString(), tokenStorage: protection, secretId };
       await secrets.put(secretId, token);
       try {
         await targets.add(target, replace);
