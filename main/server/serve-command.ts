@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { failure } from '../core/errors.ts';
 import type { LatheCore } from '../core/lathe-core.ts';
+import { FolderRemote } from '../core/remote/folder-remote.ts';
 import { DEFAULT_HOST, startServer, type RunningServer } from './start-server.ts';
 
 export interface ServeOptions {
@@ -17,6 +18,8 @@ export interface ServeOptions {
   maxUploadMb?: number;
   /** Host names besides loopback and the bind host that the server answers to. */
   allowedHosts?: string[];
+  /** Keep a byte remote in this folder (it must exist), for `lathe data push|pull` from other machines. */
+  remoteDir?: string;
 }
 
 export interface ServeDeps {
@@ -39,6 +42,12 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
   const maxUploadBytes = opts.maxUploadMb === undefined ? undefined : uploadLimitBytes(opts.maxUploadMb);
   const workspace = opts.workspace === undefined ? null : path.resolve(opts.workspace);
   const host = opts.host ?? DEFAULT_HOST;
+  const remoteDir = opts.remoteDir === undefined ? undefined : path.resolve(opts.remoteDir);
+  if (remoteDir !== undefined) {
+    const remote = new FolderRemote(remoteDir);
+    await remote.assertReachable('--remote-dir');
+    await remote.sweepAbandoned(); // uploads a killed server was receiving
+  }
 
   const core = await deps.createCore();
   let server: RunningServer;
@@ -51,6 +60,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
       ...(opts.port === undefined ? {} : { port: opts.port }),
       ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
       ...(opts.allowedHosts === undefined ? {} : { allowedHosts: opts.allowedHosts }),
+      ...(remoteDir === undefined ? {} : { remoteDir }),
     });
   } catch (thrown) {
     await core.close();

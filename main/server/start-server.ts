@@ -9,6 +9,8 @@ import { dispatch } from '../core/dispatch.ts';
 import { failure, LatheFailure, toLatheError } from '../core/errors.ts';
 import type { LatheCore } from '../core/lathe-core.ts';
 import { mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
+import { FolderRemote } from '../core/remote/folder-remote.ts';
+import { handleBlobRemote, isBlobRemotePath, type BlobRemoteRoute } from './blob-remote-route.ts';
 import { handleCall } from './call-route.ts';
 import { createEventSocket } from './event-socket.ts';
 import { refusal, rejectUpgrade, sendRefusal } from './json-reply.ts';
@@ -37,6 +39,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** The workspace MLflow's REST API (/api/2.0/mlflow/) logs to; default: the one the UI opens first (workspace:default). */
   workspace?: string;
+  /** A folder that keeps a byte remote for `lathe data push|pull` (/api/remote/blobs); none: not offered. */
+  remoteDir?: string;
 }
 
 export interface RunningServer {
@@ -73,7 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const guard = createRequestGuard({ bindHost: host, port: boundPort, token, allowedHosts });
   const events = createEventSocket(options.core.events);
   const mlflow = mlflowContext(options.core, options.workspace, maxUploadBytes);
-  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes, mlflow };
+  const blobRemote: BlobRemoteRoute = { remote: options.remoteDir === undefined ? null : new FolderRemote(path.resolve(options.remoteDir)), maxBytes: maxUploadBytes };
+  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes, mlflow, blobRemote };
   let closing: Promise<void> | null = null;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -118,9 +123,10 @@ interface Routes {
   uiDir: string;
   maxUploadBytes: number;
   mlflow: MlflowRequestContext;
+  blobRemote: BlobRemoteRoute;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, { guard, core, uiDir, maxUploadBytes, mlflow }: Routes): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, { guard, core, uiDir, maxUploadBytes, mlflow, blobRemote }: Routes): Promise<void> {
   // The sender first, before anything looks at the path: a foreign Host or Origin gets nothing.
   const refused = guard.checkSender(req) ?? checkOriginForm(req);
   if (refused) {
@@ -137,6 +143,7 @@ async function route(req: IncomingMessage, res: ServerResponse, { guard, core, u
     discardRestOfBody(req);
     return;
   }
+  if (isBlobRemotePath(rawPath)) return handleBlobRemote(req, res, rawPath, blobRemote);
   if (await handleMlflowRequest(req, res, mlflow)) return;
   if (rawPath.startsWith(httpPaths.call)) return handleCall(req, res, decodeName(rawPath.slice(httpPaths.call.length)), core.handlers);
   if (rawPath.startsWith(httpPaths.upload)) {

@@ -15,10 +15,10 @@ export const RemoteName = z
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a remote name is 1–63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit (like "origin" or "team-share")')
   .refine((name) => !name.endsWith('.') && !name.includes('..'), 'a remote name cannot end with "." or hold ".."');
 
-/** Where the bytes go, as written by the user: a folder path or a file:// URL. The core says which kinds it takes. */
+/** Where the bytes go, as written by the user: a folder path, a file:// URL or a `lathe serve` address. The core says which kinds it takes. */
 export const RemoteUrl = z.string().min(1, 'a remote URL cannot be empty').max(4096).refine((url) => !url.includes('\0'), 'a remote URL cannot contain a NUL character');
 
-export const RemoteKind = z.enum(['folder']);
+export const RemoteKind = z.enum(['folder', 'http']);
 export type RemoteKind = z.infer<typeof RemoteKind>;
 
 export const Remote = z.object({
@@ -42,6 +42,8 @@ const RemoteChoice = {
   remote: RemoteName.optional(),
   /** A folder or file:// URL used as it is, without adding it (CI: `LATHE_REMOTE`). Not offered over HTTP. */
   url: RemoteUrl.optional(),
+  /** The bearer token of an HTTP remote (`lathe serve`); used for this call only, never stored. */
+  token: z.string().min(1).max(4096).optional(),
 };
 
 /** Which versions' bytes: those HEAD names (default), or every version any reachable commit names. */
@@ -57,6 +59,9 @@ export const BlobTransferProblem = z.object({
   detail: z.string(),
 });
 export type BlobTransferProblem = z.infer<typeof BlobTransferProblem>;
+
+/** `lathe serve --remote-dir`: GET lists the blobs; GET/PUT `<blobs>/sha256/<hex>` reads or writes one (bearer token, as every /api route). */
+export const remoteHttpPaths = { blobs: '/api/remote/blobs' } as const;
 
 export const TransferReport = z.object({
   direction: z.enum(['push', 'pull']),
@@ -99,7 +104,7 @@ export type DataStatus = z.infer<typeof DataStatus>;
 
 export const remoteAdd = defineCall(
   'remote:add',
-  'Add a byte remote (a folder or file:// URL) to the workspace, committed in lathe.remotes.json',
+  'Add a byte remote (a folder, a file:// URL or a `lathe serve` address) to the workspace, committed in lathe.remotes.json',
   z.object({ workspace: WorkspacePath, name: RemoteName, url: RemoteUrl, makeDefault: z.boolean().optional() }),
   RemoteChange,
   // It names a folder on the machine that runs the core: only front doors with trusted paths.

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { DataStatus, RemoteChange, TransferReport } from '../../../shared/contract/remote.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
@@ -19,12 +20,25 @@ function absoluteUrl(url: string, cwd: string): string {
   return /^[a-z][a-z0-9+.-]+:/i.test(url) || isAbsolute(url) || /^[A-Za-z]:[\\/]/.test(url) ? url : resolve(cwd, url);
 }
 
-/** --remote, else LATHE_REMOTE, as a name or a URL. */
-function remoteChoice(context: CliContext): { remote?: string; url?: string } {
+/**
+ * --remote, else LATHE_REMOTE, as a name or a URL; and an HTTP remote's token from --token-file,
+ * else LATHE_REMOTE_TOKEN (a token never goes on the command line, where `ps` shows it).
+ */
+async function remoteChoice(context: CliContext): Promise<{ remote?: string; url?: string; token?: string }> {
+  const tokenFile = stringOption(context, 'token-file');
+  let token = process.env.LATHE_REMOTE_TOKEN?.trim() || undefined;
+  if (tokenFile !== undefined) {
+    const path = resolve(context.cwd, tokenFile);
+    token = (await readFile(path, 'utf8').catch(() => {
+      throw failure('NOT_FOUND', `--token-file ${visible(tokenFile)}: there is no readable file at ${visible(path)}.`, { location: { file: path } });
+    })).trim();
+    if (!token) throw failure('INVALID_INPUT', `--token-file ${visible(tokenFile)} is empty; it should hold the token \`lathe serve\` printed.`, { location: { file: path } });
+  }
+  const withToken = token === undefined ? {} : { token };
   const given = stringOption(context, 'remote') ?? (process.env.LATHE_REMOTE?.trim() || undefined);
-  if (given === undefined) return {};
+  if (given === undefined) return withToken;
   if (given === '') throw failure('INVALID_INPUT', '--remote needs a remote name or a folder.', { location: { field: 'remote' } });
-  return /^[a-z0-9][a-z0-9._-]{0,62}$/.test(given) && !given.includes('..') ? { remote: given } : { url: absoluteUrl(given, context.cwd) };
+  return /^[a-z0-9][a-z0-9._-]{0,62}$/.test(given) && !given.includes('..') ? { remote: given, ...withToken } : { url: absoluteUrl(given, context.cwd), ...withToken };
 }
 
 function changeLine(change: RemoteChange, done: string): string {
@@ -33,12 +47,14 @@ function changeLine(change: RemoteChange, done: string): string {
 
 export const remoteAddCommand: CliCommand = {
   path: ['remote', 'add'],
-  summary: 'Add a byte remote (a shared folder) where `lathe data push` sends stored data and models',
+  summary: 'Add a byte remote (a shared folder, or a lathe serve) where `lathe data push` sends stored data and models',
   usage: 'lathe remote add NAME URL [--default]',
   details: [
-    'URL is a folder (absolute, or relative to here) or a file:// URL: a mounted share, a USB disk, a',
-    'self-hosted runner\'s disk. The list is committed in lathe.remotes.json, so a clone knows it. The first',
-    'remote added becomes the default; --default makes this one the default.',
+    'URL is a folder (absolute, or relative to here) or a file:// URL — a mounted share, a USB disk, a',
+    'self-hosted runner\'s disk — or http(s)://HOST:PORT of a `lathe serve --remote-dir DIR` (its token goes',
+    'in LATHE_REMOTE_TOKEN or --token-file when pushing and pulling, never in the URL). The list is committed',
+    'in lathe.remotes.json, so a clone knows it. The first remote added becomes the default; --default makes',
+    'this one the default.',
     '',
     'Example: lathe remote add team /mnt/share/lathe-bytes --default',
   ].join('\n'),
@@ -80,12 +96,13 @@ export const remoteRemoveCommand: CliCommand = {
   },
 };
 
-const transferOptions = { remote: { type: 'string', short: 'r' }, 'all-versions': { type: 'boolean' } } as const;
+const transferOptions = { remote: { type: 'string', short: 'r' }, 'all-versions': { type: 'boolean' }, 'token-file': { type: 'string' } } as const;
 const transferDetails = (verb: string) =>
   [
     `--remote NAME picks a configured remote, --remote /path/or/file://URL uses a folder without adding it;`,
     `without it, LATHE_REMOTE (a name or a folder), else the default remote. Versions: those at HEAD, or with`,
     `--all-versions every version any branch, tag or reflog entry names. Exits 1 when a blob could not be ${verb}.`,
+    `An HTTP remote (lathe serve --remote-dir) takes its token from --token-file FILE, else LATHE_REMOTE_TOKEN.`,
   ].join('\n');
 
 /** Print progress to stderr (people only; --json keeps stderr quiet): at most one line per tenth. */
@@ -124,7 +141,7 @@ export const dataPushCommand: CliCommand = {
   async run(context) {
     const stop = await showProgress(context, 'push');
     try {
-      return transferOutput(await callCore(context, 'data:push', { workspace: await context.workspace(), ...remoteChoice(context), allVersions: context.values['all-versions'] === true }));
+      return transferOutput(await callCore(context, 'data:push', { workspace: await context.workspace(), ...(await remoteChoice(context)), allVersions: context.values['all-versions'] === true }));
     } finally {
       stop();
     }
@@ -140,7 +157,7 @@ export const dataPullCommand: CliCommand = {
   async run(context) {
     const stop = await showProgress(context, 'pull');
     try {
-      return transferOutput(await callCore(context, 'data:pull', { workspace: await context.workspace(), ...remoteChoice(context), allVersions: context.values['all-versions'] === true }));
+      return transferOutput(await callCore(context, 'data:pull', { workspace: await context.workspace(), ...(await remoteChoice(context)), allVersions: context.values['all-versions'] === true }));
     } finally {
       stop();
     }
@@ -153,7 +170,7 @@ export const dataStatusCommand: CliCommand = {
   usage: 'lathe data status [--remote R] [--all-versions]',
   options: transferOptions,
   async run(context) {
-    const status: DataStatus = await callCore(context, 'data:status', { workspace: await context.workspace(), ...remoteChoice(context), allVersions: context.values['all-versions'] === true });
+    const status: DataStatus = await callCore(context, 'data:status', { workspace: await context.workspace(), ...(await remoteChoice(context)), allVersions: context.values['all-versions'] === true });
     const where = status.remote ? (status.remote.name ? `${visible(status.remote.name)} (${visible(status.remote.url)})` : visible(status.remote.url)) : null;
     const lines = [
       where ? `Remote ${where}: ${status.synced} blob${status.synced === 1 ? '' : 's'} on both sides, ${status.notPushed} not pushed, ${status.remoteOnly} to pull, ${status.missing} missing everywhere.` : `No remote: ${status.blobs.length - status.missing} blob${status.blobs.length - status.missing === 1 ? '' : 's'} here, ${status.missing} missing.`,

@@ -61,7 +61,10 @@ describe('lathe pipeline export --github', () => {
     const parsed = load(workflow) as { permissions: unknown; jobs: { pipeline: { env: Record<string, string>; steps: { name: string; run?: string; if?: string }[] } } };
     expect(parsed.permissions).toEqual({ contents: 'write', checks: 'write' });
     expect(parsed.jobs.pipeline.env.LATHE_REMOTE).toBe('${{ vars.LATHE_REMOTE || secrets.LATHE_REMOTE }}');
-    const steps = parsed.jobs.pipeline.steps;
+    const steps = parsed.jobs.pipeline.steps as { name: string; run?: string; if?: string; env?: Record<string, string> }[];
+    // An HTTP remote's token reaches only the steps that move bytes (not npm ci's install scripts).
+    expect(steps.filter((step) => step.env?.LATHE_REMOTE_TOKEN).map((step) => step.run?.match(/lathe (data \w+)/)?.[1])).toEqual(['data pull', 'data push']);
+    expect(parsed.jobs.pipeline.env.LATHE_REMOTE_TOKEN).toBeUndefined();
     const index = (text: string) => steps.findIndex((step) => step.run?.includes(text));
     expect(index('lathe data pull')).toBeLessThan(index('lathe pipeline run'));
     expect(index('lathe pipeline run')).toBeLessThan(index('lathe data push'));

@@ -29,6 +29,9 @@ const LATHE = './node_modules/.bin/lathe';
 /** Only on the repository's default branch does a run publish what it registered. */
 const ON_DEFAULT_BRANCH = "${{ success() && github.ref == format('refs/heads/{0}', github.event.repository.default_branch) }}";
 
+/** An HTTP remote's token (`lathe serve --remote-dir`), given only to the steps that move bytes, not to npm's install scripts. */
+const REMOTE_TOKEN = { LATHE_REMOTE_TOKEN: '${{ secrets.LATHE_REMOTE_TOKEN }}' };
+
 /** The job has a remote when LATHE_REMOTE is set or the workspace lists one; without, it says so and carries on. */
 const IF_REMOTE = (command: string) =>
   `if [ -n "$LATHE_REMOTE" ] || [ -f lathe.remotes.json ]; then\n  ${LATHE} ${command}\nelse\n  echo "No byte remote (set LATHE_REMOTE, or lathe remote add): ${command.split(' ').slice(0, 2).join(' ')} skipped."\nfi\n`;
@@ -48,7 +51,7 @@ export function githubWorkflow(options: WorkflowOptions): string {
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 120,
         env: {
-          // A remote name from lathe.remotes.json, or a folder (a self-hosted runner's share); empty: the workspace's default remote.
+          // A remote name from lathe.remotes.json, a folder (a self-hosted runner's share) or a lathe serve's address; empty: the default remote.
           LATHE_REMOTE: '${{ vars.LATHE_REMOTE || secrets.LATHE_REMOTE }}',
           // Commits the pipeline makes (registrations, gate reports) are signed by the Actions bot.
           GIT_AUTHOR_NAME: 'github-actions[bot]',
@@ -59,12 +62,12 @@ export function githubWorkflow(options: WorkflowOptions): string {
           { name: 'Check out the workspace', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
           { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': options.nodeVersion, cache: 'npm' } },
           { name: 'Install Lathe (from package.json)', run: 'npm ci' },
-          { name: 'Pull the stored data and models the workspace names', run: IF_REMOTE('data pull') },
+          { name: 'Pull the stored data and models the workspace names', env: REMOTE_TOKEN, run: IF_REMOTE('data pull') },
           {
             name: 'Run the pipeline',
             run: `${LATHE} pipeline run --json --reports ${REPORTS_DIR} > ${REPORTS_DIR}-run.json`,
           },
-          { name: 'Push the bytes of what the pipeline registered', if: ON_DEFAULT_BRANCH, run: IF_REMOTE('data push') },
+          { name: 'Push the bytes of what the pipeline registered', if: ON_DEFAULT_BRANCH, env: REMOTE_TOKEN, run: IF_REMOTE('data push') },
           {
             name: 'Push the registry commits',
             if: ON_DEFAULT_BRANCH,

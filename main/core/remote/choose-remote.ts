@@ -1,14 +1,18 @@
 import { failure } from '../errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import type { ByteRemote } from './byte-remote.ts';
 import { FolderRemote } from './folder-remote.ts';
 import { readRemotes, REMOTES_FILE } from './remotes-file.ts';
-import { parseRemoteUrl } from './remote-url.ts';
+import { HttpRemote } from './http-remote.ts';
+import { parseRemoteUrl, type RemoteLocation } from './remote-url.ts';
 
 export interface RemoteChoice {
   /** A configured remote, by name. */
   remote?: string | undefined;
   /** A URL used as it is (front doors that may name folders on this machine only). */
   url?: string | undefined;
+  /** An HTTP remote's bearer token, for this call only. */
+  token?: string | undefined;
 }
 
 export interface ChosenRemote {
@@ -16,7 +20,7 @@ export interface ChosenRemote {
   url: string;
   /** "the remote "shared" (/mnt/share/lathe)", for sentences. */
   label: string;
-  store: FolderRemote;
+  store: ByteRemote;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function chooseRemote(workspace: Workspace, choice: RemoteChoice, o
       });
     }
     const location = parseRemoteUrl(choice.url);
-    return { name: null, url: location.url, label: `the remote ${location.url}`, store: new FolderRemote(location.folder) };
+    return { name: null, url: location.url, label: `the remote ${location.url}`, store: storeAt(location, choice.token) };
   }
   const record = await readRemotes(workspace);
   const name = choice.remote ?? record.default;
@@ -57,5 +61,9 @@ export async function chooseRemote(workspace: Workspace, choice: RemoteChoice, o
     });
   }
   const location = parseRemoteUrl(configured.url, `${REMOTES_FILE}: ${configured.name}`);
-  return { name, url: configured.url, label: `the remote "${name}" (${configured.url})`, store: new FolderRemote(location.folder) };
+  return { name, url: configured.url, label: `the remote "${name}" (${configured.url})`, store: storeAt(location, choice.token) };
+}
+
+function storeAt(location: RemoteLocation, token: string | undefined): ByteRemote {
+  return location.kind === 'folder' ? new FolderRemote(location.folder) : new HttpRemote(location.origin, token);
 }

@@ -8,6 +8,7 @@ import { failure } from '../errors.ts';
 import { fsyncDirectory } from '../storage/atomic-file.ts';
 import { hexOf, isProcessAlive } from '../storage/blob-store.ts';
 import { mkdirInside } from '../storage/folders.ts';
+import type { ByteRemote } from './byte-remote.ts';
 
 /**
  * A byte remote in a folder (a mounted share, a USB disk, a runner's disk), laid out like the
@@ -16,7 +17,7 @@ import { mkdirInside } from '../storage/folders.ts';
  * and two pushes at once each rename whole, identical bytes. What is there is known from a
  * directory listing; nothing already there is read again.
  */
-export class FolderRemote {
+export class FolderRemote implements ByteRemote {
   readonly folder: string;
   readonly #objects: string;
   readonly #temp: string;
@@ -27,6 +28,10 @@ export class FolderRemote {
     this.folder = folder;
     this.#objects = join(folder, 'sha256');
     this.#temp = join(folder, 'tmp');
+  }
+
+  where(hash: string): string {
+    return this.pathOf(hash);
   }
 
   pathOf(hash: string): string {

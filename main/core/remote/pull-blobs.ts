@@ -36,7 +36,7 @@ export async function pullBlobs(workspace: Workspace, remote: ChosenRemote, opti
           report.copied += 1;
           report.copiedBytes += blob.bytes;
         } else {
-          problem('damaged-on-remote', `The copy of ${what} on ${remote.label} (${remote.store.pathOf(blob.hash)}) ${found}, so it was not stored. Push it again from a machine that has it intact.`);
+          problem('damaged-on-remote', `The copy of ${what} on ${remote.label} (${remote.store.where(blob.hash)}) ${found}, so it was not stored. Push it again from a machine that has it intact.`);
         }
       }
     } catch (error) {

@@ -21,19 +21,19 @@ export function remoteCalls({ workspaces, events, allowUrls }: RemoteCallsContex
     'remote:add': async ({ workspace, name, url, makeDefault }) => addRemote(await workspaces.at(workspace), { name, url, makeDefault }),
     'remote:list': async ({ workspace }) => remoteList(await readRemotes(await workspaces.at(workspace))),
     'remote:remove': async ({ workspace, name }) => removeRemote(await workspaces.at(workspace), name),
-    'data:push': async ({ workspace: path, remote, url, allVersions }) => {
+    'data:push': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
-      const chosen = (await chooseRemote(workspace, { remote, url }, { allowUrls, required: true }))!;
+      const chosen = (await chooseRemote(workspace, { remote, url, token }, { allowUrls, required: true }))!;
       return pushBlobs(workspace, chosen, { allVersions: allVersions ?? false, progress: transferProgress(events, workspace.dir, 'push') });
     },
-    'data:pull': async ({ workspace: path, remote, url, allVersions }) => {
+    'data:pull': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
-      const chosen = (await chooseRemote(workspace, { remote, url }, { allowUrls, required: true }))!;
+      const chosen = (await chooseRemote(workspace, { remote, url, token }, { allowUrls, required: true }))!;
       return pullBlobs(workspace, chosen, { allVersions: allVersions ?? false, progress: transferProgress(events, workspace.dir, 'pull') });
     },
-    'data:status': async ({ workspace: path, remote, url, allVersions }) => {
+    'data:status': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
-      return dataStatus(workspace, await chooseRemote(workspace, { remote, url }, { allowUrls, required: false }), { allVersions: allVersions ?? false });
+      return dataStatus(workspace, await chooseRemote(workspace, { remote, url, token }, { allowUrls, required: false }), { allVersions: allVersions ?? false });
     },
   };
 }

@@ -38,7 +38,7 @@ describe('lathe.remotes.json', () => {
     expect(await refusal(call('remote:add', { workspace, name: 'share', url: '/elsewhere' }))).toMatchObject({ code: 'CONFLICT', message: 'The remote "share" already points at /mnt/share/lathe.', hint: expect.stringContaining('lathe remote remove share') });
     expect(await refusal(call('remote:remove', { workspace, name: 'ghost' }))).toMatchObject({ code: 'NOT_FOUND', message: 'This workspace has no remote named "ghost".', hint: 'Its remotes: share.' });
     expect(await refusal(call('remote:add', { workspace, name: '../up', url: '/x' }))).toMatchObject({ code: 'INVALID_INPUT', issues: expect.arrayContaining([expect.objectContaining({ path: 'name' })]) });
-    for (const url of ['relative/folder', 's3://bucket/lathe', 'ftp://host/x', 'http://host:8080', 'file://otherhost/share']) {
+    for (const url of ['relative/folder', 's3://bucket/lathe', 'ftp://host/x', 'https://user:pw@host:8080', 'http://host:8080/path?q', 'file://otherhost/share']) {
       const error = await refusal(call('remote:add', { workspace, name: 'bad', url }));
       expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`"${url}" is not a remote Lathe can use`), hint: expect.stringContaining('A remote is a folder'), location: { field: 'url' } });
     }
@@ -55,7 +55,8 @@ describe('lathe.remotes.json', () => {
 });
 
 describe('remote URLs', () => {
-  it('take absolute folders and file:// URLs', () => {
+  it('take absolute folders, file:// URLs and the address of a lathe serve', () => {
+    expect(parseRemoteUrl('https://lathe.example.com:8443/')).toMatchObject({ kind: 'http', origin: 'https://lathe.example.com:8443' });
     expect(parseRemoteUrl('/mnt/share/./lathe/')).toMatchObject({ kind: 'folder', folder: '/mnt/share/lathe/' });
     expect(parseRemoteUrl('file:///mnt/share/lathe%20bytes')).toMatchObject({ kind: 'folder', folder: '/mnt/share/lathe bytes' });
   });
