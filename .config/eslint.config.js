@@ -74,7 +74,7 @@ const layers = [
     name: 'The core (main/core)',
     files: ['main/core/**'],
     folders: ['main/core/**', 'shared/**'],
-    testFolders: ['main/agent/start-agent.ts', 'main/agent/agent-metrics.ts', 'main/agent/test-support/**'], // deploy tests run real agents in-process
+    testFolders: ['main/agent/start-agent.ts', 'main/agent/agent-metrics.ts', 'main/agent/rollouts/rollout-clock.ts', 'main/agent/test-support/**'], // deploy tests run real agents in-process
     node: true,
     packages: ['isomorphic-git', 'zod', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm'],
     why: 'The core knows nothing of its front doors (app, server, CLI) or the UI.',

@@ -54,7 +54,7 @@ export function settleDeployment(log: DeploymentLog, deployment: Deployment, sta
   if (deployment.state !== 'rolling-out' || !rolloutEnded(status)) return deployment;
   const end = endStates[status.phase]!;
   for (const decision of status.decisions) log.event(deployment.id, 'agent-decision', `${decision.action}: ${decision.reason}`, new Date(decision.at));
-  const last = status.decisions.at(-1)?.reason;
+  const last = status.decisions.at(-1)?.reason.replace(/\.$/, '');
   const outcome =
     status.phase === 'promoted'
       ? `Promoted: ${status.model}@${status.candidate.version} serves all traffic on ${deployment.target}.`

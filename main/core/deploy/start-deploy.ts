@@ -130,7 +130,7 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     deployment = log.update(deployment.id, { state: 'failed', outcome: `Not deployed: ${said}` });
     changed();
     const failed = failedTo(`deploy ${label} to ${stored.name}`, error, '');
-    throw failure(failed.error.code, `Could not deploy ${label} to ${stored.name}: ${lowerFirst(failed.error.message.replace(/^Could not deploy [^:]+: /, '').trim())} Nothing was deployed; what ${stored.name} served before serves on (deployment ${deployment.id} is recorded as failed).`, {
+    throw failure(failed.error.code, `Could not deploy ${label} to ${stored.name}: ${sentence(lowerFirst(failed.error.message.replace(/^Could not deploy [^:]+: /, '').trim()))} Nothing was deployed; what ${stored.name} served before serves on (deployment ${deployment.id} is recorded as failed).`, {
       ...(failed.error.hint ? { hint: failed.error.hint } : {}),
       ...(failed.error.location ? { location: failed.error.location } : {}),
     });
@@ -181,6 +181,7 @@ async function settleIfEnded(log: DeploymentLog, target: AgentAddress, model: st
   settleDeployment(log, open, await readRollout(target, open.rolloutId));
 }
 
+const sentence = (text: string) => (/[.!?)]$/.test(text) ? text : `${text}.`);
 const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);
 
 async function sha256Of(file: string): Promise<string> {
