@@ -13,6 +13,7 @@ import { doctorCommand, trainCommand } from './commands/train-commands.ts';
 import { modelsCommands } from './commands/models-commands.ts';
 import { gatesCommands } from './commands/gates-commands.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
+import { sweepCommands } from './commands/sweep-commands.ts';
 import { dataGcCommand, dataVerifyCommand } from './commands/store-commands.ts';
 import { remoteCommands } from './commands/remote-commands.ts';
 import { initCommand } from './commands/init-command.ts';
@@ -48,6 +49,7 @@ export const commands: readonly CliCommand[] = [
   modelsVerifyCommand,
   keysShowCommand,
   ...pipelineCommands,
+  ...sweepCommands,
   serveCommand,
   agentPackCommand,
   agentCommand,

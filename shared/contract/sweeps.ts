@@ -229,3 +229,40 @@ export const sweepsGet = defineCall('sweeps:get', 'A sweep with its trials (para
 export const sweepsCancel = defineCall('sweeps:cancel', 'Stop a running sweep: its running trials end KILLED (keeping what they logged) and no more start', z.object({ workspace: WorkspacePath, id: SweepId }), Sweep);
 
 export const sweepsProgress = defineEvent('sweeps:progress', z.object({ workspace: WorkspacePath, sweep: Sweep }));
+
+/** One problem of a sweep spec's text: the JSON path of the value (`parameters.learningRate.min`), or the line and column of a syntax error. */
+export interface SweepSpecProblem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** The most bytes a sweep spec may have: a spec is a few hundred bytes; this refuses a wrong file at once. */
+export const MAX_SWEEP_SPEC_BYTES = 1_000_000;
+
+/**
+ * Read a sweep spec from JSON text (a file, or what a person pasted): the spec, or every problem
+ * with the JSON path where it is (or the line and column of a syntax error).
+ */
+export function readSweepSpecText(text: string): { spec: SweepSpec; problems: [] } | { spec: null; problems: SweepSpecProblem[] } {
+  if (text.length > MAX_SWEEP_SPEC_BYTES) return { spec: null, problems: [{ path: '', message: `the spec is ${text.length.toLocaleString('en')} characters; a sweep spec is at most ${MAX_SWEEP_SPEC_BYTES.toLocaleString('en')}` }] };
+  if (text.trim() === '') return { spec: null, problems: [{ path: '', message: 'the spec is empty: write a JSON object with train, method, metric and parameters' }] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const at = position ? lineAndColumn(text, Number(position[1])) : {};
+    return { spec: null, problems: [{ path: '', message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')}`, ...at }] };
+  }
+  const parsed = SweepSpec.safeParse(raw);
+  if (parsed.success) return { spec: parsed.data, problems: [] };
+  return { spec: null, problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+}
+
+function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}

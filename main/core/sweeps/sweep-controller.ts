@@ -29,7 +29,7 @@ export interface SweepDrive {
  *   a trial ends → record its status and final metric, update the best, start the next
  *
  * A trial that cannot start (the dataset is gone, the disk is full) fails the sweep: the cause
- * would fail every later trial too. The sweep record is saved at every change, so a restart
+ * would fail every later trial too. The sweep record is saved whenever a trial starts, stops or ends, so a restart
  * finds it; saving failing (a full disk) stops the sweep too. `sweep` is updated in place.
  */
 export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], drive: SweepDrive): Promise<Sweep> {
@@ -39,10 +39,11 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
   const saver = coalescingSaver(drive.save);
   let problem: LatheError | null = null;
 
-  const changed = () => {
+  /** Tell the front doors; save too unless only a metric moved (a trial's start and end are saved, its every epoch is not). */
+  const changed = (save = true) => {
     refreshSummary(sweep);
     drive.emit(structuredClone(sweep));
-    void saver.save(structuredClone(sweep)).catch((thrown: unknown) => stopAll(toLatheError(thrown)));
+    if (save) void saver.save(structuredClone(sweep)).catch((thrown: unknown) => stopAll(toLatheError(thrown)));
   };
   const stopAll = (error: LatheError | null) => {
     problem ??= error;
@@ -57,51 +58,50 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
   const onAbort = () => stopAll(null);
   signal.addEventListener('abort', onAbort);
 
-  const launch = async (number: number, params: TrialParams): Promise<void> => {
+  /** Start a trial (without waiting for it to start: trials start side by side), and follow it to its end. */
+  const launch = (number: number, params: TrialParams): void => {
     const trial: Trial = { number, runId: null, params, status: 'RUNNING', stoppedBy: null, metric: null, step: null, error: null };
     sweep.trials.push(trial);
     const entry: { handle: TrialHandle | null; settled: Promise<void> } = { handle: null, settled: Promise.resolve() };
     running.set(number, entry);
-    let handle: TrialHandle;
-    try {
-      handle = await trainer.start(
-        { number, params, tags: { 'lathe.sweep': sweep.id, 'lathe.sweep.trial': String(number) }, runName: `${sweep.name} #${number}` },
-        {
-          keys: [...new Set([sweep.metric.name, drive.watched.name])],
-          onPoint: (key, step, value) => {
-            if (trial.status !== 'RUNNING') return;
-            if (key === sweep.metric.name && (trial.step === null || step >= trial.step)) {
-              trial.metric = value;
-              trial.step = step;
-              changed();
-            }
-            if (key === drive.watched.name && early?.observe(number, step, value) && trial.stoppedBy === null && entry.handle) {
-              trial.stoppedBy = sweep.spec.earlyTerminate!.type;
-              changed();
-              void entry.handle.stop(trial.stoppedBy);
-            }
+    const follow = async () => {
+      let handle: TrialHandle;
+      try {
+        handle = await trainer.start(
+          { number, params, tags: { 'lathe.sweep': sweep.id, 'lathe.sweep.trial': String(number) }, runName: `${sweep.name} #${number}` },
+          {
+            keys: [...new Set([sweep.metric.name, drive.watched.name])],
+            onPoint: (key, step, value) => {
+              if (trial.status !== 'RUNNING') return;
+              if (key === sweep.metric.name && (trial.step === null || step >= trial.step)) {
+                trial.metric = value;
+                trial.step = step;
+                changed(false);
+              }
+              if (key === drive.watched.name && early?.observe(number, step, value) && trial.stoppedBy === null) {
+                trial.stoppedBy = sweep.spec.earlyTerminate!.type;
+                changed();
+                if (entry.handle) void entry.handle.stop(trial.stoppedBy); // else: once it has started, below
+              }
+            },
           },
-        },
-      );
-    } catch (thrown) {
-      running.delete(number);
-      trial.status = 'FAILED';
-      trial.error = toLatheError(thrown).message;
-      stopAll(toLatheError(thrown));
+        );
+      } catch (thrown) {
+        trial.status = 'FAILED';
+        trial.error = toLatheError(thrown).message;
+        stopAll(toLatheError(thrown));
+        return;
+      }
+      entry.handle = handle;
+      trial.runId = handle.runId;
+      if ((signal.aborted || problem) && trial.stoppedBy === null) trial.stoppedBy = 'cancel';
+      if (trial.stoppedBy) void handle.stop(trial.stoppedBy);
       changed();
-      return;
-    }
-    entry.handle = handle;
-    trial.runId = handle.runId;
-    if (signal.aborted || problem) {
-      trial.stoppedBy = 'cancel';
-      void handle.stop('cancel');
-    }
-    changed();
-    entry.settled = handle.ended.then((outcome) => {
-      running.delete(number);
-      settleTrial(trial, outcome, sweep.metric.name);
+      settleTrial(trial, await handle.ended, sweep.metric.name);
       early?.ended(number);
+    };
+    entry.settled = follow().finally(() => {
+      running.delete(number);
       changed();
     });
   };
@@ -111,7 +111,7 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
     while (true) {
       while (!signal.aborted && problem === null && running.size < sweep.parallel && next < planned.length) {
         next += 1;
-        await launch(next, planned[next - 1]!);
+        launch(next, planned[next - 1]!);
       }
       if (running.size === 0) break;
       await Promise.race([...running.values()].map((entry) => entry.settled));
