@@ -7,7 +7,11 @@ import type { Prediction } from '../../core/serving/serving-messages.ts';
 import type { LoadedVersion, ModelSlots } from '../model-slots.ts';
 import { ArmWindow } from './arm-window.ts';
 import { judgeCanary } from './canary-analysis.ts';
+import { joinOutcome } from './ab-outcomes.ts';
+import { conflict, describeSpec, observed, pastTense } from './decision-text.ts';
 import { FeedbackBook } from './feedback-book.ts';
+import { afterRestart } from './restart-decision.ts';
+import { differing } from './prediction-disagreement.ts';
 import { experimentOf } from './experiment.ts';
 import type { RolloutClock } from './rollout-clock.ts';
 import { emptyCounts, KEEP_FINISHED, type RolloutFiles, type RolloutRecord } from './rollout-record.ts';
@@ -79,21 +83,12 @@ export class RolloutController {
     for (const record of this.records.values()) {
       if (FINISHED_PHASES.includes(record.phase)) continue;
       await this.decide(record, async () => {
-        const slot = this.options.slots.get(record.model);
-        const lost = this.options.slots.candidatesLost.get(record.model);
-        if (slot?.candidate?.ref.version === record.candidate.version) {
-          this.goLive(record);
-          this.note(record, 'restarted', `The agent restarted; the rollout resumes at step ${record.step} (weight ${record.weight} %)${record.phase === 'paused' ? ', paused' : ''}.`);
-          await this.options.slots.setCandidateWeight(record.model, this.weightFor(record));
-          if (record.phase === 'progressing') this.schedule(record);
-        } else if (slot?.stable.ref.version === record.candidate.version) {
-          this.finish(record, 'promoted', 'promoted', `Version ${record.candidate.version} was made stable just before the agent stopped; the rollout is complete.`);
-        } else if (!slot) {
-          this.finish(record, 'failed', 'failed', `Model ${record.model} did not load at restart, so its rollout cannot go on; nothing is served for it.`);
-        } else {
-          const why = lost ? `candidate version ${record.candidate.version} failed to load at restart (${lost.error.message})` : `candidate version ${record.candidate.version} was no longer loaded at restart`;
-          this.finish(record, 'rolled-back', 'rolled-back', `Rolled back: ${why}; all traffic goes to stable version ${slot.stable.ref.version}.`);
-        }
+        const decision = afterRestart(record, this.options.slots.get(record.model), this.options.slots.candidatesLost.get(record.model));
+        if (!decision.resume) return this.finish(record, decision.phase, decision.phase, decision.reason);
+        this.goLive(record);
+        this.note(record, 'restarted', `The agent restarted; the rollout resumes at step ${record.step} (weight ${record.weight} %)${record.phase === 'paused' ? ', paused' : ''}.`);
+        await this.options.slots.setCandidateWeight(record.model, this.weightFor(record));
+        if (record.phase === 'progressing') this.schedule(record);
       });
     }
   }
@@ -255,24 +250,7 @@ export class RolloutController {
     if (entry.joined) throw failure('CONFLICT', `Feedback for request ${id} was already counted.`);
     const record = this.records.get(entry.rollout)!;
     if (FINISHED_PHASES.includes(record.phase)) throw failure('FAILED_PRECONDITION', `Rollout ${record.id}, which answered request ${id}, is already ${record.phase}; its outcomes are closed.`);
-    const metric = 'label' in outcome ? 'accuracy' : 'reward';
-    if (record.outcomes.metric !== null && record.outcomes.metric !== metric) {
-      throw failure('INVALID_INPUT', `Rollout ${record.id} measures ${record.outcomes.metric === 'accuracy' ? 'accuracy from labels' : 'rewards'}; send ${record.outcomes.metric === 'accuracy' ? '"label"' : '"reward"'}, not ${'label' in outcome ? '"label"' : '"reward"'}, so the arms stay comparable.`, { location: { field: metric === 'accuracy' ? 'label' : 'reward' } });
-    }
-    let value: number;
-    let correct: boolean | null = null;
-    if ('label' in outcome) {
-      if (entry.predicted === null) throw failure('INVALID_INPUT', `Request ${id} predicted ${entry.rows} rows; a label joins only a one-row request. Send a "reward" for it instead.`, { location: { field: 'label' } });
-      correct = String(outcome.label) === String(entry.predicted);
-      value = correct ? 1 : 0;
-    } else value = outcome.reward;
-    entry.joined = true;
-    record.outcomes.metric = metric;
-    const counts = record.outcomes[entry.arm];
-    counts.n++;
-    if (correct) counts.successes++;
-    counts.sum += value;
-    counts.sumSquares += value * value;
+    const correct = joinOutcome(record, entry, id, outcome);
     return { arm: entry.arm, version: entry.version, rollout: record.id, correct };
   }
 
@@ -390,7 +368,6 @@ export class RolloutController {
       return this.rollBack(record, 'failed', `Promotion failed (${toLatheError(error).message}); all traffic back to stable version ${record.stable.version}.`);
     }
     this.finish(record, 'promoted', 'promoted', reason);
-    record.weight = 100;
   }
 
   /** Weight 0 at once, then the candidate unloaded: safety first, bookkeeping after. */
@@ -402,7 +379,7 @@ export class RolloutController {
 
   private finish(record: RolloutRecord, phase: RolloutRecord['phase'], action: Decision['action'], reason: string): void {
     record.phase = phase;
-    record.weight = 0;
+    record.weight = phase === 'promoted' ? 100 : 0;
     this.note(record, action, reason);
     const live = this.live.get(record.model);
     if (live?.record === record) {
@@ -427,43 +404,6 @@ export class RolloutController {
   }
 }
 
-/** Rows whose predictions differ: another label, or for a regressor a relative error past the tolerance. */
-export function differing(baseline: readonly Prediction[], other: readonly Prediction[], tolerance: number): number {
-  let count = 0;
-  baseline.forEach((base, i) => {
-    const a = base.predicted;
-    const b = other[i]?.predicted;
-    if (typeof a === 'number' && typeof b === 'number') {
-      if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), 1)) count++;
-    } else if (String(a) !== String(b)) count++;
-  });
-  return count;
-}
-
-function conflict(record: RolloutRecord) {
-  return failure('CONFLICT', `Model ${record.model} already has rollout ${record.id} (${record.strategy} of version ${record.candidate.version}, ${record.phase}); one rollout per model at a time.`, {
-    hint: `Wait for it to finish, or promote or abort it: POST /admin/rollouts/${record.id}/promote or …/abort.`,
-  });
-}
-
 function intervalOf(record: RolloutRecord): number {
   return record.spec.strategy === 'replace' ? 0 : record.spec.intervalMs;
-}
-
-function describeSpec(spec: StartRollout): string {
-  if (spec.strategy === 'canary') return `Canary in steps ${spec.steps.join(', ')} % every ${spec.intervalMs / 1000} s`;
-  if (spec.strategy === 'ab') return `A/B test with ${spec.weight} % to the candidate, sticky by ${spec.routing.kind === 'weight' ? 'parameters.request_key' : `${spec.routing.kind} ${spec.routing.name}`}`;
-  if (spec.strategy === 'shadow') return 'Shadow: every request mirrored to the candidate, its replies dropped';
-  return 'Replace';
-}
-
-function observed(record: RolloutRecord, candidate: RolloutStatus['analyses'][number]['candidate']): string {
-  const parts = [`candidate ${record.spec.strategy === 'shadow' ? 'mirrored' : 'answered'} ${candidate.requests} requests`, `${candidate.errors} failed`];
-  if (candidate.p99Ms !== null) parts.push(`p99 ${Math.round(candidate.p99Ms)} ms`);
-  if (candidate.disagreement !== null) parts.push(`disagreement ${candidate.disagreement.toFixed(2)} over ${candidate.compared} rows`);
-  return `${parts.join(', ')}; no automatic decision (${record.spec.strategy}): promote or abort when ready.`;
-}
-
-function pastTense(action: RolloutAction): string {
-  return { promote: 'promoted', abort: 'aborted', pause: 'paused', resume: 'resumed' }[action];
 }
