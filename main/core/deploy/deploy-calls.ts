@@ -35,6 +35,7 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
   const watched = new Set<string>();
   let sampler: MetricsSampler | null = null;
   const retentionDays = context.sampling?.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const intervalMs = context.sampling ? samplingInterval(context.sampling.intervalMs) : 0;
 
   /** The workspace, watched from now on by the metrics sampler when this core runs one. */
   const open = async (path: string): Promise<Workspace> => {
@@ -45,7 +46,7 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
         const { MetricsSampler } = await import('./metrics-sampler.ts');
         sampler = new MetricsSampler({
           targets,
-          intervalMs: context.sampling.intervalMs,
+          intervalMs,
           retentionDays,
           workspaces: async () => (await Promise.all([...watched].map((dir) => context.workspaces.at(dir).catch(() => null)))).filter((w) => w !== null),
         });
@@ -74,7 +75,7 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
     'monitoring:series': async ({ workspace, target, model, from, to }) => {
       const { readSeries } = await import('./monitoring-store.ts');
       const opened = await open(workspace);
-      return { target, model, intervalMs: context.sampling?.intervalMs ?? 0, retentionDays, points: readSeries(opened.db, { target, model, from, to }) };
+      return { target, model, intervalMs, retentionDays, points: readSeries(opened.db, { target, model, from, to }) };
     },
   };
   return {
@@ -83,4 +84,10 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
       await (sampler as MetricsSampler | null)?.stop();
     },
   };
+}
+
+/** LATHE_METRICS_INTERVAL_MS (1000–3600000) overrides the interval: an e2e run or a busy team may want another. */
+function samplingInterval(fallback: number): number {
+  const given = Number(process.env.LATHE_METRICS_INTERVAL_MS);
+  return Number.isInteger(given) && given >= 1000 && given <= 3_600_000 ? given : fallback;
 }

@@ -24,7 +24,7 @@ export async function deployStatus(context: TargetContext, log: DeploymentLog, f
           .map(async (model) => {
             let rolloutStatus: RolloutStatus | null = null;
             if (model.rollout) rolloutStatus = await readRollout(address, model.rollout).catch(() => null);
-            settleOpen(log, stored.name, model.name, address);
+            await settleOpen(log, stored.name, model.name, address);
             return { ...model, rolloutStatus, deployment: log.latest(stored.name, model.name)?.id ?? null };
           }),
       );
@@ -34,10 +34,11 @@ export async function deployStatus(context: TargetContext, log: DeploymentLog, f
 }
 
 /** A rollout recorded as under way: asked of the agent, and settled when it has ended (errors left for the next look). */
-function settleOpen(log: DeploymentLog, target: string, model: string, address: { name: string; url: string; token: string | null }): void {
+async function settleOpen(log: DeploymentLog, target: string, model: string, address: { name: string; url: string; token: string | null }): Promise<void> {
   const open = log.underWay(target, model);
   if (open?.state !== 'rolling-out' || !open.rolloutId) return;
-  void readRollout(address, open.rolloutId).then((status) => settleDeployment(log, open, status), () => undefined);
+  const status = await readRollout(address, open.rolloutId).catch(() => null);
+  if (status) settleDeployment(log, open, status);
 }
 
 export async function deploymentRollout(context: TargetContext, log: DeploymentLog, id: string): Promise<{ deployment: DeploymentWithEvents; rollout: RolloutStatus | null; problem: string | null }> {
