@@ -56,7 +56,7 @@ export async function findProgram(word: string, cwd: string, path: string | unde
     if (await isExecutableFile(file)) return file;
   }
   throw failure('NOT_FOUND', `The program ${JSON.stringify(word)} was not found on PATH; nothing was run and no run was recorded.`, {
-    hint: `Check its spelling, install it, or give its path (./${word}, /usr/bin/${word}). PATH is ${folders.length > 0 ? folders.slice(0, 12).join(delimiter) : 'empty'}.`,
+    hint: `Check its spelling, install it, or give its path (./${word}, /usr/bin/${word}). ${folders.length === 0 ? 'PATH is empty.' : `PATH has ${folders.length} ${folders.length === 1 ? 'folder' : 'folders'}, starting ${folders.slice(0, 4).join(delimiter)}.`}`,
     location: { field: 'command' },
   });
 }

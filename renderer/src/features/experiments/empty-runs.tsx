@@ -1,4 +1,5 @@
 import { EmptyArea } from '../../components/empty-area.tsx';
+import { ScriptRunButton } from './script-run-button.tsx';
 
 /**
  * A workspace without runs: what a run is, and the two ways to make one that exist: "Train a
@@ -23,6 +24,9 @@ export function EmptyRuns() {
         <>
           Either way the run shows here at once, its curves moving as it trains. <code>lathe train --help</code> lists the knobs (model, epochs, learning rate,
           hidden layers, seed…).
+          <span className="empty-runs__script">
+            Training in Python already? <ScriptRunButton /> runs your script as a tracked run (or <code>lathe run -- python train.py</code>).
+          </span>
         </>
       }
     />

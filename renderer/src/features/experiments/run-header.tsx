@@ -7,6 +7,7 @@ import { canReproduce } from './reproduce-commands.ts';
 import { canRegister } from '../models/register-model.ts';
 import { RegisterModelDialog } from '../models/register-model-dialog.tsx';
 import { hashOf } from './experiments-route.ts';
+import { isScriptRun } from './script-run-commands.ts';
 import { StatusBadge } from './status-badge.tsx';
 
 /** Why a run failed, as Lathe recorded it (a run left RUNNING by a process that died, a training error), with what to do. */
@@ -58,8 +59,8 @@ export function RunHeader({ run, job }: { run: RunDetail; job: JobInfo | null })
             <button
               type="button"
               className="button button--small"
-              disabled={busy !== null || job === null}
-              title={job === null ? 'This run is not trained by a job of this Lathe (another process or an MLflow client drives it).' : 'Stop training; the run ends as KILLED'}
+              disabled={busy !== null || (job === null && !isScriptRun(run))}
+              title={isScriptRun(run) ? 'Stop the script and everything it started; the run ends as KILLED' : job === null ? 'This run is not trained by a job of this Lathe (another process or an MLflow client drives it).' : 'Stop training; the run ends as KILLED'}
               onClick={() => void act('cancel')}
             >
               <Icon name="stop" size={14} />

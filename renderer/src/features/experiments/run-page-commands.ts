@@ -4,6 +4,7 @@ import type { LatheApi } from '../../lib/api-types.ts';
 import type { LatheStore } from '../../state/store.ts';
 import { EVALUATION_ARTIFACT, readEvaluation, testMetrics } from './evaluation.ts';
 import { RUN_PAGE_POINTS, type EvaluationState } from './run-page-slice.ts';
+import { isScriptRun } from './script-run-commands.ts';
 
 
 export interface RunPageCommandDeps {
@@ -124,6 +125,11 @@ export function createRunPageCommands({ api, store }: RunPageCommandDeps) {
   async function cancelRun(runId: string): Promise<{ ok: boolean; message?: string }> {
     const workspace = workspacePath();
     if (!workspace) return { ok: false };
+    const open = store.getState().openRun?.detail;
+    if (open?.id === runId && isScriptRun(open)) {
+      const cancelled = await api.call('scripts:cancel', { workspace, runId });
+      return cancelled.ok ? { ok: true } : { ok: false, message: cancelled.error.message };
+    }
     let job = store.getState().openRun?.id === runId ? store.getState().openRun?.job : null;
     if (!job) {
       const jobs = await api.call('jobs:list', { workspace });

@@ -7,6 +7,8 @@ import { MetricCurves } from './metric-curves.tsx';
 import { RunFacts } from './run-facts.tsx';
 import { ReproductionPanel } from './reproduction-panel.tsx';
 import { RunHeader } from './run-header.tsx';
+import { isScriptRun } from './script-run-commands.ts';
+import { ScriptRunLog } from './script-run-log.tsx';
 import './charts.css';
 import './run-page.css';
 
@@ -56,7 +58,8 @@ export function RunPage({ runId }: { runId: string }) {
             </h2>
             <MetricCurves series={run.series} seriesStatus={run.seriesStatus} seriesError={run.seriesError} metrics={detail.metrics} running={detail.status === 'RUNNING'} />
           </section>
-          <EvaluationView state={run.evaluation} status={detail.status} />
+          <ScriptRunLog run={detail} />
+          {isScriptRun(detail) && !detail.artifacts.some((artifact) => artifact.path === 'evaluation.json') ? null : <EvaluationView state={run.evaluation} status={detail.status} />}
         </div>
         <RunFacts run={detail} />
       </div>
