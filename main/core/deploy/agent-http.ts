@@ -43,7 +43,10 @@ export function agentFetch(target: AgentAddress, path: string, options: AgentReq
   if (target.token && options.admin !== false) headers.Authorization = `Bearer ${target.token}`;
   return new Promise((resolve, reject) => {
     const req = send(target, path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }, (res) => {
-      readReply(res).then((text) => resolve({ status: res.statusCode ?? 0, text }), (error: unknown) => reject(unreachable(target, error)));
+      readReply(res).then(
+        (text) => resolve({ status: res.statusCode ?? 0, text }),
+        (error: unknown) => reject((error as NodeJS.ErrnoException).code === 'EMSGSIZE' ? failure('UNAVAILABLE', `Target ${target.name} (${target.url}) answered ${path} with more than ${MAX_REPLY_BYTES / 1024 / 1024} MiB; no Lathe agent sends that much, so Lathe stopped reading.`, { hint: 'Is that address a Lathe agent? `lathe agent` prints the URL to use.' }) : unreachable(target, error)),
+      );
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`), { code: 'ETIMEDOUT' })));
     req.on('error', (error) => reject(unreachable(target, error)));

@@ -92,7 +92,8 @@ export class MetricsSampler {
               const points = intervalPoints(before.counters, counters, (at.getTime() - before.at) / 1000).filter((point) => models.has(point.model));
               if (points.length > 0) recordPoints(workspace.db, name, at, points, this.#options.retentionDays);
             }
-            await this.#settleRollouts(workspace, address);
+            // A rollout that cannot be read now is settled at a later round; the metrics above are kept.
+            await this.#settleRollouts(workspace, address).catch(() => undefined);
           }
         } catch (error) {
           this.#last.delete(name);

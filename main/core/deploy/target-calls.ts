@@ -50,7 +50,7 @@ export function targetCalls(context: TargetContext): Handlers {
       const health = await probeTarget({ name, url, token }, now);
       if (!health.reachable) throw failure('UNAVAILABLE', health.problem ?? `Could not reach ${url}.`, { hint: 'Is `lathe agent` running there, and is this the address it printed? Nothing was kept.', location: { field: 'url' } });
       if (health.authorized === false) throw failure('UNAUTHORIZED', `${health.problem} Nothing was kept.`, { hint: 'Use the admin token the agent printed at its first start (it is shown once).', location: { field: 'token' } });
-      if (health.agentVersion === null) throw failure('FAILED_PRECONDITION', `${health.problem ?? `${url} did not answer as a Lathe agent.`} Nothing was kept.`, { location: { field: 'url' } });
+      if (health.agentVersion === null || health.problem) throw failure('FAILED_PRECONDITION', `${health.problem ?? `${url} did not answer as a Lathe agent.`} Nothing was kept.`, { location: { field: 'url' } });
       const secretId = `${name}-${randomBytes(6).toString('hex')}`;
       const target: StoredTarget = { name, url, addedAt: now().toISOString(), tokenStorage: protection, secretId };
       await secrets.put(secretId, token);
