@@ -15,7 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MlflowTracking, mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
+import { mlflowTrackingFor, type MlflowTracking } from '../core/tracking/mlflow-tracking.ts';
 import { Workspace } from '../core/workspace/workspace.ts';
 
 const SECONDS = Number(process.env.LATHE_BENCH_SECONDS ?? 5);
