@@ -193,6 +193,12 @@ export class ModelSlots {
     });
   }
 
+  /** No traffic to the candidate, in memory only: a restart loads every candidate at weight 0 anyway. */
+  silenceCandidate(name: string): void {
+    const slot = this.slots.get(name);
+    if (slot?.candidate) this.slots.set(name, { ...slot, candidateWeight: 0 });
+  }
+
   /** The candidate becomes stable in one step on disk and in memory; the old stable finishes what it has, then unloads. */
   async promoteCandidate(name: string): Promise<void> {
     await this.inTurn(name, async () => {
@@ -208,21 +214,23 @@ export class ModelSlots {
 
   /**
    * Take the candidate out of traffic at once (in memory first: safety before bookkeeping), record
-   * it on disk, then unload it once it finishes what it has in hand. Null when there was none.
+   * that on disk, and unload it once it finishes what it has in hand. Null when there was none.
+   * When the disk refuses the record, the candidate stays out of traffic and unloaded in this
+   * run (its bundle is kept, as models.json still names it) and the disk error is thrown.
    */
-  async dropCandidate(name: string, whenTaken?: () => void): Promise<string | null> {
+  async dropCandidate(name: string): Promise<string | null> {
     const slot = this.slots.get(name);
-    if (slot?.candidate) this.slots.set(name, { ...slot, candidateWeight: 0 });
-    whenTaken?.();
+    const candidate = slot?.candidate;
+    if (!slot || !candidate) return null;
+    this.slots.set(name, { ...slot, candidate: null, candidateWeight: 0 });
     return this.inTurn(name, async () => {
-      const current = this.slots.get(name);
-      if (!current?.candidate) return null;
-      const next: ModelSlot = { ...current, candidate: null, candidateWeight: 0 };
-      this.slots.set(name, next);
-      await this.persist(this.slots);
-      await current.candidate.pool.drainAndClose();
-      await rm(join(this.dir.bundlesDir, current.candidate.ref.bundle), { force: true });
-      return current.candidate.ref.version;
+      try {
+        await this.persist(this.slots);
+      } finally {
+        await candidate.pool.drainAndClose();
+      }
+      await rm(join(this.dir.bundlesDir, candidate.ref.bundle), { force: true });
+      return candidate.ref.version;
     });
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FINISHED_PHASES, type AnalysisRecord, type Arm, type Decision, type RolloutAction, type RolloutStatus, type StartRollout } from '../../../shared/contract/agent-admin.ts';
 import { reachPhase } from '../../core/base/phases.ts';
-import { failure, toLatheError } from '../../core/errors.ts';
+import { failedTo, failure, toLatheError } from '../../core/errors.ts';
 import type { Prediction } from '../../core/serving/serving-messages.ts';
 import type { LoadedVersion, ModelSlots } from '../model-slots.ts';
 import { ArmWindow } from './arm-window.ts';
@@ -147,12 +147,14 @@ export class RolloutController {
     try {
       await begun;
     } catch (error) {
-      // Not started after all: no traffic to the candidate, and the reason kept.
+      // Not started after all: no traffic to the candidate (which stays loaded), and the reason kept.
+      const failed = failedTo(`start the rollout of model ${record.model}`, error, 'The candidate gets no traffic; the stable version serves everything.');
       if (this.live.get(record.model)?.record === record) {
-        await this.rollBack(record, 'failed', `The rollout could not start: ${toLatheError(error).message}`).catch(() => {});
+        this.options.slots.silenceCandidate(record.model);
+        this.finish(record, 'failed', 'failed', `The rollout could not start: ${failed.message}`);
         await this.persist().catch(() => {});
       }
-      throw error;
+      throw failed;
     }
     return this.status(record);
   }
@@ -371,10 +373,16 @@ export class RolloutController {
   }
 
   /** Weight 0 at once, then the candidate unloaded: safety first, bookkeeping after. */
+  /**
+   * The candidate out of traffic and unloaded, then the rollout finished — in memory even when the
+   * disk refuses to record it (the error is said in the reason, and thrown on by decide()).
+   */
   private async rollBack(record: RolloutRecord, phase: 'rolled-back' | 'aborted' | 'failed', reason: string): Promise<void> {
     this.live.get(record.model)?.cancel?.();
-    await this.options.slots.dropCandidate(record.model, () => void reachPhase('agent:candidate-out-of-traffic'));
-    this.finish(record, phase, phase === 'failed' ? 'failed' : phase, reason);
+    let unrecorded: unknown = null;
+    await this.options.slots.dropCandidate(record.model).catch((error: unknown) => (unrecorded = error));
+    await reachPhase('agent:candidate-unloaded');
+    this.finish(record, phase, phase, unrecorded === null ? reason : `${reason} (The candidate is out of traffic, but models.json could not record it: ${toLatheError(unrecorded).message})`);
   }
 
   private finish(record: RolloutRecord, phase: RolloutRecord['phase'], action: Decision['action'], reason: string): void {
