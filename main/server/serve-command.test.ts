@@ -49,7 +49,10 @@ describe('runServe', () => {
 
   it('prints a sentence for people', async () => {
     running = await runServe({ workspace: '/srv/ws', port: 0, json: false }, deps());
-    expect(printed).toEqual([`Lathe is serving /srv/ws at ${running.url}  (Ctrl+C to stop)`]);
+    expect(printed).toEqual([
+      `Lathe is serving /srv/ws at ${running.url}  (Ctrl+C to stop)`,
+      `MLflow clients log to it with MLFLOW_TRACKING_URI=http://127.0.0.1:${running.port} MLFLOW_TRACKING_TOKEN=${running.token}`,
+    ]);
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}&workspace=%2Fsrv%2Fws$/);
   });
 

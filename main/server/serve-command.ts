@@ -72,7 +72,10 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
   const url = address.href;
 
   if (opts.json) deps.print(JSON.stringify({ url, port: server.port, token: server.token, workspace }));
-  else deps.print(`Lathe is serving ${workspace ?? 'the last workspace opened'} at ${url}  (Ctrl+C to stop)`);
+  else {
+    deps.print(`Lathe is serving ${workspace ?? 'the last workspace opened'} at ${url}  (Ctrl+C to stop)`);
+    deps.print(`MLflow clients log to it with MLFLOW_TRACKING_URI=${address.origin} MLFLOW_TRACKING_TOKEN=${server.token}`);
+  }
   if (!isLoopback(host)) {
     warn(
       `WARNING: Lathe is listening on ${host}, so other machines on the network can reach it. ` +
