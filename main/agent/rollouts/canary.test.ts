@@ -180,6 +180,15 @@ describe('canary rollouts', () => {
     expect((await send(agent.url, '/v2/models/penguins')).json().versions).toEqual(['1']);
   });
 
+  it('replaces at once through a rollout with strategy replace', async () => {
+    const agent = await agentWithCandidate();
+    const replaced = await startRollout(agent, { strategy: 'replace', model: 'penguins', candidateVersion: '2' });
+    expect(replaced.status, replaced.text).toBe(201);
+    expect(replaced.json()).toMatchObject({ phase: 'promoted', weight: 100, nextAnalysisAt: null });
+    expect(agent.clock.pending()).toBe(0);
+    expect((await predictions(agent.url, 2)).map((answer) => answer.json().model_version)).toEqual(['2', '2']);
+  });
+
   it('refuses bad specs and actions with a sentence naming the field', async () => {
     const agent = await agentWithCandidate();
     const falling = await startRollout(agent, { strategy: 'canary', model: 'penguins', steps: [50, 10] });
