@@ -22,8 +22,12 @@ export function targetProblems(fields: { name: string; url: string; token: strin
   return problems;
 }
 
-/** main refused to keep the token because the only store is plain text: the person may agree to it. */
-const plainTextRefusal = (error: LatheError | null) => error?.location?.field === 'allowPlainTextToken';
+/**
+ * main refused to keep the token because the only store is plain text (Electron's basic_text
+ * fallback): the person may agree to it. The refusal names the field, or at least says so.
+ */
+export const plainTextRefusal = (error: LatheError | null): boolean =>
+  error !== null && (error.location?.field === 'allowPlainTextToken' || (error.code === 'FAILED_PRECONDITION' && /plain text/i.test(error.message)));
 
 /**
  * Add a deploy target: a name, the URL and admin token the agent printed. Main probes the agent

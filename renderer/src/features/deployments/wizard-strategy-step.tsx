@@ -1,19 +1,36 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { canaryTiming, formatSeconds, readStrategy, strategyHelp, type StrategyField, type StrategyFields, type StrategyKind } from './strategy-choice.ts';
 
 const kinds: readonly StrategyKind[] = ['replace', 'canary', 'ab', 'shadow'];
 
 function TextField({ label, field, fields, onChange, problem, note, suffix }: { label: string; field: StrategyField; fields: StrategyFields; onChange: (fields: StrategyFields) => void; problem: string | null; note?: ReactNode; suffix?: string }) {
-  const key = field;
+  const id = useId();
+  const said = problem ?? note;
   return (
-    <label className="field">
-      <span className="field__label">{label}</span>
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
       <span className="wizard__input-with-unit">
-        <input className="input num" value={fields[key]} spellCheck={false} aria-invalid={problem !== null} onChange={(event) => onChange({ ...fields, [key]: event.target.value })} />
-        {suffix ? <span className="wizard__unit">{suffix}</span> : null}
+        <input
+          id={id}
+          className="input num"
+          value={fields[field]}
+          spellCheck={false}
+          aria-invalid={problem !== null}
+          aria-describedby={said ? `${id}-said` : undefined}
+          onChange={(event) => onChange({ ...fields, [field]: event.target.value })}
+        />
+        <span className="wizard__unit" aria-hidden="true">
+          {suffix}
+        </span>
       </span>
-      {problem ? <span className="field__problem">{problem}</span> : note ? <span className="field__note">{note}</span> : null}
-    </label>
+      {said ? (
+        <span id={`${id}-said`} className={problem ? 'field__problem' : 'field__note'}>
+          {said}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -28,7 +45,7 @@ export function WizardStrategyStep({ fields, onChange, firstDeploy }: { fields: 
   const shared = { fields, onChange };
   return (
     <div className="wizard__fields">
-      <fieldset className="wizard__choices">
+      <fieldset className="wizard__choices wizard__choices--grid">
         <legend className="field__label">Strategy</legend>
         {kinds.map((kind) => {
           const disabled = firstDeploy && kind !== 'replace';

@@ -13,7 +13,7 @@ export interface TimeLine {
 /** Stable blue, candidate orange, then the rest of Tableau's ten (the experiments charts' colours). */
 export const LINE_COLORS = { stable: '#4e79a7', candidate: '#f28e2b', third: '#59a14f', fourth: '#b07aa1' } as const;
 
-const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /**
  * Lines over time with their latest values in the legend and, when given, the threshold a value
