@@ -50,6 +50,8 @@ export const ScriptStarted = z.object({
   runName: z.string(),
   pid: z.number().int().positive(),
   command: z.array(z.string()),
+  /** The command as one line a person reads (and a POSIX shell would run the same): words with spaces quoted. */
+  commandLine: z.string(),
   /** The folder it runs in (absolute). */
   cwd: z.string(),
   /** What MLFLOW_TRACKING_URI was set to; null where this front door serves no MLflow API. */

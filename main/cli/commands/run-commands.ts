@@ -114,7 +114,7 @@ export const runCommand: CliCommand = {
       });
       runId = started.runId;
       for (const output of early.splice(0)) if (output.runId === runId) print.text(output.text);
-      context.err(`Run ${started.runId} (${visible(started.runName)}) started: ${visible(command.join(' '))}  (Ctrl-C to stop it)`);
+      context.err(`Run ${started.runId} (${visible(started.runName)}) started: ${visible(started.commandLine)}  (Ctrl-C to stop it)`);
       let said = false;
       cancel = () => {
         if (!said) context.err(`Stopping run ${started.runId}: SIGTERM to the command and what it started, SIGKILL after the grace period…`);

@@ -84,9 +84,12 @@ export function commandLine(words: readonly string[]): string {
   return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`)).join(' ');
 }
 
-/** A run name from the command: the script's file name (`python train.py` → train.py), else the program's. */
+/**
+ * A run name from the command: the script's file name (`python train.py` → train.py,
+ * `python -m pkg.train` → pkg.train), else the program's (`python -c '…'` → python).
+ */
 export function runNameOf(words: readonly string[]): string {
-  const script = words.slice(1).find((word) => !word.startsWith('-') && /[./]/.test(word));
+  const script = words.slice(1).find((word) => !word.startsWith('-') && /^[\w@%+=:,./-]+$/.test(word) && /[./]/.test(word));
   const base = (script ?? words[0]!).split(/[\\/]/).filter(Boolean).at(-1) ?? 'script';
   // eslint-disable-next-line no-control-regex -- a run name is one line of plain text
   return base.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').slice(0, 200) || 'script';

@@ -127,7 +127,7 @@ export async function startScriptRun(context: ScriptRunContext, workspace: Works
     ended,
   };
   return {
-    started: { runId: run.id, experimentId: run.experimentId, runName: run.name, pid: child.pid, command: [...input.command], cwd, trackingUri: endpoint?.uri ?? null },
+    started: { runId: run.id, experimentId: run.experimentId, runName: run.name, pid: child.pid, command: [...input.command], commandLine: line, cwd, trackingUri: endpoint?.uri ?? null },
     active,
   };
 }

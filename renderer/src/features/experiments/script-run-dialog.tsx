@@ -17,8 +17,10 @@ export function ScriptRunDialog({ onClose }: { onClose: () => void }) {
   const services = useServices();
   const scripts = useMemo(() => createScriptRunCommands(services), [services]);
   const experiments = useLathe((state) => state.experiments);
+  // The experiment the runs table shows, if one is chosen there.
+  const shown = useLathe((state) => state.experiments.find((known) => known.id === state.runsQuery.experimentId)?.name ?? '');
   const [line, setLine] = useState('');
-  const [experiment, setExperiment] = useState('');
+  const [experiment, setExperiment] = useState(shown);
   const [name, setName] = useState('');
   const [cwd, setCwd] = useState('');
   const [showProblem, setShowProblem] = useState(false);
@@ -123,6 +125,6 @@ export function ScriptRunDialog({ onClose }: { onClose: () => void }) {
 
 /** The name the run gets when none is given (main's rule: the script's file name, else the program's). */
 function defaultName(words: readonly string[]): string {
-  const script = words.slice(1).find((word) => !word.startsWith('-') && /[./]/.test(word));
+  const script = words.slice(1).find((word) => !word.startsWith('-') && /^[\w@%+=:,./-]+$/.test(word) && /[./]/.test(word));
   return (script ?? words[0] ?? '').split(/[\\/]/).filter(Boolean).at(-1) ?? '';
 }
