@@ -11,9 +11,10 @@ import { WorkspacePath } from './workspace.ts';
  */
 
 export const scriptRunLimits = {
-  /** Words in a command, and characters in each. */
+  /** Words in a command, characters in each, and in all. */
   words: 1000,
   wordLength: 10_000,
+  commandLength: 256 * 1024,
   /** What one scripts:log call returns at most. */
   logPageBytes: 256 * 1024,
 } as const;
@@ -30,14 +31,21 @@ export const ScriptCommand = z
   .array(CommandWord)
   .min(1, 'name the command to run, like ["python", "train.py"]')
   .max(scriptRunLimits.words, `a command has at most ${scriptRunLimits.words} words`)
-  .refine((words) => (words[0] ?? '').trim().length > 0, { message: 'the program (the first word) cannot be empty', path: [0] });
+  .refine((words) => (words[0] ?? '').trim().length > 0, { message: 'the program (the first word) cannot be empty', path: [0] })
+  .refine((words) => words.reduce((sum, word) => sum + word.length, 0) <= scriptRunLimits.commandLength, {
+    message: `a command is at most ${scriptRunLimits.commandLength.toLocaleString('en')} characters in all (the system's limit on arguments is near); pass long inputs in a file`,
+  });
 
 export const ScriptsStartInput = z.object({
   workspace: WorkspacePath,
   /** The program and its arguments, run as they are: no shell, so no globbing, pipes or $VARS. */
   command: ScriptCommand,
   /** Where it runs: a folder inside the workspace, relative to it (default: the workspace itself). */
-  cwd: z.string().max(4096).optional(),
+  cwd: z
+    .string()
+    .max(4096)
+    .refine((cwd) => !NUL.test(cwd), 'a folder name cannot hold a NUL character')
+    .optional(),
   /** The experiment to record the run in (made when new). Default: "Default". */
   experiment: ExperimentName.optional(),
   name: RunName.optional(),

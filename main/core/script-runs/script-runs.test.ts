@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../testing/refusal.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
@@ -190,7 +192,23 @@ setInterval(() => {}, 1000);`,
       expect((await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, '-e', '1'], cwd: 'no-such-folder' }))).code).toBe('NOT_FOUND');
       expect((await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [] }))).message).toMatch(/name the command to run/);
       expect((await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, 'a\u0000b'] }))).message).toMatch(/cannot hold a NUL/);
+      expect((await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [node], cwd: 'a\u0000b' }))).message).toMatch(/cannot hold a NUL/);
+      const huge = Array.from({ length: 100 }, () => 'x'.repeat(10_000));
+      expect((await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, ...huge] }))).message).toMatch(/a command is at most 262,144 characters in all/);
       expect((await fixture.call('runs:search', { workspace: fixture.workspace })).total).toBe(0);
+    }));
+
+  it('a log whose stored bytes were altered is refused as damaged, never shown', { timeout: 60_000 }, () =>
+    withFixture(async (fixture) => {
+      const { runId } = await fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, '-e', "console.log('the real output')"] });
+      await fixture.call('scripts:wait', { workspace: fixture.workspace, runId });
+      const log = (await runOf(fixture, runId)).artifacts.find((artifact) => artifact.path === 'logs/output.txt')!;
+      const hex = log.contentHash.replace(/^sha256:/, '');
+      const blob = join(fixture.workspace, '.lathe', 'objects', 'sha256', hex.slice(0, 2), hex.slice(2));
+      await chmod(blob, 0o644);
+      await writeFile(blob, 'the fake output\n'); // as long as the real one: only its hash tells
+      const damaged = await refusal(fixture.call('scripts:log', { workspace: fixture.workspace, runId }));
+      expect(damaged.code).toBe('DATA_DAMAGED');
     }));
 
   it("gives the script a token that opens MLflow's routes and nothing else, and stops working when the run ends", { timeout: 60_000 }, () =>
