@@ -54,6 +54,7 @@ export async function handleBlobRemote(req: IncomingMessage, res: ServerResponse
   askForBody(req, res);
   try {
     await remote.put(hash, verifiedChunks(bodyChunks(req), hash, maxBytes));
+    await remote.flush();
     sendResult(res, { ok: true, value: { contentHash: hash } });
   } catch (thrown) {
     const error = toLatheError(thrown);

@@ -17,6 +17,8 @@ export interface ByteRemote {
    * not match (BlobStore.readVerified does so): then nothing is placed and that error is thrown.
    */
   put(hash: string, chunks: AsyncIterable<Uint8Array>): Promise<void>;
+  /** Make every blob placed so far durable (a folder remote syncs the folders it renamed into once, not per blob). */
+  flush(): Promise<void>;
   /** Tidy what this machine's killed pushes left (temp files); best effort. */
   sweepAbandoned(): Promise<void>;
 }

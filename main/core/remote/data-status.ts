@@ -1,7 +1,7 @@
 import type { BlobWhere, DataStatus } from '../../../shared/contract/remote.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { ChosenRemote } from './choose-remote.ts';
-import { heldLocally, neededBlobs } from './needed-blobs.ts';
+import { heldHere, neededBlobs } from './needed-blobs.ts';
 
 /**
  * `data status`: for every blob the versions need, is it here, on the remote, or nowhere — from a
@@ -11,10 +11,8 @@ export async function dataStatus(workspace: Workspace, remote: ChosenRemote | nu
   if (remote) await remote.store.assertReachable(remote.label);
   const needed = await neededBlobs(workspace, options);
   const there = remote ? await remote.store.present() : null;
-  const blobs: BlobWhere[] = [];
-  for (const blob of needed) {
-    blobs.push({ contentHash: blob.hash as `sha256:${string}`, bytes: blob.bytes, usedBy: blob.usedBy, local: await heldLocally(workspace.blobs, blob), remote: there ? there.has(blob.hash) : null });
-  }
+  const held = await heldHere(workspace.blobs, needed);
+  const blobs: BlobWhere[] = needed.map((blob) => ({ contentHash: blob.hash as `sha256:${string}`, bytes: blob.bytes, usedBy: blob.usedBy, local: held.has(blob.hash), remote: there ? there.has(blob.hash) : null }));
   const count = (test: (blob: BlobWhere) => boolean) => blobs.filter(test).length;
   const notPushed = blobs.filter((blob) => blob.local && blob.remote === false);
   return {

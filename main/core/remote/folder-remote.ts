@@ -23,6 +23,8 @@ export class FolderRemote implements ByteRemote {
   readonly #temp: string;
   /** Temp files start with this machine's name, so a later push here can sweep its dead ones. */
   readonly #tempPrefix = `push-${safeHostname()}-`;
+  /** Folders renamed into since the last flush. */
+  readonly #unsynced = new Set<string>();
 
   constructor(folder: string) {
     this.folder = folder;
@@ -92,11 +94,21 @@ export class FolderRemote implements ByteRemote {
       const dir = join(this.#objects, hexOf(hash).slice(0, 2));
       await mkdirInside(this.folder, dir);
       await rename(temp, this.pathOf(hash));
-      await fsyncDirectory(dir);
+      this.#unsynced.add(dir);
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Sync the folders blobs were renamed into. Each blob's bytes were synced before its rename, so
+   * after a power cut a blob is whole under its name or absent; this makes the names themselves stay.
+   */
+  async flush(): Promise<void> {
+    const dirs = [...this.#unsynced];
+    this.#unsynced.clear();
+    for (const dir of dirs) await fsyncDirectory(dir);
   }
 
   /** Remove temp files that this machine's pushes left when they were killed. */

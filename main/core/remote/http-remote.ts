@@ -67,6 +67,10 @@ export class HttpRemote implements ByteRemote {
     }
   }
 
+  async flush(): Promise<void> {
+    // The server syncs each blob it places before it answers.
+  }
+
   async sweepAbandoned(): Promise<void> {
     // The server sweeps its own temp files.
   }

@@ -2,6 +2,7 @@ import { datasetBlobReferences } from '../datasets/dataset-references.ts';
 import { modelBlobReferences } from '../registry/registry-references.ts';
 import { stat } from 'node:fs/promises';
 import { groupByBlob } from '../storage/blob-references.ts';
+import { inParallel } from './in-parallel.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { reachableCommits } from '../workspace/reachable-commits.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -23,6 +24,15 @@ export async function neededBlobs(workspace: Workspace, options: { allVersions: 
   const commits = options.allVersions ? await reachableCommits(workspace.git) : head ? [head] : [];
   const references = [...(await datasetBlobReferences(workspace, commits)), ...(await modelBlobReferences(workspace, commits))];
   return [...groupByBlob(references)].map(([hash, { bytes, usedBy }]) => ({ hash, bytes, usedBy: [...new Set(usedBy)] }));
+}
+
+/** The blobs this machine holds whole (see heldLocally), checked many at a time. */
+export async function heldHere(blobs: BlobStore, needed: readonly NeededBlob[]): Promise<Set<string>> {
+  const held = new Set<string>();
+  await inParallel(needed, 32, async (blob) => {
+    if (await heldLocally(blobs, blob)) held.add(blob.hash);
+  });
+  return held;
 }
 
 /**

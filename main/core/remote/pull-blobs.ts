@@ -2,9 +2,10 @@ import type { BlobTransferProblem, TransferReport } from '../../../shared/contra
 import { reachPhase } from '../base/phases.ts';
 import { failedTo } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import type { Workspace } from '../workspace/workspace.ts';
 import type { ChosenRemote } from './choose-remote.ts';
-import { heldLocally, neededBlobs, type NeededBlob } from './needed-blobs.ts';
+import { inParallel } from './in-parallel.ts';
+import { heldHere, type NeededBlob } from './needed-blobs.ts';
+import { PARALLEL_COPIES } from './push-blobs.ts';
 import type { TransferProgress } from './transfer-progress.ts';
 
 /**
@@ -13,16 +14,15 @@ import type { TransferProgress } from './transfer-progress.ts';
  * and size are the ones its version records: a damaged remote blob is refused, named and not
  * stored, and the others go on. A disk that refuses a write stops the pull with nothing half-kept.
  */
-export async function pullBlobs(workspace: Workspace, remote: ChosenRemote, options: { allVersions: boolean; progress: TransferProgress }): Promise<TransferReport> {
+export async function pullBlobs(blobs: BlobStore, needed: readonly NeededBlob[], remote: ChosenRemote, progress: TransferProgress): Promise<TransferReport> {
   await remote.store.assertReachable(remote.label);
-  const needed = await neededBlobs(workspace, options);
-  const toFetch: NeededBlob[] = [];
-  for (const blob of needed) if (!(await heldLocally(workspace.blobs, blob))) toFetch.push(blob);
+  const held = await heldHere(blobs, needed);
+  const toFetch = needed.filter((blob) => !held.has(blob.hash));
   const problems: BlobTransferProblem[] = [];
   const report: TransferReport = { direction: 'pull', remote: { name: remote.name, url: remote.url }, needed: needed.length, alreadyThere: needed.length - toFetch.length, copied: 0, copiedBytes: 0, problems };
 
-  options.progress.start(toFetch);
-  for (const blob of toFetch) {
+  progress.start(toFetch);
+  await inParallel(toFetch, PARALLEL_COPIES, async (blob) => {
     const what = blob.usedBy.join(', ');
     const problem = (kind: BlobTransferProblem['problem'], detail: string) =>
       problems.push({ contentHash: blob.hash as `sha256:${string}`, bytes: blob.bytes, usedBy: blob.usedBy, problem: kind, detail });
@@ -31,7 +31,7 @@ export async function pullBlobs(workspace: Workspace, remote: ChosenRemote, opti
       if (source === null) {
         problem('missing-everywhere', `Neither this machine nor ${remote.label} has the bytes of ${what} (${blob.hash}): push them from the machine that made that version.`);
       } else {
-        const found = await storeIfIntact(workspace.blobs, blob, source);
+        const found = await storeIfIntact(blobs, blob, source);
         if (found === 'stored') {
           report.copied += 1;
           report.copiedBytes += blob.bytes;
@@ -42,8 +42,9 @@ export async function pullBlobs(workspace: Workspace, remote: ChosenRemote, opti
     } catch (error) {
       throw failedTo(`pull the bytes of ${what} from ${remote.label}`, error, `${report.copied} blob${report.copied === 1 ? ' was' : 's were'} stored whole before this; nothing half-written was kept. Run the pull again to fetch the rest.`);
     }
-    options.progress.done(blob);
-  }
+    progress.done(blob);
+  });
+  problems.sort((a, b) => a.usedBy[0]!.localeCompare(b.usedBy[0]!));
   return report;
 }
 

@@ -3,6 +3,7 @@ import type { EventHub } from '../events.ts';
 import type { OpenWorkspaces } from '../workspace/open-workspaces.ts';
 import { chooseRemote } from './choose-remote.ts';
 import { dataStatus } from './data-status.ts';
+import { neededBlobs } from './needed-blobs.ts';
 import { pullBlobs } from './pull-blobs.ts';
 import { pushBlobs } from './push-blobs.ts';
 import { addRemote, readRemotes, remoteList, removeRemote } from './remotes-file.ts';
@@ -24,12 +25,14 @@ export function remoteCalls({ workspaces, events, allowUrls }: RemoteCallsContex
     'data:push': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
       const chosen = (await chooseRemote(workspace, { remote, url, token }, { allowUrls, required: true }))!;
-      return pushBlobs(workspace, chosen, { allVersions: allVersions ?? false, progress: transferProgress(events, workspace.dir, 'push') });
+      const needed = await neededBlobs(workspace, { allVersions: allVersions ?? false });
+      return pushBlobs(workspace.blobs, needed, chosen, transferProgress(events, workspace.dir, 'push'));
     },
     'data:pull': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
       const chosen = (await chooseRemote(workspace, { remote, url, token }, { allowUrls, required: true }))!;
-      return pullBlobs(workspace, chosen, { allVersions: allVersions ?? false, progress: transferProgress(events, workspace.dir, 'pull') });
+      const needed = await neededBlobs(workspace, { allVersions: allVersions ?? false });
+      return pullBlobs(workspace.blobs, needed, chosen, transferProgress(events, workspace.dir, 'pull'));
     },
     'data:status': async ({ workspace: path, remote, url, token, allVersions }) => {
       const workspace = await workspaces.at(path);
