@@ -88,7 +88,7 @@ export function agentRefusal(target: AgentAddress, path: string, reply: AgentRep
   }
   const said = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : typeof (body.error as { message?: unknown } | undefined)?.message === 'string' ? String((body.error as { message: string }).message) : null;
   if (reply.status === 401) {
-    return failure('UNAUTHORIZED', `Target ${target.name} (${target.url}) refused the admin token Lathe has for it${said ? `: ${said}` : '.'}`, {
+    return failure('UNAUTHORIZED', `Target ${target.name} (${target.url}) refused the admin token${said ? `: ${said}` : '.'}`, {
       hint: `Add it again with the token the agent printed: \`lathe targets add ${target.name} ${target.url} --token-file F --replace\`.`,
       location: { field: 'token' },
     });

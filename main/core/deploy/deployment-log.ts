@@ -101,7 +101,8 @@ export class DeploymentLog {
         location: { field: 'target' },
       });
     }
-    this.event(id, 'started', `${fresh.ref} (${fresh.model}@${fresh.version}) to ${fresh.target} (${fresh.targetUrl}), ${fresh.strategy}.`);
+    const what = fresh.ref === `${fresh.model}@${fresh.version}` ? fresh.ref : `${fresh.ref} (${fresh.model}@${fresh.version})`;
+    this.event(id, 'started', `${what} to ${fresh.target} (${fresh.targetUrl}), ${fresh.strategy}.`);
     return this.require(id);
   }
 

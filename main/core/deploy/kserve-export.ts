@@ -82,7 +82,8 @@ function dockerfile(settings: { bundleName: string; placed: string; publicKey: s
     'COPY --chown=node:node agent/ /opt/lathe-agent/',
     'COPY --chown=node:node agent-data/models.json /var/lib/lathe-agent/models.json',
     `COPY --chown=node:node ${settings.bundleName} /var/lib/lathe-agent/bundles/${settings.placed}`,
-    'RUN chmod 700 /var/lib/lathe-agent /var/lib/lathe-agent/bundles',
+    // The agent writes beside its bundles (uploads/, its lock, its admin token's hash): the folder is the node user's alone.
+    'RUN mkdir -p /var/lib/lathe-agent/uploads && chown -R node:node /var/lib/lathe-agent && chmod -R go= /var/lib/lathe-agent',
     'USER node',
     `EXPOSE ${AGENT_PORT}`,
     // The Host names the cluster uses to reach the predictor; add your ingress domain with another --allow-host.
@@ -110,8 +111,10 @@ function readme(settings: { label: string; image: string; name: string; model: s
       ? 'To roll a later version out as a canary, export it with `--canary N` into the same InferenceService name.'
       : `This revision takes ${settings.canaryPercent}% of traffic (canaryTrafficPercent). Promote by removing that field; roll back by setting it to 0.`,
     '',
-    'The agent answers only the Host names it was started with: the predictor service names for the `default` namespace are in the',
-    'Dockerfile\'s ENTRYPOINT; for another namespace or an ingress domain, add `--allow-host NAME` there.',
+    'Known limitation: the agent answers only Host headers it knows, as NAME:PORT (the predictor names for the `default`',
+    'namespace are in the ENTRYPOINT; add `--allow-host NAME` for another namespace or your ingress domain). Requests that',
+    'come through a Kubernetes Service or KServe\'s ingress carry the name without a port, which this agent version refuses',
+    '(403) unless it listens on port 80; check with `kubectl port-forward` and `curl -H "Host: NAME:8080"` until it accepts them.',
     '',
   ].join('\n');
 }
