@@ -126,15 +126,15 @@ export class MlflowTracking {
     }
     const name = start.runName ?? runNameTag;
     const user = start.userId ?? tagged['mlflow.user'];
+    // One transaction: the run with MLflow's own tags for its name and user (a generated name is in run_name).
     const run = this.#store.createRun({
       experiment: experiment.name,
       ...(name ? { name } : {}),
       ...(user ? { user } : {}),
       ...(start.startTime === undefined ? {} : { startTime: start.startTime }),
-      tags: tagged,
+      tags: { ...tagged, ...(name ? { 'mlflow.runName': name } : {}), ...(user ? { 'mlflow.user': user } : {}) },
       drivenBy: 'outside-client',
     });
-    this.#store.setTags(run.id, { 'mlflow.runName': run.name, ...(user ? { 'mlflow.user': user } : {}) });
     return this.#store.getRun(run.id);
   }
 
@@ -203,13 +203,17 @@ export class MlflowTracking {
     for (const param of params) checkParam(param.key, param.value);
     for (const tag of tags) checkTag(tag.key, tag.value);
     checkParamKeysUnique(params.map((param) => param.key));
-    this.#run(runId, () =>
-      this.#store.logBatch(runId, {
-        metrics: metrics.map((metric) => ({ key: metric.key, value: metric.value, step: metric.step, timestamp: metric.timestamp! })),
-        params: Object.fromEntries(params.map((param) => [param.key, param.value])),
-        tags: Object.fromEntries(tags.map((tag) => [tag.key, tag.value])),
-      }),
-    );
+    try {
+      this.#run(runId, () =>
+        this.#store.logBatch(runId, {
+          metrics: metrics.map((metric) => ({ key: metric.key, value: metric.value, step: metric.step, timestamp: metric.timestamp! })),
+          params: Object.fromEntries(params.map((param) => [param.key, param.value])),
+          tags: Object.fromEntries(tags.map((tag) => [tag.key, tag.value])),
+        }),
+      );
+    } catch (error) {
+      throw this.#paramChange(runId, params, error);
+    }
   }
 
   logMetric(runId: string, metric: MlflowMetric): void {
@@ -292,13 +296,17 @@ export class MlflowTracking {
     const field = location?.field ?? '';
     if (field === 'runId' && code === 'NOT_FOUND') return runNotFound(runId);
     if (field === 'runId' && code === 'INVALID_INPUT') return runNotActive(runId);
-    if (code === 'INVALID_INPUT' && field.startsWith('params.')) {
-      const key = field.slice('params.'.length);
-      const was = this.#store.getRun(runId).params[key];
-      const attempted = /it cannot become (".*"): params are written once/.exec(error.error.message)?.[1];
-      if (was !== undefined && attempted !== undefined) return paramChanged(runId, key, was, JSON.parse(attempted) as string);
-    }
     return error;
+  }
+
+  /** The store's refusal of a param logged again with another value, in MLflow's words (naming both values). */
+  #paramChange(runId: string, params: readonly { key: string; value: string }[], error: unknown): unknown {
+    const field = error instanceof LatheFailure && error.error.code === 'INVALID_INPUT' ? (error.error.location?.field ?? '') : '';
+    if (!field.startsWith('params.')) return error;
+    const key = field.slice('params.'.length);
+    const attempted = params.find((param) => param.key === key)?.value;
+    const was = this.#store.getRun(runId).params[key];
+    return attempted === undefined || was === undefined || was === attempted ? error : paramChanged(runId, key, was, attempted);
   }
 }
 

@@ -35,8 +35,8 @@ export const MLFLOW_PREFIX = '/api/2.0/mlflow/';
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
 export async function handleMlflowRequest(req: IncomingMessage, res: ServerResponse, context: MlflowRequestContext): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://mlflow.invalid');
-  const rawPath = (req.url ?? '/').split(/[?#]/, 1)[0]!;
+  const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split('#', 1)[0]!.split(/\?(.*)/s);
+  const query = new URLSearchParams(rawQuery);
   const isArtifacts = rawPath === ARTIFACTS_PREFIX || rawPath.startsWith(`${ARTIFACTS_PREFIX}/`);
   if (!isArtifacts && !rawPath.startsWith(MLFLOW_PREFIX)) return false;
   try {
@@ -45,9 +45,9 @@ export async function handleMlflowRequest(req: IncomingMessage, res: ServerRespo
     }
     const tracking = await context.tracking();
     if (isArtifacts) {
-      await handleArtifactRequest(req, res, rawPath.slice(ARTIFACTS_PREFIX.length), url.searchParams, tracking, context.maxArtifactBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+      await handleArtifactRequest(req, res, rawPath.slice(ARTIFACTS_PREFIX.length), query, tracking, context.maxArtifactBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
     } else {
-      await answerCall(req, res, rawPath.slice(MLFLOW_PREFIX.length), url.searchParams, tracking);
+      await answerCall(req, res, rawPath.slice(MLFLOW_PREFIX.length), query, tracking);
     }
   } catch (thrown) {
     sendMlflowError(res, thrown);

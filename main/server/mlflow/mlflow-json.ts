@@ -24,13 +24,14 @@ export function experimentJson(experiment: Experiment) {
   };
 }
 
-export function runInfoJson(run: RunSummary) {
+/** A run's info; runs/search's summaries carry no user, so there user_id is left out. */
+export function runInfoJson(run: RunSummary | RunDetail) {
   return {
     run_id: run.id,
     run_uuid: run.id,
     run_name: run.name,
     experiment_id: run.experimentId,
-    ...('user' in run && typeof run.user === 'string' ? { user_id: run.user } : {}),
+    ...('user' in run ? { user_id: run.user } : {}),
     status: run.status,
     start_time: run.startTime,
     ...(run.endTime === null ? {} : { end_time: run.endTime }),

@@ -33,8 +33,8 @@ afterAll(async () => {
 
 describe.skipIf(!python)(`an MLflow client in Python (urllib), ${python ? `with ${python.command}${python.sklearn ? ' and scikit-learn' : ', pure Python'}` : 'skipped: no python3 on this machine'}`, () => {
   it('trains and logs a run that the Experiments page then shows: params, tags, every epoch of each metric, the weights artifact', async () => {
-    const env = { ...process.env, MLFLOW_TRACKING_URI: `http://127.0.0.1:${t.port}`, MLFLOW_TRACKING_TOKEN: t.token, MLFLOW_EXPERIMENT_NAME: 'python-urllib' };
-    delete env.MLFLOW_RUN_ID;
+    const { MLFLOW_RUN_ID: _runOfOurOwn, ...inherited } = process.env; // the script makes its own run
+    const env = { ...inherited, MLFLOW_TRACKING_URI: `http://127.0.0.1:${t.port}`, MLFLOW_TRACKING_TOKEN: t.token, MLFLOW_EXPERIMENT_NAME: 'python-urllib' };
     const { stdout } = await promisify(execFile)(python!.command, [SCRIPT, '--epochs', String(EPOCHS), '--lr', '0.05'], { env, timeout: 120_000 });
     const runId = stdout.trim().split('\n').at(-1)!;
     expect(runId).toMatch(/^[0-9a-f]{32}$/);
