@@ -13,6 +13,10 @@ function sampleText(): string {
   metrics.request('penguins', '3', 'v1', 12, 503);
   metrics.request('odd"na\\me', '1', 'v2', 0.0001, null);
   metrics.unrouted('unknown_model');
+  metrics.routed('penguins', '3', 'stable');
+  metrics.routed('penguins', '4', 'candidate');
+  metrics.routed('penguins', '4', 'candidate');
+  metrics.routed('penguins', '4', 'shadow');
   return metrics.render([
     { model: 'penguins', version: '3', queued: 2, inFlight: 1 },
     { model: 'odd"na\\me', version: '1', queued: 0, inFlight: 0 },
@@ -60,6 +64,7 @@ describe('the agent\'s Prometheus metrics', () => {
       lathe_agent_request_errors_total: 'counter',
       lathe_agent_request_duration_seconds: 'histogram',
       lathe_agent_unrouted_requests_total: 'counter',
+      lathe_agent_routed_requests_total: 'counter',
       lathe_agent_queue_depth: 'gauge',
       lathe_agent_in_flight: 'gauge',
       lathe_agent_models_loaded: 'gauge',
@@ -70,6 +75,8 @@ describe('the agent\'s Prometheus metrics', () => {
     expect(value('lathe_agent_queue_depth', { model: 'penguins', version: '3' })).toBe(2);
     expect(value('lathe_agent_in_flight', { model: 'penguins', version: '3' })).toBe(1);
     expect(value('lathe_agent_models_loaded', {})).toBe(2);
+    expect(value('lathe_agent_routed_requests_total', { model: 'penguins', version: '4', arm: 'candidate' })).toBe(2);
+    expect(value('lathe_agent_routed_requests_total', { model: 'penguins', version: '4', arm: 'shadow' })).toBe(1);
     expect(value('lathe_agent_requests_total', { model: 'odd"na\\me' })).toBe(1);
 
     const buckets = samples.filter((s) => s.name === 'lathe_agent_request_duration_seconds_bucket' && s.labels.model === 'penguins');

@@ -109,6 +109,9 @@ describe('canary rollouts', () => {
     expect((await predictions(agent.url, 10)).map((answer) => `${answer.status} ${answer.json().model_version}`)).toEqual(Array(10).fill('200 1'));
     const model = (await send(agent.url, '/admin/models/penguins', { headers: adminHeaders(agent.token) })).json();
     expect(model).toMatchObject({ stable: { version: '1' }, candidate: null, candidateWeight: 0, rollout: null });
+    // The log explains the rollback: the traffic each arm had in the interval that decided it.
+    const log = (await readFile(join(agent.dataDir, 'rollout-decisions.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(log.at(-1)).toMatchObject({ rollout: id, action: 'rolled-back', routed: { stable: 10, candidate: 10 } });
   });
 
   it('rolls back on p99 latency over its threshold', async () => {

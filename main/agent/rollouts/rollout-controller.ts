@@ -14,7 +14,7 @@ import { afterRestart } from './restart-decision.ts';
 import { differing } from './prediction-disagreement.ts';
 import { experimentOf } from './experiment.ts';
 import type { RolloutClock } from './rollout-clock.ts';
-import { emptyCounts, KEEP_FINISHED, type RolloutFiles, type RolloutRecord } from './rollout-record.ts';
+import { emptyCounts, KEEP_ENTRIES, KEEP_FINISHED, type RolloutFiles, type RolloutRecord } from './rollout-record.ts';
 import { bucketOf, requestKey } from './sticky-key.ts';
 
 /**
@@ -276,14 +276,27 @@ export class RolloutController {
 
   // ————— decisions —————
 
-  /** Run one decision at a time, then write it down; a failure to write is said, not hidden. */
+  /**
+   * Run one decision at a time, then write it down (rollouts.json, then the log line with the
+   * traffic routed since the decision before); a failure to write is thrown on, not hidden.
+   */
   private decide(record: RolloutRecord, work: () => Promise<void>): Promise<void> {
     const run = this.queue.then(async () => {
+      const live = this.live.get(record.model);
+      const routed = live?.record === record ? live.routedSinceDecision : { stable: 0, candidate: 0 };
+      if (live?.record === record) live.routedSinceDecision = { stable: 0, candidate: 0 };
       const before = record.decisions.length;
-      await work();
-      record.updatedAt = this.options.clock.now().toISOString();
-      await this.persist();
-      await this.logDecisions(record, before);
+      try {
+        await work();
+      } finally {
+        const added = record.decisions.slice(before);
+        record.updatedAt = this.options.clock.now().toISOString();
+        try {
+          await this.persist();
+        } finally {
+          await this.logDecisions(record, added, routed);
+        }
+      }
     });
     this.queue = run.catch(() => {});
     return run;
@@ -293,15 +306,17 @@ export class RolloutController {
     const all = [...this.records.values()];
     const finished = all.filter((record) => FINISHED_PHASES.includes(record.phase)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     for (const old of finished.slice(KEEP_FINISHED)) this.records.delete(old.id);
+    // A long A/B test records an analysis every interval: the oldest go (the decision log keeps every decision).
+    for (const record of this.records.values()) {
+      record.analyses.splice(0, Math.max(0, record.analyses.length - KEEP_ENTRIES));
+      record.decisions.splice(0, Math.max(0, record.decisions.length - KEEP_ENTRIES));
+    }
     await this.options.files.write([...this.records.values()]);
   }
 
-  private async logDecisions(record: RolloutRecord, from: number): Promise<void> {
-    const live = this.live.get(record.model);
-    const routed = live?.record === record ? { ...live.routedSinceDecision } : { stable: 0, candidate: 0 };
-    if (live?.record === record) live.routedSinceDecision = { stable: 0, candidate: 0 };
+  private async logDecisions(record: RolloutRecord, decisions: readonly Decision[], routed: Record<Arm, number>): Promise<void> {
     try {
-      for (const decision of record.decisions.slice(from)) await this.options.files.log({ rollout: record.id, model: record.model, step: record.step, weight: record.weight, routed, ...decision });
+      for (const decision of decisions) await this.options.files.log({ rollout: record.id, model: record.model, step: record.step, weight: record.weight, routed, ...decision });
     } catch (error) {
       this.options.warn(`Could not append to the rollout decision log: ${toLatheError(error).message}`);
     }

@@ -55,7 +55,7 @@ const rolloutsRecord = versionedRecord<Rollouts>({ kind: 'agent rollout list', v
 
 /** Finished rollouts kept for GET /admin/rollouts; older ones are dropped (their decisions stay in the JSONL log). */
 export const KEEP_FINISHED = 50;
-/** Analyses and decisions kept per rollout in rollouts.json (the oldest go first; the log keeps all). */
+/** Analyses and decisions the controller keeps per rollout (the oldest go first; the decision log keeps every decision). */
 export const KEEP_ENTRIES = 500;
 
 export const emptyCounts = (): ArmCounts => ({ routed: 0, n: 0, successes: 0, sum: 0, sumSquares: 0 });
@@ -81,9 +81,8 @@ export function rolloutFiles(root: string): RolloutFiles {
       return rolloutsRecord.parse(text, file).rollouts;
     },
     async write(rollouts) {
-      const trimmed = rollouts.map((rollout) => ({ ...rollout, analyses: rollout.analyses.slice(-KEEP_ENTRIES), decisions: rollout.decisions.slice(-KEEP_ENTRIES) }));
       try {
-        await writeFileAtomic(file, rolloutsRecord.serialize({ schemaVersion: 1, rollouts: trimmed }), { mode: 0o600 });
+        await writeFileAtomic(file, rolloutsRecord.serialize({ schemaVersion: 1, rollouts: [...rollouts] }), { mode: 0o600 });
       } catch (error) {
         throw failedTo(`record the rollouts in ${file}`, error, 'The decision took effect in the running agent but is not on disk.');
       }
