@@ -30,7 +30,7 @@ export interface DeployCallsContext {
  * Deploying from the workbench: targets, deploys and rollouts, their history, the KServe export
  * and the metrics kept over time. The modules behind each call load on first use.
  */
-export function deployCalls(context: DeployCallsContext): { handlers: Handlers; close(): Promise<void> } {
+export function deployCalls(context: DeployCallsContext): { handlers: Handlers; sampleNow(): Promise<void>; close(): Promise<void> } {
   const targets: TargetContext = { targets: new TargetRecords(context.stateDir), secrets: context.secrets ?? privateFileSecrets(tokensDir(context.stateDir)) };
   const watched = new Set<string>();
   let sampler: MetricsSampler | null = null;
@@ -80,6 +80,10 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
   };
   return {
     handlers,
+    /** One round of scrapes now, when this core samples and a workspace is watched (tests; a refresh). */
+    async sampleNow() {
+      await (sampler as MetricsSampler | null)?.tick();
+    },
     async close() {
       await (sampler as MetricsSampler | null)?.stop();
     },

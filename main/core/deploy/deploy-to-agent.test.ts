@@ -12,6 +12,8 @@ import { recordGateReport } from '../gates/gate-results.ts';
 import { refusal } from '../testing/refusal.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { useTrainedWorkspace } from '../testing/trained-workspace.ts';
+import { OpenWorkspaces } from '../workspace/open-workspaces.ts';
+import { deployCalls } from './deploy-calls.ts';
 import { DeploymentLog } from './deployment-log.ts';
 import { MetricsSampler } from './metrics-sampler.ts';
 import { privateFileSecrets } from './secret-store.ts';
@@ -334,5 +336,31 @@ describe('metrics kept over time', () => {
     const later = await call('monitoring:series', { workspace, target: 'edge-1', model: 'penguins' });
     expect(later.points.map((p) => p.at)).toEqual([new Date(clock).toISOString()]);
     await sampler.stop();
+  });
+
+  it('are sampled for every workspace the deploy calls were used on, when the core runs a sampler (the app, lathe serve)', async () => {
+    const { call, workspace } = trained();
+    const target = await agent();
+    await call('targets:add', { name: 'edge-1', url: target.url, token: target.token });
+    await gated(1, 'pass');
+    const workspaces = new OpenWorkspaces();
+    const { EventHub } = await import('../events.ts');
+    const deploy = deployCalls({ workspaces, events: new EventHub(), stateDir, latheVersion: 'test', sampling: { intervalMs: 3_600_000 } });
+    try {
+      const start = deploy.handlers['deploy:start']!;
+      await start({ workspace, ref: 'penguins@1', target: 'edge-1', strategy: 'replace' }, {});
+      await deploy.sampleNow();
+      for (let i = 0; i < 3; i += 1) await send(target.url, '/v2/models/penguins/infer', json({ inputs: tensorsOf([ADELIE]) }));
+      await deploy.sampleNow();
+      // Only this test's points: an earlier test kept some at made-up times.
+      const series = await deploy.handlers['monitoring:series']!({ workspace, target: 'edge-1', model: 'penguins', from: new Date(Date.now() - 600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }, {});
+      expect(series.intervalMs).toBe(3_600_000);
+      expect(series.points).toHaveLength(1);
+      expect(series.points[0]).toMatchObject({ version: '1', errorRate: 0 });
+      expect(series.points[0]!.requestsPerSecond).toBeGreaterThan(0);
+    } finally {
+      await deploy.close();
+      await workspaces.closeAll();
+    }
   });
 });
