@@ -2,6 +2,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gitCli } from '../core/testing/git-cli.ts';
+import { startServer } from '../server/start-server.ts';
+import { createFakeCore } from '../server/test-support/fake-core.ts';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
 import { runCli } from './cli-app.ts';
 import { latheFiles } from './lathe-files.ts';
@@ -78,5 +80,25 @@ describe('lathe data push | pull | status', () => {
     await writeFile(remoteBlob, (await readFile(remoteBlob, 'utf8')).replace('Lama', 'Lima'));
     expect(await lathe(root, 'data', 'pull', '-w', 'clone')).toMatchObject({ code: 0, out: `Pulled 1 blob (27 bytes, each verified) from ${join(root, 'bytes')}; 0 of 1 needed were there already.` });
     expect(await lathe(root, 'data', 'verify', '-w', 'clone')).toMatchObject({ code: 0 });
+  });
+});
+
+describe('an HTTP remote from the command line', () => {
+  it('takes its token from --token-file or LATHE_REMOTE_TOKEN, never from the URL', async () => {
+    const { root } = await workspaceAndFolder();
+    const server = await startServer({ core: createFakeCore(), uiDir: '/nonexistent', port: 0, token: 'cli-remote-token-0123456789', remoteDir: join(root, 'bytes') });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      expect(await lathe(root, 'remote', 'add', 'web', url, '-w', 'ws')).toMatchObject({ code: 0 });
+      expect(await lathe(root, 'data', 'push', '-w', 'ws')).toMatchObject({ code: 1, err: expect.stringContaining('refused the token (none was given)') });
+      expect(await lathe(root, 'data', 'push', '-w', 'ws', '--token-file', 'nope.txt')).toMatchObject({ code: 1, err: expect.stringContaining('--token-file nope.txt: there is no readable file') });
+      await writeFile(join(root, 'token.txt'), 'cli-remote-token-0123456789\n');
+      expect(await lathe(root, 'data', 'push', '-w', 'ws', '--token-file', 'token.txt')).toMatchObject({ code: 0, out: expect.stringMatching(/^Pushed 1 blob \(27 bytes\) to web/) });
+      process.env.LATHE_REMOTE_TOKEN = 'cli-remote-token-0123456789';
+      expect(await lathe(root, 'data', 'status', '-w', 'ws')).toMatchObject({ code: 0, out: expect.stringContaining('1 blob on both sides') });
+    } finally {
+      delete process.env.LATHE_REMOTE_TOKEN;
+      await server.close();
+    }
   });
 });

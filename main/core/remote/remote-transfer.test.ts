@@ -1,7 +1,10 @@
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LatheEvent } from '../../../shared/contract/calls.ts';
+import type { InputOf, LatheEvent } from '../../../shared/contract/calls.ts';
+import { dispatch } from '../dispatch.ts';
+import { LatheFailure } from '../errors.ts';
+import { createLatheCore } from '../lathe-core.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { failNthWrite } from '../testing/fs-faults.ts';
 import { gitCli } from '../testing/git-cli.ts';
@@ -187,5 +190,24 @@ describe('data pull', () => {
     expect(again).toMatchObject({ needed: 2, problems: [] });
     expect(again.alreadyThere + again.copied).toBe(2);
     expect(await t.call('data:status', { workspace: clone, url: t.remote })).toMatchObject({ synced: 2, missing: 0 });
+  });
+});
+
+describe('from the browser front door', () => {
+  it('a remote URL cannot be named (it would point the server at any folder); a configured remote can be used', async () => {
+    const t = await workspaceWithVersions();
+    const browser = createLatheCore({ frontDoor: 'browser', version: 'test', stateDir: join(t.root, 'browser-state'), defaultWorkspace: t.workspace });
+    try {
+      const call = async (name: 'data:push', input: InputOf<'data:push'>) => {
+        const result = await dispatch(browser.handlers, name, input);
+        if (!result.ok) throw new LatheFailure(result.error);
+        return result.value;
+      };
+      expect(await refusal(call('data:push', { workspace: t.workspace, url: t.remote }))).toMatchObject({ code: 'UNAVAILABLE', location: { field: 'url' } });
+      await t.call('remote:add', { workspace: t.workspace, name: 'team', url: t.remote });
+      expect(await call('data:push', { workspace: t.workspace, remote: 'team' })).toMatchObject({ copied: 2 });
+    } finally {
+      await browser.close();
+    }
   });
 });

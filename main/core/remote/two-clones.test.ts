@@ -83,6 +83,8 @@ it('A registers and pushes; a clone B pulls, gates a candidate against A\'s cham
   expect(report.baseline).toBe('penguins-clf@1');
   expect(report.checks.filter((check) => check.status === 'fail')).toEqual([]);
   expect(report.checks.find((check) => check.id === 'model.baseline')).toMatchObject({ status: 'pass' });
+  // The candidate's signed bundle loads in B's serving runtime; the champion it was judged against is pulled bytes alone.
+  expect(report.checks.find((check) => check.id === 'integration.predictions')).toMatchObject({ status: 'pass' });
   expect(await b('data:status', { workspace: wsB })).toMatchObject({ versionsNotPushed: ['penguins-clf@2'] });
   const pushedB = await b('data:push', { workspace: wsB });
   expect(pushedB).toMatchObject({ problems: [], alreadyThere: pushedA.copied });
