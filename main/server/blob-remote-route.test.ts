@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coreOnNewWorkspace } from '../core/testing/core-fixture.ts';
+import { failNthWrite } from '../core/testing/fs-faults.ts';
 import { gitCli } from '../core/testing/git-cli.ts';
 import { refusal } from '../core/testing/refusal.ts';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
@@ -94,6 +95,23 @@ describe('an HTTP remote (lathe serve --remote-dir)', () => {
     expect(report).toMatchObject({ copied: 1, problems: [{ problem: 'damaged-here', usedBy: ['weather@1'] }] });
     // The server places only bytes it has hashed whole; an upload cut off midway never is.
     expect(await stat(join(t.dir, 'sha256', weather.slice(7, 9), weather.slice(9))).catch(() => null)).toBeNull();
+  });
+
+  it('answers a full disk with 507 DISK_ERROR, keeps nothing half-written, and takes the push again once there is room', async () => {
+    const t = await workspaceAndServer();
+    // The server's write steps per blob: mkdir tmp, open, write — the 3rd fails.
+    const faults = await failNthWrite(t.dir, 3, 'ENOSPC');
+    let error;
+    try {
+      error = await refusal(t.call('data:push', { workspace: t.workspace, url: t.url, token: TOKEN }));
+    } finally {
+      faults.restore();
+    }
+    expect(error).toMatchObject({ code: 'DISK_ERROR', message: expect.stringMatching(/^The remote http:\/\/127\.0\.0\.1:\d+ refused: .*disk is full/) });
+    expect(await readdir(join(t.dir, 'tmp'))).toEqual([]);
+    const again = await t.call('data:push', { workspace: t.workspace, url: t.url, token: TOKEN });
+    expect(again).toMatchObject({ needed: 2, problems: [] });
+    expect(again.alreadyThere + again.copied).toBe(2);
   });
 
   it('never places bytes under a name they do not match, and leaves no temp file', async () => {
