@@ -118,4 +118,19 @@ describe('canary deploys', () => {
     const nothing = await refusal(call('deploy:abort', { workspace, target: 'edge-1', model: 'penguins' }));
     expect(nothing).toMatchObject({ code: 'FAILED_PRECONDITION', message: 'No rollout of penguins is running on edge-1, so there is nothing to abort.' });
   });
+
+  it('starts an A/B test with its weight and routing, and a shadow, on the agent; a person ends each', async () => {
+    const { call, workspace } = trained();
+    await target();
+    const ab = await call('deploy:start', { workspace, ref: 'penguins@2', target: 'edge-1', strategy: 'ab', weight: 20, routing: { kind: 'header', name: 'X-User' } });
+    expect(ab).toMatchObject({ strategy: 'ab', state: 'rolling-out', steps: null, intervalMs: 60_000 });
+    const { rollout } = await call('deploy:rollout', { workspace, id: ab.id });
+    expect(rollout).toMatchObject({ strategy: 'ab', phase: 'progressing', spec: { strategy: 'ab', weight: 20, routing: { kind: 'header', name: 'X-User' } } });
+    expect(await call('deploy:abort', { workspace, target: 'edge-1', model: 'penguins' })).toMatchObject({ id: ab.id, state: 'rolled-back' });
+
+    const shadow = await call('deploy:start', { workspace, ref: 'penguins@2', target: 'edge-1', strategy: 'shadow', intervalMs: 5000 });
+    expect((await call('deploy:rollout', { workspace, id: shadow.id })).rollout).toMatchObject({ strategy: 'shadow', weight: 0, spec: { intervalMs: 5000 } });
+    expect(await call('deploy:promote', { workspace, target: 'edge-1', model: 'penguins' })).toMatchObject({ id: shadow.id, state: 'succeeded', outcome: 'Promoted: penguins@2 serves all traffic on edge-1.' });
+    expect((await refusal(call('deploy:start', { workspace, ref: 'penguins@3', target: 'edge-1', strategy: 'shadow', weight: 20 }))).message).toBe('--weight is for ab deploys; this one is shadow.');
+  });
 });

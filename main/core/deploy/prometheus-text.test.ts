@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAgentMetrics } from '../../agent/agent-metrics.ts';
 import { bucketQuantile, intervalPoints, versionCounters } from './metric-snapshot.ts';
@@ -39,6 +40,19 @@ describe("reading an agent's /metrics", () => {
     expect(refusal('<html>nope</html>\n').message).toMatch(/must start with a metric name/);
     expect(refusal('a{x="1"}1\n').message).toMatch(/space must separate/);
     expect(refusal('a 1 12.5\n').message).toMatch(/timestamp/);
+  });
+
+  it('reads back any model and version names and counts the agent writes (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 10 }), fc.integer({ min: 1, max: 50 }), fc.double({ min: 0, max: 20, noNaN: true }), (model, version, requests, seconds) => {
+        const metrics = createAgentMetrics();
+        for (let i = 0; i < requests; i += 1) metrics.request(model, version, 'v2', seconds, i % 3 === 0 ? 500 : null);
+        const counters = versionCounters(parsePrometheusText(metrics.render([]), 'agent')).get(`${model}\u0000${version}`);
+        expect(counters).toMatchObject({ requests, errors: Math.ceil(requests / 3) });
+        expect(counters!.buckets.at(-1)).toEqual({ le: Infinity, count: requests });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('takes NaN, ±Inf, exponents, timestamps and plain comments', () => {
