@@ -205,6 +205,10 @@ describe('the door itself', () => {
   it('needs the token, the right Host, a JSON content type and the right method; an unknown endpoint is ENDPOINT_NOT_FOUND', async () => {
     const noToken = await t.send({ path: '/api/2.0/mlflow/experiments/get?experiment_id=0', headers: { authorization: '' } });
     expect(noToken.status).toBe(401);
+    const rebound = await t.send({ path: '/api/2.0/mlflow/experiments/get?experiment_id=0', host: `evil.example:${t.port}` });
+    expect(rebound.status).toBe(403);
+    const otherPage = await t.send({ method: 'POST', path: '/api/2.0/mlflow/runs/create', body: '{}', headers: { origin: 'http://evil.example', 'content-type': 'application/json' } });
+    expect(otherPage.status).toBe(403);
     const plain = await t.send({ method: 'POST', path: '/api/2.0/mlflow/runs/create', body: '{}', headers: { 'content-type': 'text/plain' } });
     expect(plain.status).toBe(400);
     expect(plain.json.message).toContain('Content-Type: application/json');

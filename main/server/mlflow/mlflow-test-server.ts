@@ -20,7 +20,7 @@ export interface MlflowTestServer {
   post(endpoint: string, body: unknown): Promise<MlflowReply>;
   get(endpoint: string, query?: Record<string, string | string[]>): Promise<MlflowReply>;
   /** Any request with Host and token set: `send({ method: 'PUT', path, body })`. */
-  send(options: { method?: string; path: string; body?: string | Buffer; headers?: Record<string, string> }): Promise<MlflowReply>;
+  send(options: { method?: string; path: string; body?: string | Buffer; headers?: Record<string, string>; host?: string }): Promise<MlflowReply>;
   close(): Promise<void>;
 }
 
@@ -32,8 +32,8 @@ export async function startMlflowServer(options: { maxUploadBytes?: number } = {
   const root = await mkdtemp(path.join(tmpdir(), 'lathe-mlflow-'));
   const { core, workspace } = await coreOnNewWorkspace(root);
   const server = await startServer({ core, uiDir: path.join(root, 'no-ui'), port: 0, workspace, ...options });
-  const send: MlflowTestServer['send'] = async ({ method = 'GET', path: requestPath, body, headers = {} }) => {
-    const reply = await sendRequest(server.port, { method, path: requestPath, body, headers: { authorization: `Bearer ${server.token}`, ...headers } });
+  const send: MlflowTestServer['send'] = async ({ method = 'GET', path: requestPath, body, headers = {}, host }) => {
+    const reply = await sendRequest(server.port, { method, path: requestPath, body, host, headers: { authorization: `Bearer ${server.token}`, ...headers } });
     return reply as unknown as MlflowReply;
   };
   return {
