@@ -37,8 +37,12 @@ export function missingParameter(name: string): LatheFailure {
   return mlflowInvalid(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, name);
 }
 
+/** Keys that passed (a training loop logs the same few thousands of times); cleared when it grows. */
+const goodKeys = new Set<string>();
+
 /** A metric, param or tag key: MLflow's name pattern, and a name that stays itself as a file path. */
 export function checkMlflowKey(kind: KeyKind, key: string): void {
+  if (goodKeys.has(key)) return;
   if (!NAME_CHARACTERS.test(key)) throw mlflowInvalid(`Invalid ${kind} name: '${key}'. ${BAD_CHARACTERS}`, 'key');
   const normal = posixNormpath(key);
   if (normal !== key || normal === '.' || normal.startsWith('..') || normal.startsWith('/')) {
@@ -47,9 +51,12 @@ export function checkMlflowKey(kind: KeyKind, key: string): void {
       'key',
     );
   }
+  if (goodKeys.size >= 10_000) goodKeys.clear();
+  goodKeys.add(key);
 }
 
 export function checkLength(entity: string, limit: number, value: string, field: string): void {
+  if (value.length <= limit) return; // never more code points than UTF-16 units
   const length = codePoints(value);
   if (length <= limit) return;
   throw mlflowInvalid(`${entity} '${[...value].slice(0, 250).join('')}' had length ${length}, which exceeded length limit of ${limit}`, field);
