@@ -82,7 +82,7 @@ describe('lathe pipeline', () => {
     expect(exported).toMatchObject({ code: 0, out: 'Wrote .github/workflows/lathe.yml: commit and push it, and every push to main runs the pipeline.' });
     const text = await readFile(path, 'utf8');
     expect(text).toContain('run: "./node_modules/.bin/lathe pipeline run --json --reports lathe-reports > lathe-reports-run.json"');
-    if (pythonYamlAvailable) expect((load(text) as { jobs: { pipeline: { steps: unknown[] } } }).jobs.pipeline.steps).toHaveLength(7);
+    if (pythonYamlAvailable) expect((load(text) as { jobs: { pipeline: { steps: unknown[] } } }).jobs.pipeline.steps).toHaveLength(10); // with data pull before the pipeline, data push and git push after
 
     await writeFile(path, '# mine\n');
     expect(await lathe(ws, 'pipeline', 'export', '--github')).toMatchObject({ code: 1, err: expect.stringContaining('already exists and differs') });
