@@ -74,6 +74,7 @@ export async function startDeploy(services: DeployServices, request: DeployReque
 
   const log = new DeploymentLog(workspace.db);
   log.recoverAbandoned(processIsAlive);
+  recordUnrecorded(log);
   await settleIfEnded(log, target, version.name);
   const previousVersion = await servedVersion(target, version.name);
   let deployment = log.begin({
@@ -126,9 +127,15 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     return deployment;
   } catch (error) {
     const said = toLatheError(error).message;
-    log.event(deployment.id, 'failed', said);
-    deployment = log.update(deployment.id, { state: 'failed', outcome: `Not deployed: ${said}` });
-    changed();
+    try {
+      log.event(deployment.id, 'failed', said);
+      deployment = log.update(deployment.id, { state: 'failed', outcome: `Not deployed: ${said}` });
+      changed();
+    } catch {
+      // The database refused too (the same full disk?): the deployment is left under way, owned by
+      // this process; the next deploy here retries recording it as failed before it begins.
+      unrecorded.add(deployment.id);
+    }
     const failed = failedTo(`deploy ${label} to ${stored.name}`, error, '');
     throw failure(failed.error.code, `Could not deploy ${label} to ${stored.name}: ${sentence(lowerFirst(failed.error.message.replace(/^Could not deploy [^:]+: /, '').trim()))} Nothing was deployed; what ${stored.name} served before serves on (deployment ${deployment.id} is recorded as failed).`, {
       ...(failed.error.hint ? { hint: failed.error.hint } : {}),
@@ -136,6 +143,20 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     });
   } finally {
     await rm(bundle, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Failed deployments of this process whose failure could not be written down yet. */
+const unrecorded = new Set<string>();
+
+function recordUnrecorded(log: DeploymentLog): void {
+  for (const id of unrecorded) {
+    const left = log.get(id);
+    if (left?.state === 'deploying') {
+      log.event(id, 'failed', 'This deployment failed while its workspace database could not be written; recorded now.');
+      log.update(id, { state: 'failed', outcome: 'Not deployed: it failed while the workspace database could not be written.' });
+    }
+    unrecorded.delete(id);
   }
 }
 
