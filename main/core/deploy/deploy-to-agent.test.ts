@@ -290,13 +290,21 @@ describe('deploy', () => {
     expect(new DeploymentLog(trained().writer.db).underWay('flaky', 'penguins')).toBeNull();
   });
 
-  it('refuses a target it does not know, and options of another strategy', async () => {
+  it('refuses a target it does not know or cannot reach, and options of another strategy', async () => {
     const { call, workspace } = trained();
     expect(await refusal(call('deploy:start', { workspace, ref: 'penguins@1', target: 'nowhere' }))).toMatchObject({ code: 'NOT_FOUND', hint: expect.stringMatching(/lathe targets add/) });
     const target = await agent();
     await call('targets:add', { name: 'edge-1', url: target.url, token: target.token });
     expect((await refusal(call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1', steps: [10, 50] }))).message).toBe('--steps is for canary deploys; this one is replace.');
     expect((await refusal(call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1', strategy: 'canary', steps: [50, 10] }))).message).toMatch(/steps must rise/);
+
+    // The target went away after it was added: said before anything is packaged or recorded.
+    await gated(1, 'pass');
+    const before = (await call('deploy:history', { workspace })).length;
+    await target.close();
+    const gone = await refusal(call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' }));
+    expect(gone).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/^Could not reach target edge-1 at http:\/\/127\.0\.0\.1:\d+: nothing is listening there/) });
+    expect((await call('deploy:history', { workspace })).length).toBe(before);
   });
 });
 
