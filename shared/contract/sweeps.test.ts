@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SweepSpec } from './sweeps.ts';
+import { readSweepSpecText, SweepSpec } from './sweeps.ts';
 
 const valid = {
   train: { kind: 'builtin', dataset: 'penguins', target: 'Species', fixed: { epochs: 2 } },
@@ -70,6 +70,12 @@ describe('a sweep spec', () => {
     expect(problems((spec) => (spec.method = 'bayes'))).toEqual(['method: method is "grid" or "random" (Bayesian search is not offered)']);
   });
 
+  it('names the field of a range that is wrong, not just "neither shape matched"', () => {
+    expect(problems((spec) => (parameters(spec).learningRate = { min: 0.001, max: 'lots' }))).toEqual(['parameters.learningRate.max: max is a number']);
+    expect(problems((spec) => (parameters(spec).learningRate = { min: 0.001 }))).toEqual(['parameters.learningRate.max: give max (a range has min and max), or values: [...]']);
+    expect(problems((spec) => (parameters(spec).dropout = { values: [0.1], min: 0 }))).toEqual(['parameters.dropout.min: give values or a range, not both (min with values)']);
+  });
+
   it('refuses early termination without its settings', () => {
     expect(problems((spec) => (spec.earlyTerminate = { type: 'median' }))[0]).toMatch(/^earlyTerminate.minSteps/);
     expect(problems((spec) => (spec.earlyTerminate = { type: 'hyperband', minIter: 1, eta: 1 }))).toEqual(['earlyTerminate.eta: eta is at least 2']);
@@ -82,5 +88,14 @@ describe('a sweep spec', () => {
       delete spec.runCap;
       spec.parameters = { batchSize: { min: 1, max: 2000, distribution: 'int_uniform' } };
     })).toEqual(['parameters: the grid has 2,000 points; at most 1000 are run (give fewer values, or a runCap)']);
+  });
+});
+
+describe('a sweep spec as text', () => {
+  it('says where JSON is broken, by line and column when the parser knows', () => {
+    expect(readSweepSpecText('{\n  "method": "grid"\n  "metric": {}\n}').problems).toEqual([{ path: '', message: "not valid JSON: Expected ',' or '}' after property value", line: 3, column: 3 }]);
+    expect(readSweepSpecText('   ').problems[0]!.message).toMatch(/the spec is empty/);
+    expect(readSweepSpecText('x'.repeat(1_000_001)).problems[0]!.message).toMatch(/a sweep spec is at most 1,000,000/);
+    expect(readSweepSpecText(JSON.stringify(valid))).toMatchObject({ problems: [], spec: { method: 'random' } });
   });
 });

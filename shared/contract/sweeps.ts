@@ -30,6 +30,22 @@ export const wholeNumberKnobs: readonly SweepableKnob[] = ['epochs', 'batchSize'
 /** Knobs that take a number on a continuous scale. */
 export const continuousKnobs: readonly SweepableKnob[] = ['learningRate', 'dropout', 'l2'];
 
+/**
+ * The metrics the built-in models log, with the direction that is better: every epoch the loss
+ * and a second measure on the training and validation parts; at the end, the test metrics
+ * (test_roc_auc for two classes only).
+ */
+export const builtinMetrics = {
+  classification: {
+    epoch: { loss: 'minimize', accuracy: 'maximize', val_loss: 'minimize', val_accuracy: 'maximize' },
+    test: { test_accuracy: 'maximize', test_f1_macro: 'maximize', test_log_loss: 'minimize', test_roc_auc: 'maximize' },
+  },
+  regression: {
+    epoch: { loss: 'minimize', mae: 'minimize', val_loss: 'minimize', val_mae: 'minimize' },
+    test: { test_rmse: 'minimize', test_mae: 'minimize', test_r2: 'maximize' },
+  },
+} as const satisfies Record<z.infer<typeof TrainingTask>, { epoch: Record<string, 'minimize' | 'maximize'>; test: Record<string, 'minimize' | 'maximize'> }>;
+
 /** The most trials one sweep may plan: a grid larger than this is refused, not truncated silently. */
 export const MAX_SWEEP_TRIALS = 1000;
 export const MAX_SWEEP_PARALLEL = 32;
@@ -40,15 +56,42 @@ export type SweepParamValue = z.infer<typeof SweepParamValue>;
 export const Distribution = z.enum(['uniform', 'log_uniform', 'int_uniform']);
 export type Distribution = z.infer<typeof Distribution>;
 
-const ValuesSpace = z.strictObject({ values: z.array(SweepParamValue).min(1, 'list at least one value').max(MAX_SWEEP_TRIALS) });
-const RangeSpace = z.strictObject({
-  min: z.number({ error: 'min is a number' }),
-  max: z.number({ error: 'max is a number' }),
+export interface ValuesSpace {
+  values: SweepParamValue[];
+}
+export interface RangeSpace {
+  min: number;
+  max: number;
   /** Default uniform. */
-  distribution: Distribution.optional(),
-});
-export const ParamSpace = z.union([ValuesSpace, RangeSpace], { error: 'give either values: [...] or min and max (with a distribution)' });
-export type ParamSpace = z.infer<typeof ParamSpace>;
+  distribution?: Distribution | undefined;
+}
+
+/**
+ * One param's space: `values: [...]`, or `min` and `max` with a distribution. Read as one object
+ * (not a union of two) so that a wrong field is named, not just "neither shape matched".
+ */
+export const ParamSpace = z
+  .strictObject({
+    values: z.array(SweepParamValue).min(1, 'list at least one value').max(MAX_SWEEP_TRIALS).optional(),
+    min: z.number({ error: 'min is a number' }).optional(),
+    max: z.number({ error: 'max is a number' }).optional(),
+    distribution: Distribution.optional(),
+  })
+  .superRefine((space, context) => {
+    if (space.values !== undefined) {
+      for (const key of ['min', 'max', 'distribution'] as const) {
+        if (space[key] !== undefined) context.addIssue({ code: 'custom', path: [key], message: `give values or a range, not both (${key} with values)` });
+      }
+      return;
+    }
+    for (const key of ['min', 'max'] as const) {
+      if (space[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: `give ${key} (a range has min and max), or values: [...]` });
+    }
+  })
+  .transform((space): ValuesSpace | RangeSpace =>
+    space.values !== undefined ? { values: space.values } : { min: space.min!, max: space.max!, ...(space.distribution ? { distribution: space.distribution } : {}) },
+  );
+export type ParamSpace = z.output<typeof ParamSpace>;
 
 export const BuiltinTrain = z.strictObject({
   kind: z.literal('builtin'),
@@ -129,6 +172,7 @@ function checkParam(spec: { method: string; train: BuiltinTrain }, name: string,
   if (spec.train.model === 'linear' && ['hidden', 'activation', 'dropout'].includes(name)) issue(`${name} applies to the MLP only; the linear model has no hidden layers`);
   const knob = TrainingKnobs.shape[name as SweepableKnob];
   if ('values' in space) {
+    if (!Array.isArray(space.values)) return;
     const seen = new Set<string>();
     space.values.forEach((value, index) => {
       const checked = knob.safeParse(value);
@@ -139,6 +183,7 @@ function checkParam(spec: { method: string; train: BuiltinTrain }, name: string,
     });
     return;
   }
+  if (typeof space.min !== 'number' || typeof space.max !== 'number') return; // already refused where it is
   const distribution = space.distribution ?? 'uniform';
   const whole = wholeNumberKnobs.includes(name as SweepableKnob);
   if (!whole && !continuousKnobs.includes(name as SweepableKnob)) {

@@ -1,28 +1,13 @@
-import type { SweepMetric } from '../../../shared/contract/sweeps.ts';
+import { builtinMetrics, type SweepMetric } from '../../../shared/contract/sweeps.ts';
 import type { TrainingTask } from '../../../shared/training/infer-task.ts';
 import { failure } from '../errors.ts';
-
-/**
- * The metrics the built-in models log (main/core/training/worker): every epoch, the loss and a
- * second measure on the training and validation parts; at the end, the test metrics.
- */
-const builtinMetrics: Record<TrainingTask, { epoch: Record<string, SweepMetric['goal']>; test: Record<string, SweepMetric['goal']> }> = {
-  classification: {
-    epoch: { loss: 'minimize', accuracy: 'maximize', val_loss: 'minimize', val_accuracy: 'maximize' },
-    test: { test_accuracy: 'maximize', test_f1_macro: 'maximize', test_log_loss: 'minimize', test_roc_auc: 'maximize' },
-  },
-  regression: {
-    epoch: { loss: 'minimize', mae: 'minimize', val_loss: 'minimize', val_mae: 'minimize' },
-    test: { test_rmse: 'minimize', test_mae: 'minimize', test_r2: 'maximize' },
-  },
-};
 
 /**
  * Refuse a metric the model does not log, or a goal that would search for the worst model
  * (maximizing a loss); `classes` leaves out test_roc_auc when there are more than two.
  */
 export function checkBuiltinMetric(metric: SweepMetric, task: TrainingTask, classes: number | null): void {
-  const known = { ...builtinMetrics[task].epoch, ...builtinMetrics[task].test };
+  const known: Record<string, SweepMetric['goal']> = { ...builtinMetrics[task].epoch, ...builtinMetrics[task].test };
   if (task === 'classification' && classes !== null && classes > 2) delete known.test_roc_auc;
   const goal = known[metric.name];
   if (goal === undefined) {

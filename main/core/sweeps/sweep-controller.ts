@@ -64,6 +64,7 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
     sweep.trials.push(trial);
     const entry: { handle: TrialHandle | null; settled: Promise<void> } = { handle: null, settled: Promise.resolve() };
     running.set(number, entry);
+    changed(false); // starting: counted as running at once
     const follow = async () => {
       let handle: TrialHandle;
       try {
