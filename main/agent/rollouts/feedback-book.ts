@@ -1,4 +1,5 @@
 import type { Arm } from '../../../shared/contract/agent-admin.ts';
+import { failure } from '../../core/errors.ts';
 
 /**
  * The requests an A/B rollout answered, by request id, so that feedback can be joined to the arm
@@ -32,8 +33,16 @@ export class FeedbackBook {
     if (this.answered.size > this.limit) this.answered.delete(this.answered.keys().next().value!);
   }
 
-  find(id: string): Answered | undefined {
-    return this.answered.get(id);
+  /** The request `id` that `model` answered, not yet given feedback; else NOT_FOUND or CONFLICT. */
+  unjoined(model: string, id: string): Answered {
+    const entry = this.answered.get(id);
+    if (!entry || entry.model !== model) {
+      throw failure('NOT_FOUND', `No request with id ${JSON.stringify(id.slice(0, 128))} answered by model ${model} during an A/B rollout is known to this agent.`, {
+        hint: `Send the id the inference reply carried (its "id", or the X-Request-Id header). The agent remembers the last ${this.limit} requests of a running A/B rollout, and forgets them at a restart.`,
+      });
+    }
+    if (entry.joined) throw failure('CONFLICT', `Feedback for request ${id} was already counted.`);
+    return entry;
   }
 
   forgetRollout(rollout: string): void {

@@ -6,16 +6,16 @@ import { failedTo, failure, toLatheError } from '../../core/errors.ts';
 import type { Prediction } from '../../core/serving/serving-messages.ts';
 import type { LoadedVersion, ModelSlots } from '../model-slots.ts';
 import { ArmWindow } from './arm-window.ts';
+import { compareWithStable, mirrorToShadow } from './background-checks.ts';
 import { judgeCanary } from './canary-analysis.ts';
 import { joinOutcome } from './ab-outcomes.ts';
 import { conflict, describeSpec, observed, pastTense } from './decision-text.ts';
 import { FeedbackBook } from './feedback-book.ts';
 import { afterRestart } from './restart-decision.ts';
-import { differing } from './prediction-disagreement.ts';
 import { experimentOf } from './experiment.ts';
 import type { RolloutClock } from './rollout-clock.ts';
 import { emptyCounts, KEEP_ENTRIES, KEEP_FINISHED, type RolloutFiles, type RolloutRecord } from './rollout-record.ts';
-import { bucketOf, requestKey } from './sticky-key.ts';
+import { chooseArm } from './traffic-split.ts';
 
 /**
  * The rollout controller, inside the agent (as Argo's lives in the cluster), so a rollout goes on
@@ -184,25 +184,18 @@ export class RolloutController {
 
   /** The version that answers a request, and the arm it stands for. */
   route(name: string, version: string | undefined, headers: IncomingHttpHeaders, bodyKey: unknown): Routed | undefined {
-    const draw = this.options.random ?? Math.random;
     const slot = this.options.slots.get(name);
     if (!slot) return undefined;
     const live = this.live.get(name);
     const rollout = live?.record.id ?? null;
-    const arm = (a: Arm): Routed | undefined => {
-      const loaded = a === 'candidate' ? slot.candidate : slot.stable;
-      return loaded ? { loaded, arm: a, rollout } : undefined;
+    const as = (arm: Arm): Routed | undefined => {
+      const loaded = arm === 'candidate' ? slot.candidate : slot.stable;
+      return loaded ? { loaded, arm, rollout } : undefined;
     };
-    if (version !== undefined) return version === slot.stable.ref.version ? arm('stable') : version === slot.candidate?.ref.version ? arm('candidate') : undefined;
-    if (!live || !slot.candidate || slot.candidateWeight === 0) return arm('stable');
-    const { record } = live;
-    if (record.spec.strategy === 'ab') {
-      const key = requestKey(record.spec.routing, headers, bodyKey);
-      if (key === undefined) record.outcomes.unkeyed++;
-      const bucket = key === undefined ? Math.floor(draw() * 100) : bucketOf(key, record.id);
-      return arm(bucket < slot.candidateWeight ? 'candidate' : 'stable');
-    }
-    return arm(draw() * 100 < slot.candidateWeight ? 'candidate' : 'stable');
+    if (version !== undefined) return version === slot.stable.ref.version ? as('stable') : version === slot.candidate?.ref.version ? as('candidate') : undefined;
+    const chosen = chooseArm(slot, live?.record ?? null, headers, bodyKey, this.options.random ?? Math.random);
+    if (chosen.unkeyed) live!.record.outcomes.unkeyed++;
+    return as(chosen.arm);
   }
 
   /** What the inference door tells of each request a rollout's model answered: measured, compared, mirrored, remembered. */
@@ -217,24 +210,14 @@ export class RolloutController {
     windows[routed.arm].record(answer.latencyMs, answer.failed);
     const slot = this.options.slots.get(answer.model);
     if (!slot?.candidate || !answer.predictions) return;
-    const strategy = record.spec.strategy;
+    const { strategy } = record.spec;
     if (strategy === 'canary' && routed.arm === 'candidate') {
-      // Off the reply path: ask stable the same rows, and count the rows whose answers differ.
-      this.inBackground(live, slot.stable.pool.predict(answer.rows).then((baseline) => windows.candidate.compare(baseline.length, differing(baseline, answer.predictions!, this.tolerance(record)))));
+      this.inBackground(live, () => compareWithStable(slot.stable, answer.rows, answer.predictions!, windows.candidate, this.tolerance(record)));
     } else if (strategy === 'shadow' && routed.arm === 'stable') {
-      const candidate = slot.candidate;
-      const started = this.options.clock.elapsedMs();
-      this.options.routed?.(answer.model, candidate.ref.version, 'shadow');
-      this.inBackground(
-        live,
-        candidate.pool.predict(answer.rows).then(
-          (mirrored) => {
-            windows.candidate.record(this.options.clock.elapsedMs() - started, false);
-            windows.candidate.compare(mirrored.length, differing(answer.predictions!, mirrored, this.tolerance(record)));
-          },
-          () => windows.candidate.record(this.options.clock.elapsedMs() - started, true),
-        ),
-      );
+      const shadow = slot.candidate;
+      if (this.inBackground(live, () => mirrorToShadow(shadow, answer.rows, answer.predictions!, windows.candidate, this.tolerance(record), () => this.options.clock.elapsedMs()))) {
+        this.options.routed?.(answer.model, shadow.ref.version, 'shadow');
+      }
     } else if (strategy === 'ab') {
       const only = answer.rows.length === 1 ? answer.predictions[0]!.predicted : null;
       this.book.remember(answer.requestId, { model: answer.model, rollout: record.id, arm: routed.arm, version: routed.loaded.ref.version, predicted: only, rows: answer.rows.length });
@@ -243,13 +226,7 @@ export class RolloutController {
 
   /** Join an outcome to the request it is about; counted in the rollout's persisted outcomes. */
   feedback(model: string, id: string, outcome: { label: string | number | boolean } | { reward: number }): { arm: Arm; version: string; rollout: string; correct: boolean | null } {
-    const entry = this.book.find(id);
-    if (!entry || entry.model !== model) {
-      throw failure('NOT_FOUND', `No request with id ${JSON.stringify(id.slice(0, 128))} answered by model ${model} during an A/B rollout is known to this agent.`, {
-        hint: `Send the id the inference reply carried (its "id", or the X-Request-Id header). The agent remembers the last ${100_000} requests of a running A/B rollout, and forgets them at a restart.`,
-      });
-    }
-    if (entry.joined) throw failure('CONFLICT', `Feedback for request ${id} was already counted.`);
+    const entry = this.book.unjoined(model, id);
     const record = this.records.get(entry.rollout)!;
     if (FINISHED_PHASES.includes(record.phase)) throw failure('FAILED_PRECONDITION', `Rollout ${record.id}, which answered request ${id}, is already ${record.phase}; its outcomes are closed.`);
     const correct = joinOutcome(record, entry, id, outcome);
@@ -420,11 +397,16 @@ export class RolloutController {
     return record.spec.strategy === 'canary' ? record.spec.analysis.regressionTolerance : record.spec.strategy === 'shadow' ? record.spec.regressionTolerance : 0.05;
   }
 
-  private inBackground(live: Live, work: Promise<void>): void {
-    if (live.pending.size >= MAX_BACKGROUND) return;
-    const tracked = work.catch(() => {}).finally(() => live.pending.delete(tracked));
+  /** Start background work unless the model already has MAX_BACKGROUND in flight; false when skipped. */
+  private inBackground(live: Live, work: () => Promise<void>): boolean {
+    if (live.pending.size >= MAX_BACKGROUND) return false;
+    const tracked: Promise<void> = work()
+      .catch(() => {})
+      .finally(() => live.pending.delete(tracked));
     live.pending.add(tracked);
+    return true;
   }
+
 }
 
 function intervalOf(record: RolloutRecord): number {
