@@ -183,6 +183,24 @@ describe('canary rollouts', () => {
     expect((await send(agent.url, '/v2/models/penguins')).json().versions).toEqual(['1']);
   });
 
+  it('rolls a deliberately bad v2 back by itself, then promotes a good v3 on the same agent', async () => {
+    const agent = await agentWithCandidate({ hooks: { afterPredict: (version, predicted) => (version === 2 ? predicted.map(otherLabel) : predicted) } });
+    const bad = await started(agent, canary({ failureLimit: 1 }));
+    await predictions(agent.url, 10);
+    await agent.clock.tick();
+    expect((await rolloutStatus(agent, bad)).phase).toBe('rolled-back');
+    expect((await putBundle(agent, '/admin/models/penguins/candidate?version=3', bundles.v3)).status).toBe(200);
+    const good = await started(agent, canary());
+    for (let step = 0; step < 2; step++) {
+      await predictions(agent.url, 10);
+      await agent.clock.tick();
+    }
+    expect((await rolloutStatus(agent, good)).phase).toBe('promoted');
+    expect((await send(agent.url, '/v2/models/penguins')).json().versions).toEqual(['3']);
+    const history = (await send(agent.url, '/admin/rollouts?model=penguins', { headers: adminHeaders(agent.token) })).json().rollouts;
+    expect(history.map((r: { id: string; phase: string }) => `${r.id === good ? 'v3' : 'v2'} ${r.phase}`)).toEqual(['v3 promoted', 'v2 rolled-back']);
+  });
+
   it('replaces at once through a rollout with strategy replace', async () => {
     const agent = await agentWithCandidate();
     const replaced = await startRollout(agent, { strategy: 'replace', model: 'penguins', candidateVersion: '2' });
@@ -207,5 +225,12 @@ describe('canary rollouts', () => {
     expect((await rolloutAction(agent, 'rollout-nope', 'promote')).status).toBe(404);
     expect((await rolloutAction(agent, 'rollout-nope', 'explode')).status).toBe(404);
     expect((await send(agent.url, '/admin/rollouts', { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    const tooFast = await startRollout(agent, { strategy: 'canary', model: 'penguins', steps: [10], intervalMs: 5 });
+    expect(tooFast.json().error).toBe('The rollout spec is not valid: intervalMs: Too small: expected number to be >=100');
+    const huge = await send(agent.url, '/admin/rollouts', { method: 'POST', headers: adminHeaders(agent.token), body: JSON.stringify({ strategy: 'canary', model: 'penguins', steps: [10], pad: 'x'.repeat(100_000) }) });
+    expect(huge.status).toBe(413);
+    expect((await send(agent.url, '/admin/rollouts', { method: 'POST', headers: adminHeaders(agent.token, 'text/plain'), body: '{}' })).status).toBe(415);
+    expect((await send(agent.url, '/admin/rollouts?model=../etc', { headers: adminHeaders(agent.token) })).status).toBe(400);
+    expect((await send(agent.url, '/admin/rollouts', { method: 'DELETE', headers: adminHeaders(agent.token) })).status).toBe(405);
   });
 });
