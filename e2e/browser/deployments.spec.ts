@@ -7,7 +7,8 @@ import type { LatheServer } from '../support/lathe-server.ts';
  * both targets added through the UI; penguin-species@1 deployed to both with *replace*; a
  * deliberately bad @2 (a one-epoch linear model that disagrees with @1 on most rows, whose gates
  * fail, deployed over them with a written reason) as a canary on edge-1, which rolls back by
- * itself; a good @3 (@1's recipe again) as a canary on edge-2, which promotes. Models are trained
+ * itself; a good @3 (@1's recipe again) as a canary on edge-2, which promotes; then @3 as an A/B
+ * test on edge-1 with the true labels fed back, which a person aborts. Models are trained
  * and gated through lathe serve's HTTP API, as a script would. Every wait is for what the page
  * says, with a timeout; nothing sleeps.
  */
@@ -147,7 +148,7 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     await wizard.getByRole('button', { name: 'Deploy', exact: true }).click();
 
     // The rollout page: half the traffic to @2, then its disagreement with @1 fails the checks and the agent rolls it back.
-    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${MODEL}@2`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${MODEL}@2`, { timeout: 60_000 });
     await expect(page.getByText('Deployed over its gates')).toBeVisible();
     await expect(page.getByRole('status', { name: 'Deployment state' })).toHaveText('Rolled back', { timeout: 60_000 });
     await expect(page.getByTestId('stable-share')).toContainText('100%');
@@ -167,7 +168,7 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     await canary(again);
     await again.getByRole('button', { name: 'Next' }).click();
     await again.getByRole('button', { name: 'Deploy', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${MODEL}@3`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${MODEL}@3`, { timeout: 60_000 });
     await expect(page.getByRole('button', { name: 'Promote' })).toBeVisible();
     await page.screenshot({ path: screenshotPath('110-canary-progressing'), animations: 'disabled' });
     await expect(page.getByRole('status', { name: 'Deployment state' })).toHaveText('Succeeded', { timeout: 60_000 });
@@ -186,17 +187,42 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     await expect(page.getByRole('table', { name: 'Recent deployments' }).getByRole('row')).toHaveCount(5);
     await page.screenshot({ path: screenshotPath('113-targets-after'), fullPage: true, animations: 'disabled' });
 
+    // An A/B test of @3 against @1 on edge-1, the true labels fed back; then a person aborts it.
+    traffic.giveFeedback(true);
+    const ab = await chooseVersion(page, 3);
+    await chooseTarget(ab, 'edge-1');
+    await ab.getByRole('radio', { name: /^A\/B test/ }).check();
+    const abSettings = ab.getByRole('group', { name: 'A/B settings' });
+    await abSettings.getByLabel('New version’s share', { exact: true }).fill('50');
+    await abSettings.getByLabel('Measure every', { exact: true }).fill('1');
+    await ab.getByRole('button', { name: 'Next' }).click();
+    await expect(ab.getByRole('definition').filter({ hasText: 'A/B test: 50% to the new version' })).toBeVisible();
+    await ab.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${MODEL}@3`, { timeout: 60_000 });
+    const verdict = page.getByRole('status', { name: 'Experiment verdict' });
+    await expect(verdict).toContainText('accuracy', { timeout: 60_000 });
+    await expect(page.getByRole('table', { name: 'Arms' }).getByRole('row', { name: /Candidate/ })).toContainText('%');
+    await page.screenshot({ path: screenshotPath('114-ab-experiment'), animations: 'disabled' });
+    await page.getByRole('button', { name: 'Abort' }).click();
+    const confirm = page.getByRole('dialog', { name: `Abort the rollout of ${MODEL}@3?` });
+    await expect(confirm).toContainText('All traffic goes back to the stable version, v1');
+    await page.screenshot({ path: screenshotPath('115-abort-confirm'), animations: 'disabled' });
+    await confirm.getByRole('button', { name: 'Abort and roll back' }).click();
+    await expect(page.getByRole('status', { name: 'Deployment state' })).toHaveText('Rolled back', { timeout: 30_000 });
+    await expect(page.getByRole('list', { name: 'Decisions' })).toContainText(/abort/i);
+    traffic.giveFeedback(false);
+
     // Monitoring: the traffic the agents served, as the app sampled their /metrics.
     await nav.getByRole('link', { name: /Monitoring/ }).click();
-    await expect(page.getByRole('heading', { level: 2 })).toContainText(`${MODEL} on edge-2`);
+    await expect(page.getByRole('heading', { level: 2 })).toContainText(`${MODEL} on edge-1`);
     await expect(page.getByText('Drift (live inputs against the training data) and accuracy (predictions against outcomes) are not built yet')).toBeVisible();
     const requests = page.getByRole('figure', { name: 'Requests per second' });
     await expect(requests.locator('.recharts-line').first()).toBeVisible({ timeout: 90_000 });
-    await page.screenshot({ path: screenshotPath('114-monitoring'), animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('116-monitoring'), animations: 'disabled' });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: screenshotPath('115-monitoring-dark'), animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('117-monitoring-dark'), animations: 'disabled' });
   } finally {
     const sent = await traffic.stop();
-    test.info().annotations.push({ type: 'traffic', description: `${sent.answered} answered, ${sent.failed} failed${sent.problem ? `; ${sent.problem}` : ''}` });
+    test.info().annotations.push({ type: 'traffic', description: `${sent.answered} answered, ${sent.failed} failed, ${sent.feedback} outcomes fed back${sent.problem ? `; ${sent.problem}` : ''}` });
   }
 });

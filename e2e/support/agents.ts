@@ -115,31 +115,43 @@ async function penguinRows(): Promise<Record<string, string | number>[]> {
 
 /**
  * Callers of a served model: one row per request to each agent's `/v2/models/{model}/infer`
- * (the columns its metadata asks for), about 50 requests a second per agent, until stop(). The
- * pace is a rate, not a wait: a canary's analysis needs requests in every interval.
+ * (the columns its metadata asks for), about 50 requests a second per agent, until stop(). With
+ * feedback on, each answer's true label goes to `/v2/models/{model}/feedback` under the request
+ * id the answer carried, as an app that learns outcomes later would. The pace is a rate, not a
+ * wait: a canary's analysis needs requests in every interval.
  */
-export function sendTraffic(agents: readonly LocalAgent[], model: string, perSecond = 50): { stop: () => Promise<{ answered: number; failed: number; problem: string | null }> } {
+export function sendTraffic(agents: readonly LocalAgent[], model: string, perSecond = 50) {
   let stopped = false;
-  const counts = { answered: 0, failed: 0, problem: null as string | null };
-  const loops = agents.map(async (agent) => {
-    const rows = await penguinRows();
-    const metadata = (await (await fetch(`${agent.url}/v2/models/${encodeURIComponent(model)}`)).json()) as { inputs: { name: string; datatype: string }[] };
-    const tensors = (row: Record<string, string | number>) => metadata.inputs.map((input) => ({ name: input.name, shape: [1], datatype: input.datatype, data: [row[input.name] ?? null] }));
-    for (let i = 0; !stopped; i++) {
-      const started = Date.now();
-      const answer = await fetch(`${agent.url}/v2/models/${encodeURIComponent(model)}/infer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ inputs: tensors(rows[i % rows.length]!) }),
-      }).catch(() => null);
-      await answer?.arrayBuffer().catch(() => undefined);
-      if (answer?.ok) counts.answered++;
-      else counts.failed++;
-      const pause = 1000 / perSecond - (Date.now() - started);
-      if (pause > 0) await new Promise((resolvePromise) => setTimeout(resolvePromise, pause));
-    }
-  }).map((loop) => loop.catch((error: unknown) => void (counts.problem = String(error))));
+  let feedback = false;
+  const counts = { answered: 0, failed: 0, feedback: 0, problem: null as string | null };
+  const path = `/v2/models/${encodeURIComponent(model)}`;
+  const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const loops = agents
+    .map(async (agent) => {
+      const rows = await penguinRows();
+      const metadata = (await (await fetch(`${agent.url}${path}`)).json()) as { inputs: { name: string; datatype: string }[] };
+      const tensors = (row: Record<string, string | number>) => metadata.inputs.map((input) => ({ name: input.name, shape: [1], datatype: input.datatype, data: [row[input.name] ?? null] }));
+      for (let i = 0; !stopped; i++) {
+        const started = Date.now();
+        const row = rows[i % rows.length]!;
+        const answer = await post(`${agent.url}${path}/infer`, { inputs: tensors(row) }).catch(() => null);
+        await answer?.arrayBuffer().catch(() => undefined);
+        if (answer?.ok) counts.answered++;
+        else counts.failed++;
+        const id = answer?.headers.get('x-request-id');
+        if (feedback && id) {
+          const told = await post(`${agent.url}${path}/feedback`, { id, label: row['Species'] }).catch(() => null);
+          await told?.arrayBuffer().catch(() => undefined);
+          if (told?.ok) counts.feedback++;
+        }
+        const pause = 1000 / perSecond - (Date.now() - started);
+        if (pause > 0) await new Promise((resolvePromise) => setTimeout(resolvePromise, pause));
+      }
+    })
+    .map((loop) => loop.catch((error: unknown) => void (counts.problem = String(error))));
   return {
+    /** Send each answer's true label back from now on (on) or not. */
+    giveFeedback: (on: boolean) => void (feedback = on),
     stop: async () => {
       stopped = true;
       await Promise.all(loops);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CanarySpec, ShadowSpec, type AnalysisRecord } from '../../../../shared/contract/agent-admin.ts';
+import { AbSpec, CanarySpec, ShadowSpec, type AnalysisRecord } from '../../../../shared/contract/agent-admin.ts';
 import { analysisCharts } from './analysis-charts.tsx';
 
 const arm = (version: string, requests: number, errorRate: number | null, p99Ms: number | null, disagreement: number | null = null) => ({ version, requests, errors: 0, errorRate, p99Ms, compared: disagreement === null ? 0 : requests, disagreement });
@@ -31,5 +31,10 @@ describe('a rollout’s analysis charts', () => {
   it('draws no threshold for a shadow rollout: it is measured, not judged', () => {
     const charts = analysisCharts({ analyses: records, spec: ShadowSpec.parse({ strategy: 'shadow', model: 'penguins' }) });
     expect(charts.every((chart) => chart.threshold === undefined)).toBe(true);
+  });
+
+  it('leaves out disagreement for an A/B test, whose arms answer different callers', () => {
+    const charts = analysisCharts({ analyses: records, spec: AbSpec.parse({ strategy: 'ab', model: 'penguins' }) });
+    expect(charts.map((chart) => chart.title)).toEqual(['Error rate', 'p99 latency', 'Requests per interval']);
   });
 });

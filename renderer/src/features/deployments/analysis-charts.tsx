@@ -20,7 +20,7 @@ const candidate: TimeLine = { key: 'candidate', label: 'Candidate', color: LINE_
 /**
  * The analysis charts of a rollout: error rate, p99 latency, disagreement with stable and the
  * requests each interval had, both arms by time, with the canary's threshold on each (shadow and
- * A/B rollouts are measured, not judged: no threshold).
+ * A/B rollouts are measured, not judged: no threshold; an A/B test compares no predictions).
  */
 export function analysisCharts(rollout: Pick<RolloutStatus, 'analyses' | 'spec'>): AnalysisChart[] {
   const limits = rollout.spec.strategy === 'canary' ? rollout.spec.analysis : null;
@@ -29,7 +29,7 @@ export function analysisCharts(rollout: Pick<RolloutStatus, 'analyses' | 'spec'>
       const [forStable, forCandidate] = pick(record);
       return { t: Date.parse(record.at), stable: forStable, candidate: forCandidate } as TimeRow;
     });
-  return [
+  const charts: AnalysisChart[] = [
     { title: 'Error rate', rows: rows((r) => [r.stable.errorRate, r.candidate.errorRate]), lines: [stable, candidate], format: percent, threshold: limits ? { value: limits.maxErrorRate, label: 'At most' } : undefined },
     { title: 'p99 latency', rows: rows((r) => [r.stable.p99Ms, r.candidate.p99Ms]), lines: [stable, candidate], format: ms, threshold: limits ? { value: limits.maxP99Ms, label: 'At most' } : undefined },
     {
@@ -41,6 +41,8 @@ export function analysisCharts(rollout: Pick<RolloutStatus, 'analyses' | 'spec'>
     },
     { title: 'Requests per interval', rows: rows((r) => [r.stable.requests, r.candidate.requests]), lines: [stable, candidate], format: count, threshold: limits ? { value: limits.minRequests, label: 'Candidate needs' } : undefined },
   ];
+  // An A/B test's arms answer different callers: their predictions are never compared.
+  return rollout.spec.strategy === 'ab' ? charts.filter((chart) => chart.title !== 'Disagreement with stable') : charts;
 }
 
 /** Each analysis metric over time for both arms, the threshold the candidate is held to drawn across. */

@@ -94,6 +94,11 @@ export function DeployWizard({ targets, onClose, onStarted }: { targets: readonl
             </dl>
           ) : null}
         </div>
+        {busy && chosenTarget ? (
+          <p className="wizard__progress" aria-live="polite">
+            <span className="spinner" aria-hidden="true" /> Packaging and signing {ref}, then sending it to {chosenTarget.target.name}, which checks its signature and loads it…
+          </p>
+        ) : null}
         {error ? <ErrorBanner error={error} title={`Could not deploy ${ref ?? ''}`} onDismiss={() => setError(null)} /> : null}
         <div className="dialog__actions wizard__actions">
           {why[at] && at < 3 ? <span className="wizard__why faint">{why[at]}</span> : null}

@@ -4,6 +4,7 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { useAnswer } from '../models/use-answer.ts';
+import { AbExperiment } from './ab-experiment.tsx';
 import { AnalysisCharts } from './analysis-charts.tsx';
 import { DecisionLog } from './decision-log.tsx';
 import { DeploymentStateChip, strategyWords } from './deployment-state-chip.tsx';
@@ -128,6 +129,7 @@ function RolloutView({ deployment, rollout, problem, onChanged }: { deployment: 
             <TrafficSplit stableVersion={rollout.stable.version} candidateVersion={rollout.candidate.version} candidateWeight={rollout.weight} />
           </section>
         ) : null}
+        {rollout?.strategy === 'ab' ? <AbExperiment experiment={rollout.experiment} model={rollout.model} /> : null}
         {rollout && rollout.strategy !== 'replace' ? (
           <section className="deploy-section" aria-labelledby="analysis-title">
             <h2 id="analysis-title" className="deploy-section__title">
