@@ -4,7 +4,8 @@ import type { RunDetail } from '../../../../shared/contract/runs.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { useServices } from '../../app/services-context.tsx';
 import { createScriptRunCommands, isScriptRun } from './script-run-commands.ts';
-import { tailFromPage, tailWithOutput, type LogTail } from './script-run-log-tail.ts';
+import { followLog } from './script-run-log-follower.ts';
+import type { LogTail } from './script-run-log-tail.ts';
 import './script-run.css';
 
 /** A script run's page: what ran (command, folder, exit, GPUs) and the end of its output, live while it runs. */
@@ -20,41 +21,20 @@ function ScriptRunOutput({ run }: { run: RunDetail }) {
   const running = run.status === 'RUNNING';
   const tags = run.systemTags;
 
-  // The end of the log, then its output as it comes; read again after a gap, and once the run has ended (the whole log, from its artifact).
-  useEffect(() => {
-    let current: LogTail | null = null;
-    let stopped = false;
-    let reading = false;
-    let again = false;
-    const read = async () => {
-      if (reading) return void (again = true);
-      reading = true;
-      do {
-        again = false;
-        const page = await scripts.readLog(run.id);
-        if (stopped) return;
-        if (page.ok) {
-          current = tailFromPage(page.value);
-          setTail(current);
+  // The end of the log, then its output as it comes; once the run has ended, the whole log again (from its artifact).
+  useEffect(
+    () =>
+      followLog(
+        { readLog: () => scripts.readLog(run.id), followOutput: (listener) => scripts.followOutput(run.id, listener) },
+        running,
+        (shown) => {
+          setTail(shown);
           setError(null);
-        } else setError(page.error);
-      } while (again);
-      reading = false;
-    };
-    const stop = running
-      ? scripts.followOutput(run.id, (output) => {
-          if (!current) return; // the first page, on its way, holds it
-          const next = tailWithOutput(current, output);
-          if (next === null) void read();
-          else setTail((current = next));
-        })
-      : () => {};
-    void read();
-    return () => {
-      stopped = true;
-      stop();
-    };
-  }, [scripts, run.id, running]);
+        },
+        setError,
+      ),
+    [scripts, run.id, running],
+  );
 
   // Follow the end while the reader is there; leave the scroll alone once they scroll up.
   const box = useRef<HTMLPreElement>(null);
