@@ -19,8 +19,8 @@ export interface PoolOptions extends ServingOptions {
 
 /** Tests drive the pool by these, never by timing: hold a worker busy, see a request queued. */
 export interface PoolHooks {
-  /** Awaited by a worker before it predicts (a slow model, on demand); given the bundle's model version. */
-  beforePredict?: (version: number) => Promise<void>;
+  /** Awaited by a worker before it predicts (a slow model, or one that throws on some inputs, on demand); given the bundle's model version and the rows. */
+  beforePredict?: (version: number, rows: readonly Record<string, unknown>[]) => Promise<void>;
   /** Called when a request joins the queue. */
   queued?: () => void;
   /** What the worker predicted, changed on demand (a model that disagrees); given the bundle's model version. */
@@ -117,7 +117,7 @@ export async function openWorkerPool(bundleFile: string, options: PoolOptions): 
         }, timeoutMs);
       });
       const predicted = (async () => {
-        await options.hooks?.beforePredict?.(first.manifest.model.version);
+        await options.hooks?.beforePredict?.(first.manifest.model.version, rows);
         const predictions = await runtime.predict(rows);
         return options.hooks?.afterPredict?.(first.manifest.model.version, predictions) ?? predictions;
       })();

@@ -8,7 +8,7 @@ import type { AgentOptions } from '../start-agent.ts';
 import { ManualClock } from './rollout-clock.ts';
 import { send } from '../test-support/agent-client.ts';
 import { adminHeaders, predictions, putBundle, rolloutAction, rolloutAgent, rolloutStatus, startRollout, withCandidate, type RolloutAgent } from '../test-support/rollout-harness.ts';
-import { trainPenguinBundles, type TrainedBundles } from '../test-support/trained-bundles.ts';
+import { ADELIE, trainPenguinBundles, type TrainedBundles } from '../test-support/trained-bundles.ts';
 
 /**
  * Canary rollouts run by the agent itself, with time moved by the test (clock.tick() ends an
@@ -84,29 +84,29 @@ describe('canary rollouts', () => {
     expect(log[2]).toMatchObject({ rollout: id, routed: { stable: 10, candidate: 10 } });
   });
 
-  it('rolls back by itself when the candidate fails requests, within interval × failureLimit, and stable answers everything again', async () => {
-    // Version 2 answers its readiness check at load, then throws on every request.
-    let broken = false;
-    const agent = await agentWithCandidate({ hooks: { beforePredict: (version) => (version === 2 && broken ? Promise.reject(new Error('the model threw on this input')) : Promise.resolve()) } });
-    broken = true;
+  it('rolls back by itself when the candidate fails on some inputs, within interval × failureLimit, and stable answers everything again', async () => {
+    // Version 2 throws on penguins from Biscoe (and answers the rest, and its readiness check).
+    const agent = await agentWithCandidate({ hooks: { beforePredict: (version, rows) => (version === 2 && rows.some((row) => row.Island === 'Biscoe') ? Promise.reject(new Error('the model threw on this input')) : Promise.resolve()) } });
     const startedAt = agent.clock.now().getTime();
     const id = await started(agent, canary());
-    const answers = await predictions(agent.url, 20);
-    expect(answers.filter((answer) => answer.status === 500)).toHaveLength(10);
-    expect(answers.find((answer) => answer.status === 500)!.json().error).toContain('could not predict');
+    const fromBiscoe = (i: number) => (i % 4 < 2 ? ADELIE : { ...ADELIE, Island: 'Biscoe' });
+    const answers = await predictions(agent.url, 20, () => ({}), fromBiscoe);
+    // Every other request goes to v2; half of those come from Biscoe.
+    expect(answers.map((answer) => `${answer.json().model_version ?? 'error'} ${answer.status}`).filter((line) => !line.startsWith('1 '))).toEqual(Array(10).fill(null).map((_, i) => (i % 2 === 0 ? '2 200' : 'error 500')));
+    expect(answers.find((answer) => answer.status === 500)!.json().error).toBe('Model penguins version 2 could not predict: Unexpected error: the model threw on this input');
     await agent.clock.tick();
     let status = await rolloutStatus(agent, id);
     expect(status).toMatchObject({ phase: 'progressing', step: 0, weight: 50, failedAnalyses: 1 });
-    expect(status.analyses[0]).toMatchObject({ verdict: 'failed', candidate: { requests: 10, errors: 10, errorRate: 1 } });
-    expect(status.analyses[0].reason).toBe('error rate 1.00 > 0.01 (10 of 10 requests failed)');
+    expect(status.analyses[0]).toMatchObject({ verdict: 'failed', candidate: { requests: 10, errors: 5, errorRate: 0.5, compared: 5, disagreement: 0 } });
+    expect(status.analyses[0].reason).toBe('error rate 0.50 > 0.01 (5 of 10 requests failed)');
 
-    await predictions(agent.url, 20);
+    await predictions(agent.url, 20, () => ({}), fromBiscoe);
     await agent.clock.tick();
     status = await rolloutStatus(agent, id);
     expect(status).toMatchObject({ phase: 'rolled-back', weight: 0, failedAnalyses: 2 });
-    expect(status.decisions.at(-1).reason).toMatch(/^Rolled back automatically after 2 failed analyses \(the limit is 2\); last: error rate 1\.00 > 0\.01 .*All traffic back to stable version 1\.$/);
+    expect(status.decisions.at(-1).reason).toMatch(/^Rolled back automatically after 2 failed analyses \(the limit is 2\); last: error rate 0\.50 > 0\.01 .*All traffic back to stable version 1\.$/);
     expect(Date.parse(status.decisions.at(-1).at) - startedAt).toBe(2 * 30_000);
-    expect((await predictions(agent.url, 10)).map((answer) => `${answer.status} ${answer.json().model_version}`)).toEqual(Array(10).fill('200 1'));
+    expect((await predictions(agent.url, 10, () => ({}), fromBiscoe)).map((answer) => `${answer.status} ${answer.json().model_version}`)).toEqual(Array(10).fill('200 1'));
     const model = (await send(agent.url, '/admin/models/penguins', { headers: adminHeaders(agent.token) })).json();
     expect(model).toMatchObject({ stable: { version: '1' }, candidate: null, candidateWeight: 0, rollout: null });
     // The log explains the rollback: the traffic each arm had in the interval that decided it.

@@ -60,11 +60,11 @@ export async function withCandidate(agent: { url: string; token: string }, bundl
   if (loaded.status !== 200) throw new Error(`candidate upload: ${loaded.text}`);
 }
 
-/** `n` one-row predictions in turn; the answers in order. */
-export async function predictions(url: string, n: number, headers: (i: number) => Record<string, string> = () => ({})): Promise<Answer[]> {
+/** `n` one-row predictions in turn (of ADELIE unless `rowOf` says otherwise); the answers in order. */
+export async function predictions(url: string, n: number, headers: (i: number) => Record<string, string> = () => ({}), rowOf: (i: number) => Record<string, string | number | null> = () => ADELIE): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; i < n; i++) {
-    const request = json({ inputs: tensorsOf([ADELIE]) });
+    const request = json({ inputs: tensorsOf([rowOf(i)]) });
     answers.push(await send(url, '/v2/models/penguins/infer', { ...request, headers: { ...request.headers, ...headers(i) } }));
   }
   return answers;
