@@ -132,5 +132,10 @@ describe('a rollout across restarts', () => {
     expect(refused.status).toBe(409);
     expect(refused.json()).toMatchObject({ error: 'Model penguins has no candidate loaded to roll out.', hint: 'Send the new version first: PUT /admin/models/penguins/candidate with the bundle as the body.' });
     expect((await predictions(agent.url, 2)).map((answer) => answer.status)).toEqual([200, 200]);
+    // A candidate that is not the version the caller meant is refused whole, too.
+    const wrongVersion = await send(agent.url, '/admin/models/penguins/candidate?version=9', { method: 'PUT', headers: adminHeaders(agent.token, 'application/octet-stream'), body });
+    expect(wrongVersion.status).toBe(400);
+    expect(wrongVersion.json().error).toBe('The bundle holds version 2 of the model, not version 9 as ?version= said.');
+    expect(await readdir(join(agent.dataDir, 'bundles'))).toHaveLength(1);
   });
 });
