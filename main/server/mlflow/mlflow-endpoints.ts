@@ -83,7 +83,7 @@ export const mlflowEndpoints: Readonly<Record<string, Endpoint>> = {
   'runs/log-batch': endpoint(
     'POST',
     'logBatch',
-    ['run_id'],
+    ['run_id', 'metrics[].key', 'metrics[].value', 'metrics[].timestamp', 'params[].key', 'tags[].key'],
     (t, m) => {
       t.logBatch(m.run_id, { metrics: (m.metrics ?? []).map(metricOf), params: m.params, tags: m.tags });
       return {};

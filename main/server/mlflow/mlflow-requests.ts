@@ -69,9 +69,13 @@ export function queryMessage(query: URLSearchParams): Record<string, unknown> {
   return message;
 }
 
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
 /**
- * Read a request message: MLflow's "Missing value for required parameter" first, then the
- * schema; a field of the wrong type is MLflow's "Invalid value … for parameter …".
+ * Read a request message: MLflow's "Missing value for required parameter" first (a field, or
+ * `list[].field` in each item of a list, named as `metrics[3].timestamp`), then the schema; a field of the wrong type is MLflow's "Invalid value … for parameter …".
  * `run_uuid`, the old name of `run_id`, is still accepted.
  */
 export function readMessage<S extends z.ZodType>(schema: S, raw: unknown, required: readonly string[]): z.output<S> {
@@ -81,7 +85,16 @@ export function readMessage<S extends z.ZodType>(schema: S, raw: unknown, requir
   const message: Record<string, unknown> = { ...(raw as Record<string, unknown> | undefined) };
   if (message.run_id === undefined && typeof message.run_uuid === 'string') message.run_id = message.run_uuid;
   for (const field of required) {
-    if (message[field] === undefined || message[field] === null || message[field] === '') throw missingParameter(field);
+    const [list, inner] = field.split('[].');
+    if (inner === undefined) {
+      if (isMissing(message[field])) throw missingParameter(field);
+      continue;
+    }
+    const items = message[list!];
+    if (!Array.isArray(items)) continue; // the schema says what is wrong with it
+    items.forEach((item: unknown, i) => {
+      if (typeof item === 'object' && item !== null && isMissing((item as Record<string, unknown>)[inner])) throw missingParameter(`${list}[${i}].${inner}`);
+    });
   }
   for (const [key, value] of Object.entries(message)) if (value === null) delete message[key];
   const parsed = schema.safeParse(message);

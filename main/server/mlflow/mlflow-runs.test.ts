@@ -132,6 +132,8 @@ describe('logging to a run', () => {
     expect((await t.post('runs/log-metric', { run_id: runId, key: 'loss', value: 1 })).json).toEqual(
       invalid("Missing value for required parameter 'timestamp'. See the API docs for more information about request parameters."),
     );
+    const noTimestamp = await t.post('runs/log-batch', { run_id: runId, metrics: [{ key: 'a', value: 1, timestamp: T0 }, { key: 'a', value: 2 }] });
+    expect(noTimestamp.json).toEqual(invalid("Missing value for required parameter 'metrics[1].timestamp'. See the API docs for more information about request parameters."));
     const wrongType = await t.post('runs/log-parameter', { run_id: runId, key: 'lr', value: 0.1 });
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.message).toMatch(/^Invalid value 0\.1 for parameter 'value' supplied/);
