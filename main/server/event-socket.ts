@@ -34,6 +34,7 @@ export function createEventSocket(events: EventHub): EventSocket {
   });
 
   const unsubscribe = events.on((event: LatheEvent) => {
+    if (wss.clients.size === 0) return; // no one listening: not even the JSON is made (metric events come by the thousand)
     const frame = JSON.stringify(event);
     for (const client of wss.clients) {
       if (client.readyState !== WebSocket.OPEN) continue;
