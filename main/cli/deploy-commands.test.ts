@@ -52,7 +52,7 @@ describe('lathe targets, lathe deploy', () => {
 
     const deployed = await lathe('deploy', 'penguins@1', '--target', 'edge-1');
     expect(deployed.code, deployed.out).toBe(0);
-    expect(deployed.err).toBe('Deploying penguins@1 to edge-1 (replace)…');
+    expect(deployed.err.split('\n')).toEqual(['Deploying penguins@1 to edge-1 (replace)…', '  Packaging and signing penguins@1…', expect.stringMatching(/^ {2}Uploading \d+ bytes to edge-1 \(http:\/\/127\.0\.0\.1:\d+\)…$/), '  edge-1 verified and loaded penguins@1.']);
     expect(deployed.out).toMatch(/^Deployment dep-\S+: penguins@1 to edge-1 \(replace\) — succeeded\. penguins@1 serves all traffic on edge-1\.$/);
 
     const status = await lathe('deploy', 'status');

@@ -114,6 +114,7 @@ export const events = {
   'sweeps:progress': sweeps.sweepsProgress,
   'data:transfer-progress': remote.transferProgress,
   'deployments:changed': deployments.deploymentsChanged,
+  'deployments:progress': deployments.deploymentsProgress,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;

@@ -337,3 +337,6 @@ export const monitoringSeries = defineCall(
 );
 
 export const deploymentsChanged = defineEvent('deployments:changed', z.object({ workspace: WorkspacePath, id: z.string(), state: DeploymentState }));
+
+/** A step of a deploy under way ("Uploading 15 kB to edge-1…"), for a front door that shows progress. */
+export const deploymentsProgress = defineEvent('deployments:progress', z.object({ workspace: WorkspacePath, id: z.string(), message: z.string() }));

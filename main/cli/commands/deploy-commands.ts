@@ -81,6 +81,8 @@ export const deployCommand: CliCommand = {
     const weight = integerOption(context.values.weight, '--weight', 1, 99);
     const reason = stringOption(context, 'override-reason');
     if (!context.json) context.err(`Deploying ${visible(ref)} to ${visible(target)} (${strategy})…`);
+    // Each step as the core reports it (packaging, uploading, switching), on stderr so --json stays one value.
+    const stopListening = context.json ? () => undefined : (await context.core()).events.on((event) => event.name === 'deployments:progress' && context.err(`  ${visible(event.payload.message)}`));
     const deployment = await callCore(context, 'deploy:start', {
       workspace: await context.workspace(),
       ref,
@@ -90,7 +92,7 @@ export const deployCommand: CliCommand = {
       ...(intervalMs !== undefined ? { intervalMs } : {}),
       ...(weight !== undefined ? { weight } : {}),
       ...(reason !== undefined ? { override: { reason } } : {}),
-    });
+    }).finally(stopListening);
     if (deployment.state !== 'rolling-out' || context.values.wait !== true) {
       const next = deployment.state === 'rolling-out' ? [`Follow it: lathe deploy status --target ${visible(target)}; end it: lathe deploy promote|rollback ${visible(deployment.model)} --target ${visible(target)}`] : [];
       return { json: deployment, human: [describeDeployment(deployment), ...next].join('\n') };

@@ -22,8 +22,6 @@ export interface DeployCallsContext {
    * the CLI, whose process ends with its command.
    */
   sampling?: { intervalMs: number; retentionDays?: number | undefined } | null | undefined;
-  /** Told of each step of a deploy, for a front door that shows progress. */
-  progress?: ((text: string) => void) | undefined;
 }
 
 /**
@@ -61,7 +59,7 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
     ...targetCalls(targets),
     'deploy:start': async ({ workspace, ...request }) => {
       const { startDeploy } = await import('./start-deploy.ts');
-      return startDeploy({ workspace: await open(workspace), targets, stateDir: context.stateDir, latheVersion: context.latheVersion, events: context.events, progress: context.progress }, request);
+      return startDeploy({ workspace: await open(workspace), targets, stateDir: context.stateDir, latheVersion: context.latheVersion, events: context.events }, request);
     },
     'deploy:status': async ({ workspace, target, model }) => (await import('./deploy-status.ts')).deployStatus(targets, await log(workspace), { target, model }),
     'deploy:promote': async ({ workspace, target, model }) => (await import('./deploy-status.ts')).actOnModelRollout(targets, await log(workspace), { target, model }, 'promote'),

@@ -37,8 +37,6 @@ export interface DeployServices {
   stateDir: string;
   latheVersion: string;
   events?: EventHub | undefined;
-  /** Told of each step, for a front door that shows progress (the CLI). */
-  progress?: ((text: string) => void) | undefined;
 }
 
 /**
@@ -92,6 +90,7 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     previousVersion,
   });
   await reachPhase('deploy:recorded');
+  const say = (message: string) => events?.emit('deployments:progress', { workspace: workspace.dir, id: deployment.id, message });
   const changed = () => events?.emit('deployments:changed', { workspace: workspace.dir, id: deployment.id, state: deployment.state });
   changed();
   log.event(deployment.id, 'gates-checked', gate.summary);
@@ -100,7 +99,7 @@ export async function startDeploy(services: DeployServices, request: DeployReque
   const bundleDir = join(services.stateDir, 'deploy-bundles');
   const bundle = join(bundleDir, `${deployment.id}.lathe`);
   try {
-    services.progress?.(`Packaging and signing ${label}…`);
+    say(`Packaging and signing ${label}…`);
     await mkdir(bundleDir, { recursive: true, mode: 0o700 });
     const packaged = await packageModelVersion(workspace, `${version.name}@${version.version}`, bundle, { key: await loadOrCreateSigningKey(services.stateDir), latheVersion: services.latheVersion });
     const sha256 = await sha256Of(bundle);
@@ -108,17 +107,18 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     log.event(deployment.id, 'packaged', `Signed bundle of ${packaged.bytes} bytes (sha256 ${sha256.slice(0, 16)}…) by key ${packaged.signer.fingerprint}.`);
 
     const path = request.strategy === 'replace' ? `/admin/models/${encodeURIComponent(version.name)}` : `/admin/models/${encodeURIComponent(version.name)}/candidate?version=${version.version}`;
-    services.progress?.(`Uploading ${packaged.bytes} bytes to ${stored.name} (${stored.url})…`);
+    say(`Uploading ${packaged.bytes} bytes to ${stored.name} (${stored.url})…`);
     const upload = await uploadFile(target, path, bundle, packaged.bytes);
     if (upload.reply.status !== 200) throw agentRefusal(target, path, upload.reply);
     log.event(deployment.id, 'uploaded', `${stored.name} received, verified and loaded ${label}.`);
+    say(`${stored.name} verified and loaded ${label}.`);
 
     if (request.strategy === 'replace') {
       const outcome = `${label} serves all traffic on ${stored.name}${previousVersion ? ` (was version ${previousVersion})` : ''}.`;
       log.event(deployment.id, 'switched', outcome);
       deployment = log.update(deployment.id, { state: 'succeeded', outcome });
     } else {
-      services.progress?.(`Starting the ${request.strategy} rollout on ${stored.name}…`);
+      say(`Starting the ${request.strategy} rollout on ${stored.name}…`);
       const status = await startRollout(target, rolloutSpec(request, version.name, String(version.version)));
       log.event(deployment.id, 'rollout-started', `Rollout ${status.id}: ${describeRollout(status.spec)}.`);
       deployment = log.update(deployment.id, { state: 'rolling-out', rolloutId: status.id, outcome: `Rolling out: ${status.weight}% of traffic to ${label}.` });
