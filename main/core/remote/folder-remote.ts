@@ -25,6 +25,8 @@ export class FolderRemote implements ByteRemote {
   readonly #tempPrefix = `push-${safeHostname()}-`;
   /** Folders renamed into since the last flush. */
   readonly #unsynced = new Set<string>();
+  /** Folders known to exist (made or seen by this object): not made again for every blob. */
+  readonly #made = new Set<string>();
 
   constructor(folder: string) {
     this.folder = folder;
@@ -79,7 +81,7 @@ export class FolderRemote implements ByteRemote {
    * an error if its bytes do not match (BlobStore.readVerified does): then nothing is placed.
    */
   async put(hash: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    await mkdirInside(this.folder, this.#temp);
+    await this.#ensureFolder(this.#temp);
     const temp = join(this.#temp, `${this.#tempPrefix}${process.pid}-${randomBytes(8).toString('hex')}`);
     const handle = await open(temp, 'wx', 0o644);
     try {
@@ -92,13 +94,19 @@ export class FolderRemote implements ByteRemote {
       await chmod(temp, 0o444);
       await reachPhase('remote:blob-written');
       const dir = join(this.#objects, hexOf(hash).slice(0, 2));
-      await mkdirInside(this.folder, dir);
+      await this.#ensureFolder(dir);
       await rename(temp, this.pathOf(hash));
       this.#unsynced.add(dir);
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  async #ensureFolder(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await mkdirInside(this.folder, dir);
+    this.#made.add(dir);
   }
 
   /**

@@ -37,7 +37,7 @@ export async function pushBlobs(blobs: BlobStore, needed: readonly NeededBlob[],
         problem: damaged ? 'damaged-here' : 'missing-everywhere',
         detail: damaged
           ? `The stored bytes of ${what} are not the recorded ${blob.bytes} bytes here, so they were not sent.`
-          : `Neither this machine nor ${remote.label} has the bytes of ${what}.`,
+          : `Neither this machine nor ${remote.label} has the bytes of ${what}: push them from the machine that made that version, or import its original file again there.`,
       });
       progress.done(blob);
       return;
