@@ -67,6 +67,18 @@ describe('lathe run', () => {
     expect(failed.err).toMatch(/^Run [0-9a-f]{32} \(failing\) started: /);
   });
 
+  it('goes on echoing past the log\'s cap, to the last line, while the log keeps its head and tail', { timeout: 120_000 }, async () => {
+    const { ws } = await newWorkspace();
+    // 12 MB of output, past the 9 MB the log keeps from its start.
+    const flood = "const line = 'z'.repeat(1023) + '\\n'; for (let i = 0; i < 12288; i++) process.stdout.write(line); console.log('THE END');";
+    const result = await lathe(ws, 'run', '--json', '--', node, '-e', flood);
+    expect(result.code).toBe(0);
+    expect(result.err.trimEnd().endsWith('THE END')).toBe(true);
+    const summary = JSON.parse(result.out);
+    expect(summary.droppedBytes).toBeGreaterThan(2_000_000);
+    expect(summary.logBytes).toBeLessThan(10 * 1024 * 1024 + 1000);
+  });
+
   it('a program that does not exist: a clear error, exit code 1, and no run', { timeout: 60_000 }, async () => {
     const { ws } = await newWorkspace();
     const missing = await lathe(ws, 'run', '--', 'no-such-program-here', '--lr', '1');

@@ -124,8 +124,12 @@ export const scriptsLog = defineCall(
   ScriptLogPage,
 );
 
-/** Output as it comes (throttled): `text` starts at byte `from` of the log; a gap means lines were skipped here (read them with scripts:log). */
+/**
+ * Output as it comes (throttled): `text` starts at byte `from` of the log; a gap means lines were
+ * skipped here (read them with scripts:log). `pastCap`: output past the log's cap, which its file
+ * does not hold (`from` then counts bytes printed): for a terminal to echo, not for a page following the log.
+ */
 export const scriptsOutput = defineEvent(
   'scripts:output',
-  z.object({ workspace: WorkspacePath, runId: RunId, from: z.number().int().nonnegative(), text: z.string() }),
+  z.object({ workspace: WorkspacePath, runId: RunId, from: z.number().int().nonnegative(), text: z.string(), pastCap: z.boolean().optional() }),
 );

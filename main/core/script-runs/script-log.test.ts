@@ -9,18 +9,22 @@ const tempDir = useTempDirs();
 describe('the log of a script run', () => {
   it('sends a flood as a few events of bounded size, and keeps head, marker and tail in the file', async () => {
     const path = join(await tempDir(), 'run.log');
-    const events: { from: number; text: string }[] = [];
-    // An interval that never ends within the test: everything written lands in one pending event.
-    const log = new ScriptLog({ path, headBytes: 100_000, tailBytes: 10_000, emit: (from, text) => events.push({ from, text }), eventIntervalMs: 60_000, eventBytes: 8_000 });
+    const events: { from: number; text: string; pastCap: boolean }[] = [];
+    // An interval that never ends within the test: what is written lands in one pending event (one up to the cap, one past it).
+    const log = new ScriptLog({ path, headBytes: 100_000, tailBytes: 10_000, emit: (from, text, pastCap) => events.push({ from, text, pastCap }), eventIntervalMs: 60_000, eventBytes: 8_000 });
     expect(await log.opened()).toBeNull();
     const line = Buffer.from(`${'y'.repeat(99)}\n`);
     for (let i = 0; i < 50_000; i++) log.write(i % 2 ? 'stdout' : 'stderr', line); // 5 MB
     log.write('stdout', Buffer.from('last line\n'));
     const end = await log.finish();
 
-    expect(events.length).toBe(1);
+    expect(events.map((event) => event.pastCap)).toEqual([false, true]);
     expect(events[0]!.text.length).toBeLessThanOrEqual(16_000);
     expect(events[0]!.text).toContain('the log is past 97.7 KB: the rest is not shown live');
+    // Past the cap, output goes on for a terminal to echo (its end, here), counted in bytes printed.
+    expect(events[1]!.text.length).toBeLessThanOrEqual(16_000);
+    expect(events[1]!.text.endsWith('yyyy\nlast line\n')).toBe(true);
+    expect(events[1]!.from + Buffer.byteLength(events[1]!.text)).toBe(5_000_010);
     const text = await readFile(path, 'utf8');
     expect(Buffer.byteLength(text)).toBe(end.bytes);
     expect(end.bytes).toBeLessThan(100_000 + 10_000 + 200);

@@ -10,7 +10,8 @@ import { wholeCharactersEnd, wholeCharactersStart } from './log-text.ts';
  * It is capped so a script that floods its output cannot fill the disk or drown the app: the
  * first `headBytes` are written as they come; past them only the last `tailBytes` are kept (in
  * memory), and when the run ends they are written after a line saying how many bytes were
- * dropped in between. Events stop at the cap too (one line says so).
+ * dropped in between. At the cap one event says so; later ones are marked `pastCap` (a page
+ * following the log stops there; `lathe run` goes on echoing them).
  *
  * Writing pushes back: `write` returns false while the file is behind, and the caller pauses
  * the child's pipes until `drained` (the child then waits on its own writes, as at a slow
@@ -21,8 +22,12 @@ export interface ScriptLogOptions {
   path: string;
   headBytes: number;
   tailBytes: number;
-  /** Live output: `text` starts at byte `from` of the log. */
-  emit: (from: number, text: string) => void;
+  /**
+   * Live output: `text` starts at byte `from` of the log. Past the cap (`pastCap`), output still
+   * goes out, for a terminal to echo, but it is not in the log's file: `from` counts the bytes
+   * the script printed.
+   */
+  emit: (from: number, text: string, pastCap: boolean) => void;
   /** How long output is gathered before an event goes out. */
   eventIntervalMs?: number;
   /** At most this much text per event; more in one interval skips to its end. */
@@ -55,6 +60,7 @@ export class ScriptLog {
   #error: Error | null = null;
   #pending = '';
   #pendingFrom = 0;
+  #pendingPastCap = false;
   #timer: NodeJS.Timeout | null = null;
   #capSaid = false;
   readonly #opened: Promise<void>;
@@ -139,7 +145,9 @@ export class ScriptLog {
       this.#capSaid = true;
       this.#event(this.#head, `\n… the log is past ${mb(this.#options.headBytes)}: the rest is not shown live; the log keeps its last ${mb(this.#options.tailBytes)} when the run ends …\n`);
     }
-    this.#keepTail(bytes.subarray(fits));
+    const rest = bytes.subarray(fits);
+    if (rest.length > 0) this.#event(this.#head + this.#past, rest.toString(), true);
+    this.#keepTail(rest);
     return true;
   }
 
@@ -164,7 +172,9 @@ export class ScriptLog {
     return this.#file.write(bytes);
   }
 
-  #event(from: number, text: string): void {
+  #event(from: number, text: string, pastCap = false): void {
+    if (pastCap !== this.#pendingPastCap) this.#flushEvent();
+    this.#pendingPastCap = pastCap;
     if (this.#pending.length === 0) this.#pendingFrom = from;
     this.#pending += text;
     const limit = this.#options.eventBytes ?? DEFAULT_EVENT_BYTES;
@@ -183,7 +193,7 @@ export class ScriptLog {
     if (this.#pending.length === 0) return;
     const [from, text] = [this.#pendingFrom, this.#pending];
     this.#pending = '';
-    this.#options.emit(from, text);
+    this.#options.emit(from, text, this.#pendingPastCap);
   }
 }
 

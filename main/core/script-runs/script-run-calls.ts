@@ -34,7 +34,7 @@ export function scriptRunCalls({ workspaces, events, mlflowHandler, limits, quer
   const key = (workspace: string, runId: string) => `${workspace}\n${runId}`;
   const context = {
     tracking: (workspace: Workspace) => trackingFor(workspace, events),
-    output: (payload: { workspace: string; runId: string; from: number; text: string }) => events.emit('scripts:output', payload),
+    output: (payload: { workspace: string; runId: string; from: number; text: string; pastCap?: boolean }) => events.emit('scripts:output', payload),
     mlflowRoutes: mlflowHandler ? (workspace: Workspace) => mlflowRoutesFor(mlflowHandler, workspace, events) : null,
     limits: { ...defaultScriptRunLimits, ...limits },
     queryGpus: queryGpus ?? queryNvidiaSmi,

@@ -46,7 +46,7 @@ export const defaultScriptRunLimits: ScriptRunLimits = {
 export interface ScriptRunContext {
   tracking: (workspace: Workspace) => TrackingStore;
   /** Live output, as scripts:output events. */
-  output: (payload: { workspace: string; runId: string; from: number; text: string }) => void;
+  output: (payload: { workspace: string; runId: string; from: number; text: string; pastCap?: boolean }) => void;
   /** The front door's MLflow routes; null where it serves none (the script then gets no MLFLOW_TRACKING_URI). */
   mlflowRoutes: ((workspace: Workspace) => MlflowRoutes) | null;
   limits: ScriptRunLimits;
@@ -89,7 +89,7 @@ export async function startScriptRun(context: ScriptRunContext, workspace: Works
   let child: ScriptProcess;
   try {
     await mkdir(join(workspace.latheDir, 'script-runs'), { recursive: true });
-    log = new ScriptLog({ path: logPath, headBytes: context.limits.headBytes, tailBytes: context.limits.tailBytes, emit: (from, text) => context.output({ workspace: workspace.dir, runId: run.id, from, text }) });
+    log = new ScriptLog({ path: logPath, headBytes: context.limits.headBytes, tailBytes: context.limits.tailBytes, emit: (from, text, pastCap) => context.output({ workspace: workspace.dir, runId: run.id, from, text, ...(pastCap ? { pastCap } : {}) }) });
     const logError = await log.opened();
     if (logError) throw logError;
     endpoint = context.mlflowRoutes ? await openTrackingEndpoint(context.mlflowRoutes(workspace)) : null;

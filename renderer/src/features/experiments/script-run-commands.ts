@@ -31,7 +31,8 @@ export function createScriptRunCommands({ api, store }: { api: Pick<LatheApi, 'c
   /** Output of one run as it comes; returns the unsubscribe function. */
   function followOutput(runId: string, listener: (output: { from: number; text: string }) => void): () => void {
     return api.on('scripts:output', (output) => {
-      if (output.runId === runId && output.workspace === workspacePath()) listener(output);
+      // Output past the log's cap is not in its file: the page stops following there (it says so).
+      if (output.runId === runId && output.workspace === workspacePath() && !output.pastCap) listener(output);
     });
   }
 
