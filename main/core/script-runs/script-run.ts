@@ -93,6 +93,7 @@ export async function startScriptRun(context: ScriptRunContext, workspace: Works
     const logError = await log.opened();
     if (logError) throw logError;
     endpoint = context.mlflowRoutes ? await openTrackingEndpoint(context.mlflowRoutes(workspace)) : null;
+    if (!endpoint) log.write('stderr', Buffer.from(`lathe: MLFLOW_TRACKING_URI is not set: this front door serves no MLflow API, so what the script logs with MLflow does not reach run ${run.id}; lathe run and lathe serve do.\n`));
     const env: NodeJS.ProcessEnv = {
       ...context.env,
       PYTHONUNBUFFERED: context.env.PYTHONUNBUFFERED ?? '1',

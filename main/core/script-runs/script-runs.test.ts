@@ -230,6 +230,20 @@ console.log(uri);`;
       await expect(fetch(`${uri}/api/2.0/mlflow/runs/log-metric`, { method: 'POST' })).rejects.toThrow();
     }));
 
+  it('where the front door serves no MLflow API, the script gets no tracking URI and its log says so first', { timeout: 60_000 }, () =>
+    withFixture(
+      async (fixture) => {
+        const probe = "console.log(JSON.stringify([process.env.MLFLOW_TRACKING_URI ?? null, process.env.MLFLOW_TRACKING_TOKEN ?? null, process.env.MLFLOW_RUN_ID]))";
+        const started = await fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, '-e', probe] });
+        expect(started.trackingUri).toBeNull();
+        await fixture.call('scripts:wait', { workspace: fixture.workspace, runId: started.runId });
+        const [said, seen] = (await fixture.call('scripts:log', { workspace: fixture.workspace, runId: started.runId })).text.split('\n');
+        expect(said).toMatch(/^lathe: MLFLOW_TRACKING_URI is not set: this front door serves no MLflow API/);
+        expect(JSON.parse(seen!)).toEqual([null, null, started.runId]);
+      },
+      { mlflow: false },
+    ));
+
   it('samples the GPUs nvidia-smi lists into system metrics and names them in lathe.gpus', { timeout: 60_000 }, () =>
     withFixture(
       async (fixture) => {
