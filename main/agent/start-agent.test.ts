@@ -165,6 +165,12 @@ describe('lathe agent', () => {
     expect(JSON.parse(stored)).toMatchObject({ schemaVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
+  it('answers an --allow-host name without a port, as a Kubernetes Service forwards it, and still refuses other names', async () => {
+    const agent = await agentOn(undefined, { allowedHosts: ['penguins-predictor.default.svc.cluster.local'] });
+    expect((await send(agent.url, '/v2/health/live', { headers: { Host: 'penguins-predictor.default.svc.cluster.local' } })).status).toBe(200);
+    expect((await send(agent.url, '/v2/health/live', { headers: { Host: 'evil.example' } })).status).toBe(403);
+  });
+
   it('refuses tampered, foreign-signed and non-bundle uploads with the verifier\'s sentence, and loads nothing', async () => {
     const agent = await agentOn();
     const root = await tempDir();

@@ -4,6 +4,7 @@ import type { PublicKeyInfo } from '../core/bundles/signing-keys.ts';
 import { failure, toLatheError } from '../core/errors.ts';
 import { refusal } from '../server/json-reply.ts';
 import { allowedHostHeaders } from '../server/request-guard.ts';
+import { agentHostCheck } from './agent-hosts.ts';
 import { discardRestOfBody } from '../server/request-body.ts';
 import { hangUpUnlessRequested, listen, urlHost } from '../server/listen.ts';
 import { handleAdmin, isAdminPath } from './admin-routes.ts';
@@ -122,17 +123,17 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
   }
   server.on('error', () => {});
   const port = (server.address() as AddressInfo).port;
-  const hosts = allowedHostHeaders({ bindHost: host, port, allowedHosts });
+  const answersTo = agentHostCheck({ bindHost: host, port, allowedHosts });
   let closing: Promise<void> | null = null;
   let inHand = 0;
   let idle: (() => void) | null = null;
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const hostHeader = req.headers.host?.toLowerCase();
-    if (!hostHeader || !hosts.has(hostHeader)) {
+    if (!answersTo(hostHeader)) {
       return sendRefused(res, refusal(403, 'FORBIDDEN', `This agent does not answer to the host name ${JSON.stringify(hostHeader?.slice(0, 100) ?? '(none)')}.`, { hint: 'Use the address the agent printed, or start it with --allow-host NAME for another name.' }));
     }
-    if (req.headers.origin !== undefined && !hosts.has(req.headers.origin.replace(/^https?:\/\//i, '').toLowerCase())) {
+    if (req.headers.origin !== undefined && !answersTo(req.headers.origin.replace(/^https?:\/\//i, ''))) {
       return sendRefused(res, refusal(403, 'FORBIDDEN', `Requests from the web page at ${JSON.stringify(req.headers.origin.slice(0, 100))} are not allowed.`));
     }
     const path = new URL(req.url ?? '/', 'http://agent').pathname;

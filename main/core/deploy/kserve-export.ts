@@ -111,10 +111,9 @@ function readme(settings: { label: string; image: string; name: string; model: s
       ? 'To roll a later version out as a canary, export it with `--canary N` into the same InferenceService name.'
       : `This revision takes ${settings.canaryPercent}% of traffic (canaryTrafficPercent). Promote by removing that field; roll back by setting it to 0.`,
     '',
-    'Known limitation: the agent answers only Host headers it knows, as NAME:PORT (the predictor names for the `default`',
-    'namespace are in the ENTRYPOINT; add `--allow-host NAME` for another namespace or your ingress domain). Requests that',
-    'come through a Kubernetes Service or KServe\'s ingress carry the name without a port, which this agent version refuses',
-    '(403) unless it listens on port 80; check with `kubectl port-forward` and `curl -H "Host: NAME:8080"` until it accepts them.',
+    'Host names: the agent answers only the names it is told (the predictor names for the `default` namespace are in the',
+    'ENTRYPOINT), with any port or none, as a Service or ingress forwards them; add `--allow-host NAME` for another namespace',
+    'or your ingress domain. Any other name gets 403.',
     '',
   ].join('\n');
 }
