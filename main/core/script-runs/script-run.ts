@@ -109,7 +109,8 @@ export async function startScriptRun(context: ScriptRunContext, workspace: Works
   } catch (thrown) {
     log?.close();
     await Promise.all([endpoint?.close(), rm(logPath, { force: true })]);
-    const error = toLatheError(thrown);
+    const spawnCode = (thrown as { syscall?: string; code?: string }).syscall?.startsWith('spawn') ? (thrown as { code?: string }).code : undefined;
+    const error = spawnCode ? { code: 'UNAVAILABLE' as const, message: spawnProblem(spawnCode, program) } : toLatheError(thrown);
     const message = `Could not start ${line}: ${error.message}`;
     endRun(tracking, run.id, 'FAILED', { 'lathe.failure': message, 'lathe.failure.code': error.code });
     throw failure(error.code === 'INTERNAL' ? 'UNAVAILABLE' : error.code, `${message} Run ${run.id} is FAILED.`, { hint: 'Check that the program can be run from a terminal in that folder.', location: { field: 'command' } });
@@ -200,6 +201,15 @@ async function drive({ context, tracking, runId, line, child, log, logPath, endp
   }
   endRun(tracking, runId, status, status === 'KILLED' ? { 'lathe.killed': message ?? '' } : status === 'FAILED' ? { 'lathe.failure': message ?? '' } : {});
   return { runId, status, exitCode: exit.code, signal: exit.signal, durationMs, logBytes, droppedBytes: dropped, message };
+}
+
+/** Why the system would not start a program it found, in words. */
+function spawnProblem(code: string | undefined, program: string): string {
+  if (code === 'ENOENT') return `the system could not run ${program} (ENOENT): for a script, the interpreter its #! line names is not installed.`;
+  if (code === 'EACCES') return `permission to run ${program} was refused (EACCES).`;
+  if (code === 'E2BIG') return 'its arguments and environment are too long for the system (E2BIG).';
+  if (code === 'ENOEXEC') return `${program} is not a program the system can run (ENOEXEC): a script needs a #! line, or run it through its interpreter.`;
+  return `the system refused to start ${program} (${code ?? 'unknown error'}).`;
 }
 
 /** The run's status from how its process ended, and why in a sentence. */

@@ -184,6 +184,18 @@ setInterval(() => {}, 1000);`,
       expect((await fixture.call('runs:search', { workspace: fixture.workspace })).total).toBe(0);
     }));
 
+  it('a program found but that cannot start (its interpreter is missing) ends its run FAILED, saying why, and nothing runs', { timeout: 60_000 }, () =>
+    withFixture(async (fixture) => {
+      await fixture.file('bad-interpreter.sh', '#!/no/such/interpreter\necho never\n', true);
+      const refused = await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: ['./bad-interpreter.sh'] }));
+      expect(refused.message).toMatch(/^Could not start \.\/bad-interpreter\.sh: the system could not run .*bad-interpreter\.sh \(ENOENT\): for a script, the interpreter its #! line names is not installed\. Run [0-9a-f]{32} is FAILED\.$/);
+      const { runs } = await fixture.call('runs:search', { workspace: fixture.workspace });
+      expect(runs.map((run) => run.status)).toEqual(['FAILED']);
+      const run = await runOf(fixture, runs[0]!.id);
+      expect(run.systemTags['lathe.failure']).toMatch(/^Could not start \.\/bad-interpreter\.sh: /);
+      expect(run.artifacts).toEqual([]);
+    }));
+
   it('refuses a folder outside the workspace, an empty command and a NUL in a word, before anything runs', { timeout: 60_000 }, () =>
     withFixture(async (fixture) => {
       const outside = await refusal(fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, '-e', '1'], cwd: '..' }));
