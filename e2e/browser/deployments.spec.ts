@@ -15,6 +15,10 @@ import type { LatheServer } from '../support/lathe-server.ts';
 
 const MODEL = 'penguin-species';
 
+// Long, and set before the fixtures start: lathe serve and two agents start from source, which on
+// a busy machine takes longer than the default minute on its own.
+test.describe.configure({ timeout: 480_000 });
+
 // lathe serve samples the agents' /metrics every 2 s instead of 15, so Monitoring has points soon.
 // Set before the test's fixtures start lathe serve (with this process's environment), and undone.
 test.beforeAll(() => {
@@ -74,7 +78,6 @@ async function canary(wizard: ReturnType<Page['getByRole']>) {
 }
 
 test('two agents: replace, a bad canary that rolls back by itself, a good canary that promotes; targets, rollouts and monitoring on screen', async ({ page, lathe, agents }) => {
-  test.setTimeout(420_000);
   const [edge1, edge2] = agents;
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(lathe.url);
@@ -221,6 +224,15 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     await page.screenshot({ path: screenshotPath('116-monitoring'), animations: 'disabled' });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: screenshotPath('117-monitoring-dark'), animations: 'disabled' });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Forgetting a target keeps what it served serving and its history here.
+    await nav.getByRole('link', { name: /Deployments/ }).click();
+    await targets.getByRole('link', { name: 'edge-2' }).click();
+    await page.getByRole('button', { name: 'Forget target…' }).click();
+    await page.getByRole('dialog', { name: 'Forget edge-2?' }).getByRole('button', { name: 'Forget edge-2' }).click();
+    await expect(targets.getByRole('row')).toHaveCount(2);
+    await expect(page.getByRole('table', { name: 'Recent deployments' })).toContainText('edge-2');
   } finally {
     const sent = await traffic.stop();
     test.info().annotations.push({ type: 'traffic', description: `${sent.answered} answered, ${sent.failed} failed, ${sent.feedback} outcomes fed back${sent.problem ? `; ${sent.problem}` : ''}` });

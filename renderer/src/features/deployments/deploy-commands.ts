@@ -33,7 +33,6 @@ export function createDeployCommands({ api, store }: { api: Pick<LatheApi, 'call
     targets: () => api.call('targets:list', { probe: true }),
     addTarget: (target: NewTarget) => api.call('targets:add', { ...target, replace: false }),
     removeTarget: (name: string) => api.call('targets:remove', { name }),
-    status: (target?: string) => inWorkspace('deploy:status', target === undefined ? {} : { target }),
     start: (ref: string, target: string, strategy: Strategy, overrideReason: string | null) =>
       inWorkspace('deploy:start', { ref, target, ...strategy, ...(overrideReason !== null ? { override: { reason: overrideReason } } : {}) }),
     rollout: (id: string) => inWorkspace('deploy:rollout', { id }),

@@ -3,6 +3,7 @@ import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
 import { useAnswer } from '../models/use-answer.ts';
 import { hashOf } from './deployments-route.ts';
+import { RemoveTarget } from './remove-target.tsx';
 import { TargetHealthChip } from './target-health-chip.tsx';
 import { DeploymentTable } from './targets-view.tsx';
 import { useDeployCommands, useDeploymentsChanged, useWorkspacePath } from './use-deploy.ts';
@@ -36,6 +37,7 @@ export function TargetHistory({ name }: { name: string }) {
             <>
               <TargetHealthChip health={target.health} />
               <span className="mono faint">{target.target.url}</span>
+              <RemoveTarget name={name} onRemoved={() => (window.location.hash = hashOf({ view: 'targets' }))} />
             </>
           ) : null}
         </div>

@@ -8,9 +8,9 @@ import { hashOf as deploymentsHash } from '../deployments/deployments-route.ts';
 import { useDeployCommands, useDeploymentsChanged, useRefreshWhile, useWorkspacePath } from '../deployments/use-deploy.ts';
 import { formatSeconds } from '../deployments/strategy-choice.ts';
 import { useAnswer } from '../models/use-answer.ts';
-import { latencyRows, rangeStart, ranges, rowsByVersion, versionsIn, type RangeId } from './monitoring-rows.ts';
+import { latencyRows, rangeStart, ranges, rowsByVersion, timeSpan, versionsIn, type RangeId } from './monitoring-rows.ts';
 import { hashOf, routeFromHash, useMonitoringHash } from './monitoring-route.ts';
-import { LINE_COLORS, TimeSeriesChart, type TimeLine } from './time-series-chart.tsx';
+import { LINE_COLORS, PERCENTILE_COLORS, TimeSeriesChart, type TimeLine } from './time-series-chart.tsx';
 import './time-series-chart.css';
 import './monitoring.css';
 
@@ -94,6 +94,7 @@ function DeploymentSeries({ target, model, latest }: { target: string; model: st
   useRefreshWhile(true, every, reload);
   const points = useMemo(() => (loaded.state === 'ready' ? loaded.value.points : []), [loaded]);
   const versions = useMemo(() => versionsIn(points), [points]);
+  const xDomain = useMemo(() => timeSpan(points), [points]);
   const lines: TimeLine[] = versions.map((version, index) => ({ key: `v${version}`, label: `v${version}`, color: versionColors[index % versionColors.length]! }));
 
   return (
@@ -129,19 +130,20 @@ function DeploymentSeries({ target, model, latest }: { target: string; model: st
             {points.length === 0 ? ' Nothing measured in this range yet: send the model some requests, or widen the range.' : ''}
           </p>
           <div className="monitoring-charts">
-            <TimeSeriesChart title="Requests per second" rows={rowsByVersion(points, (point) => point.requestsPerSecond)} lines={lines} format={perSecond} />
-            <TimeSeriesChart title="Error rate" rows={rowsByVersion(points, (point) => point.errorRate)} lines={lines} format={percent} />
+            <TimeSeriesChart title="Requests per second" rows={rowsByVersion(points, (point) => point.requestsPerSecond)} lines={lines} format={perSecond} xDomain={xDomain} />
+            <TimeSeriesChart title="Error rate" rows={rowsByVersion(points, (point) => point.errorRate)} lines={lines} format={percent} xDomain={xDomain} />
             {(versions.length > 0 ? versions : ['']).map((version) => (
               <TimeSeriesChart
                 key={version}
                 title={version ? `Latency of v${version}` : 'Latency'}
                 rows={version ? latencyRows(points, version) : []}
                 lines={[
-                  { key: 'p50', label: 'p50', color: LINE_COLORS.third },
-                  { key: 'p95', label: 'p95', color: LINE_COLORS.stable },
-                  { key: 'p99', label: 'p99', color: LINE_COLORS.candidate },
+                  { key: 'p50', label: 'p50', color: PERCENTILE_COLORS.p50 },
+                  { key: 'p95', label: 'p95', color: PERCENTILE_COLORS.p95 },
+                  { key: 'p99', label: 'p99', color: PERCENTILE_COLORS.p99 },
                 ]}
                 format={ms}
+                xDomain={xDomain}
               />
             ))}
           </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitoringPoint } from '../../../../shared/contract/deployments.ts';
-import { latencyRows, rangeStart, rowsByVersion, versionsIn } from './monitoring-rows.ts';
+import { latencyRows, rangeStart, rowsByVersion, timeSpan, versionsIn } from './monitoring-rows.ts';
 
 const point = (at: string, version: string, requestsPerSecond: number, p99Ms: number | null = 4): MonitoringPoint => ({ at, version, requestsPerSecond, errorRate: p99Ms === null ? null : 0, p50Ms: p99Ms && p99Ms / 4, p95Ms: p99Ms && p99Ms / 2, p99Ms });
 
@@ -22,6 +22,11 @@ describe('monitoring points as chart rows', () => {
       { t: Date.parse('2026-11-30T10:00:10Z'), p50: 1, p95: 2, p99: 4 },
       { t: Date.parse('2026-11-30T10:00:20Z'), p50: null, p95: null, p99: null },
     ]);
+  });
+
+  it('spans every chart of a page over one time range, the earliest point to the latest', () => {
+    expect(timeSpan(points)).toEqual([Date.parse('2026-11-30T10:00:00Z'), Date.parse('2026-11-30T10:00:20Z')]);
+    expect(timeSpan([])).toBeUndefined();
   });
 
   it('starts a range that long before now, and everything kept at no start', () => {

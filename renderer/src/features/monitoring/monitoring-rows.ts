@@ -23,6 +23,12 @@ export function rowsByVersion(points: readonly MonitoringPoint[], pick: (point: 
   return [...byTime.values()].sort((a, b) => a.t - b.t);
 }
 
+/** The first and last time of the points (readable ones), for one x axis across a page's charts; undefined with none. */
+export function timeSpan(points: readonly MonitoringPoint[]): readonly [number, number] | undefined {
+  const times = points.map((point) => Date.parse(point.at)).filter(Number.isFinite);
+  return times.length === 0 ? undefined : [Math.min(...times), Math.max(...times)];
+}
+
 /** One version's latency percentiles as rows: p50, p95 and p99 by time. */
 export function latencyRows(points: readonly MonitoringPoint[], version: string): TimeRow[] {
   return points

@@ -13,6 +13,9 @@ export interface TimeLine {
 /** Stable blue, candidate orange, then the rest of Tableau's ten (the experiments charts' colours). */
 export const LINE_COLORS = { stable: '#4e79a7', candidate: '#f28e2b', third: '#59a14f', fourth: '#b07aa1' } as const;
 
+/** Latency percentiles: colours apart from the versions' (teal, purple, red: the tail is the warm one). */
+export const PERCENTILE_COLORS = { p50: '#76b7b2', p95: '#9c6ad0', p99: '#e15759' } as const;
+
 const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /**
@@ -25,6 +28,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({
   lines,
   format,
   threshold,
+  xDomain,
   height = 180,
 }: {
   title: string;
@@ -32,6 +36,8 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({
   lines: readonly TimeLine[];
   format: (value: number) => string;
   threshold?: { readonly value: number; readonly label: string } | undefined;
+  /** One time range for every chart of a page, so their axes line up; default: this chart's own points. */
+  xDomain?: readonly [number, number] | undefined;
   height?: number;
 }) {
   const values = rows.flatMap((row) => lines.map((line) => row[line.key]).filter((value): value is number => typeof value === 'number' && Number.isFinite(value)));
@@ -69,7 +75,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={rows as TimeRow[]} margin={{ top: 8, right: 14, bottom: 0, left: 2 }}>
             <CartesianGrid vertical={false} />
-            <XAxis type="number" dataKey="t" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tickLine={false} minTickGap={40} />
+            <XAxis type="number" dataKey="t" scale="time" domain={xDomain ? [xDomain[0], xDomain[1]] : ['dataMin', 'dataMax']} allowDataOverflow={false} tickFormatter={clock} tickLine={false} minTickGap={40} />
             <YAxis type="number" domain={[0, top > 0 ? 'auto' : 1]} width={58} tickLine={false} tickFormatter={format} allowDecimals />
             <Tooltip isAnimationActive={false} labelFormatter={(t) => clock(Number(t))} formatter={(value) => (typeof value === 'number' ? format(value) : '—')} wrapperClassName="chart-tooltip" />
             {threshold ? <ReferenceLine y={threshold.value} stroke="var(--danger)" strokeDasharray="5 4" ifOverflow="extendDomain" /> : null}
