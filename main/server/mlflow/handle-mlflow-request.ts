@@ -4,7 +4,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../shared/contract/http.ts';
 import { failure } from '../../core/errors.ts';
 import { checkBatchRequestSize, mlflowInvalid, mlflowLimits } from '../../core/tracking/mlflow-rules.ts';
 import type { MlflowTracking } from '../../core/tracking/mlflow-tracking.ts';
-import { bodyChunks, checkContentType, declaredLength, discardRestOfBody } from '../request-body.ts';
+import { askForBody, bodyChunks, checkContentType, declaredLength, discardRestOfBody } from '../request-body.ts';
 import { ARTIFACTS_PREFIX, handleArtifactRequest } from './mlflow-artifact-routes.ts';
 import { mlflowEndpoints, type Endpoint } from './mlflow-endpoints.ts';
 import { sendMlflowError, sendMlflowJson } from './mlflow-reply.ts';
@@ -66,18 +66,19 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, name: strin
   if (!allowed.includes(method)) {
     return sendMlflowError(res, failure('INVALID_INPUT', `${MLFLOW_PREFIX}${name} takes ${allowed.join(' or ')}; this request was ${method.slice(0, 20)}.`), 405, { Allow: allowed.join(', ') });
   }
-  const raw = method === 'GET' ? queryMessage(query) : await jsonBody(req, endpoint.batch === true);
+  const raw = method === 'GET' ? queryMessage(query) : await jsonBody(req, res, endpoint.batch === true);
   const message = readMessage(endpoint.schema, raw, endpoint.required);
   sendMlflowJson(res, 200, endpoint.answer(tracking, message as never));
 }
 
-async function jsonBody(req: IncomingMessage, batch: boolean): Promise<unknown> {
+async function jsonBody(req: IncomingMessage, res: ServerResponse, batch: boolean): Promise<unknown> {
   // Only JSON: a text/plain or form POST is one a web page may send without a CORS preflight.
   const wrongType = checkContentType(req, 'application/json');
   if (wrongType) throw failure('INVALID_INPUT', wrongType.error.message);
   const limit = batch ? mlflowLimits.batchRequestBytes : MAX_JSON_BYTES;
   const declared = declaredLength(req);
   if (declared !== null && declared > limit) return tooLarge(batch, declared);
+  askForBody(req, res); // a client that sent Expect: 100-continue (curl does, past 1 KB) sends the body only now
   const parts: Uint8Array[] = [];
   let bytes = 0;
   for await (const chunk of bodyChunks(req)) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail, RunSearchResult } from '../../../shared/contract/runs.ts';
 import { startMlflowServer, type MlflowTestServer } from './mlflow-test-server.ts';
@@ -220,5 +221,29 @@ describe('the door itself', () => {
     const unknown = await t.post('runs/fly', {});
     expect(unknown.status).toBe(404);
     expect(unknown.json.error_code).toBe('ENDPOINT_NOT_FOUND');
+  });
+
+  it('asks for the body of a request sent with Expect: 100-continue (as curl does past 1 KB) and answers it', async () => {
+    const body = JSON.stringify({ experiment_id: '0', run_name: 'waits-for-continue' });
+    const reply = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request({
+        host: '127.0.0.1',
+        port: t.port,
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/create',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end(body); // only now: a server that never asks would leave this request waiting
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+      });
+      req.on('error', reject);
+    });
+    expect(reply).toEqual({ status: 200, continued: true });
   });
 });
