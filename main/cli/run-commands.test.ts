@@ -104,4 +104,22 @@ describe('lathe run', () => {
     })();
     expect(runs.map((run) => run.status)).toEqual(['KILLED']);
   });
+
+  it('a second Ctrl-C kills a script that ignores the first at once', { timeout: 60_000 }, async () => {
+    const { ws } = await newWorkspace();
+    const stubborn = "process.on('SIGTERM', () => console.log('not stopping')); console.log('ready'); setInterval(() => {}, 1000)";
+    const lathe = startScript(new URL('./lathe.ts', import.meta.url), ['run', '-w', ws, '--', node, '-e', stubborn]);
+    await lathe.line((line) => line === 'ready');
+    lathe.child.kill('SIGINT');
+    await lathe.line((line) => line === 'not stopping');
+    lathe.child.kill('SIGINT');
+    expect(await lathe.exited).toBe(130);
+    const workspace = await Workspace.open(ws);
+    try {
+      const [run] = trackingFor(workspace, null).searchRuns().runs;
+      expect(trackingFor(workspace, null).getRun(run!.id).systemTags['lathe.killed']).toMatch(/killed \(SIGKILL\) at once, as asked\.$/);
+    } finally {
+      await workspace.close();
+    }
+  });
 });

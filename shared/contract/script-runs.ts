@@ -94,8 +94,8 @@ const RunOfWorkspace = z.object({ workspace: WorkspacePath, runId: RunId });
 
 export const scriptsCancel = defineCall(
   'scripts:cancel',
-  'Stop a script run of this process: its whole process tree gets SIGTERM, then SIGKILL after a grace period; the run ends KILLED',
-  RunOfWorkspace,
+  'Stop a script run of this process: its whole process tree gets SIGTERM, then SIGKILL after a grace period (at once with `now`, as a second Ctrl-C asks); the run ends KILLED',
+  RunOfWorkspace.extend({ now: z.boolean().optional() }),
   z.object({ runId: RunId, cancelling: z.boolean() }),
 );
 

@@ -80,7 +80,7 @@ export const runCommand: CliCommand = {
     'resumes this run; the URI is a server on 127.0.0.1 that lives as long as the command and serves',
     "MLflow's tracking API only. Output is echoed and kept (the first 9 MB and the last 1 MB) as the",
     "run's logs/output.txt; GPUs nvidia-smi lists are sampled into system/gpu_* metrics.",
-    'Ctrl-C stops the command and everything it started (SIGTERM, then SIGKILL after 5 s); the run is KILLED.',
+    'Ctrl-C stops the command and everything it started (SIGTERM, then SIGKILL after 5 s; a second Ctrl-C: at once); the run is KILLED.',
     'Exit code: the command\'s own (128 + N when signal N ended it, 130 when cancelled); 1 or 2 when it could not start.',
   ].join('\n'),
   options: {
@@ -115,11 +115,12 @@ export const runCommand: CliCommand = {
       runId = started.runId;
       for (const output of early.splice(0)) if (output.runId === runId) print.text(output.text);
       context.err(`Run ${started.runId} (${visible(started.runName)}) started: ${visible(started.commandLine)}  (Ctrl-C to stop it)`);
-      let said = false;
+      let asked = 0;
       cancel = () => {
-        if (!said) context.err(`Stopping run ${started.runId}: SIGTERM to the command and what it started, SIGKILL after the grace period…`);
-        said = true;
-        void callCore(context, 'scripts:cancel', { workspace, runId: started.runId }).catch(() => undefined);
+        asked++;
+        if (asked === 1) context.err(`Stopping run ${started.runId}: SIGTERM to the command and what it started, SIGKILL in 5 s (Ctrl-C again: at once)…`);
+        if (asked === 2) context.err(`Killing run ${started.runId} now (SIGKILL)…`);
+        void callCore(context, 'scripts:cancel', { workspace, runId: started.runId, now: asked > 1 }).catch(() => undefined);
       };
       for (const signal of signals) process.on(signal, cancel);
       const end = await callCore(context, 'scripts:wait', { workspace, runId: started.runId });

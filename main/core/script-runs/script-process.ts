@@ -24,7 +24,7 @@ export interface ScriptProcess {
   readonly exited: Promise<ProcessExit>;
   /** Both pipes have closed (the group is gone, or let go of them). */
   readonly outputEnded: Promise<void>;
-  /** SIGTERM to the group, SIGKILL once the leader exits or after `graceMs`. */
+  /** SIGTERM to the group, SIGKILL once the leader exits or after `graceMs`; with `graceMs` 0 (or asked again so), SIGKILL at once. */
   stop(graceMs: number): void;
 }
 
@@ -88,10 +88,13 @@ export async function startProcess(spec: StartProcess): Promise<ScriptProcess> {
     exited,
     outputEnded,
     stop(graceMs) {
-      if (stopping) return;
+      if (stopping) {
+        if (graceMs === 0) signalGroup('SIGKILL');
+        return;
+      }
       stopping = true;
       signalGroup('SIGTERM');
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (graceMs === 0 || child.exitCode !== null || child.signalCode !== null) {
         signalGroup('SIGKILL');
         return;
       }

@@ -60,11 +60,11 @@ export function scriptRunCalls({ workspaces, events, mlflowHandler, limits, quer
       void run.ended.then(() => active.delete(key(workspace.dir, run.runId)));
       return started;
     },
-    'scripts:cancel': async ({ workspace: path, runId }) => {
+    'scripts:cancel': async ({ workspace: path, runId, now }) => {
       const workspace = await workspaces.at(path);
       const run = active.get(key(workspace.dir, runId));
       if (run) {
-        run.cancel();
+        run.cancel(now === true);
         return { runId, cancelling: true };
       }
       const detail = scriptRun(workspace, runId);

@@ -60,7 +60,8 @@ export interface ActiveScriptRun {
   workspace: string;
   /** The live log's file, while it runs. */
   logPath: string;
-  cancel(): void;
+  /** Stop it (its whole process tree); `now`: SIGKILL at once, without the grace period. */
+  cancel(now?: boolean): void;
   /** How it ended; never rejects. */
   ended: Promise<ScriptRunEnd>;
 }
@@ -116,15 +117,15 @@ export async function startScriptRun(context: ScriptRunContext, workspace: Works
     throw failure(error.code === 'INTERNAL' ? 'UNAVAILABLE' : error.code, `${message} Run ${run.id} is FAILED.`, { hint: 'Check that the program can be run from a terminal in that folder.', location: { field: 'command' } });
   }
 
-  let cancelled = false;
+  let cancelled: 'graceful' | 'at once' | null = null;
   const ended = drive({ context, tracking, runId: run.id, line, child, log, logPath, endpoint, cancelled: () => cancelled });
   const active: ActiveScriptRun = {
     runId: run.id,
     workspace: workspace.dir,
     logPath,
-    cancel() {
-      cancelled = true;
-      child.stop(context.limits.graceMs);
+    cancel(now = false) {
+      cancelled = now ? 'at once' : (cancelled ?? 'graceful');
+      child.stop(now ? 0 : context.limits.graceMs);
     },
     ended,
   };
@@ -143,7 +144,7 @@ interface Drive {
   log: ScriptLog;
   logPath: string;
   endpoint: TrackingEndpoint | null;
-  cancelled: () => boolean;
+  cancelled: () => 'graceful' | 'at once' | null;
 }
 
 async function drive({ context, tracking, runId, line, child, log, logPath, endpoint, cancelled }: Drive): Promise<ScriptRunEnd> {
@@ -213,10 +214,11 @@ function spawnProblem(code: string | undefined, program: string): string {
 }
 
 /** The run's status from how its process ended, and why in a sentence. */
-export function outcome(exit: ProcessExit, cancelled: boolean, line: string, durationMs: number, graceMs: number): { status: RunStatus; message: string | null } {
+export function outcome(exit: ProcessExit, cancelled: 'graceful' | 'at once' | null, line: string, durationMs: number, graceMs: number): { status: RunStatus; message: string | null } {
   const after = `after ${(durationMs / 1000).toFixed(1)} s`;
   if (cancelled) {
-    const how = exit.signal === 'SIGKILL' ? `killed (SIGKILL) when it had not stopped ${graceMs / 1000} s after SIGTERM` : exit.signal ? `stopped by ${exit.signal}` : `stopped, exiting with code ${exit.code}`;
+    const killed = cancelled === 'at once' ? 'killed (SIGKILL) at once, as asked' : `killed (SIGKILL) when it had not stopped ${graceMs / 1000} s after SIGTERM`;
+    const how = exit.signal === 'SIGKILL' ? killed : exit.signal ? `stopped by ${exit.signal}` : `stopped, exiting with code ${exit.code}`;
     return { status: 'KILLED', message: `Cancelled ${after}: ${line} was ${how}.` };
   }
   if (exit.code === 0) return { status: 'FINISHED', message: null };

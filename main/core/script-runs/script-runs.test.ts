@@ -140,6 +140,23 @@ setInterval(() => {}, 1000);`,
       expect(log.text).toBe('ready\nnot stopping\n');
     }));
 
+  it('cancelled again "now" (a second Ctrl-C), a script that ignores SIGTERM is killed at once', { timeout: 60_000 }, () =>
+    withFixture(
+      async (fixture) => {
+        const { runId, pid } = await fixture.call('scripts:start', { workspace: fixture.workspace, command: [node, '-e', "process.on('SIGTERM', () => console.log('not stopping')); console.log('ready'); setInterval(() => {}, 1000)"] });
+        await fixture.output(runId, (text) => text.includes('ready'));
+        await fixture.call('scripts:cancel', { workspace: fixture.workspace, runId });
+        await fixture.output(runId, (text) => text.includes('not stopping'));
+        await fixture.call('scripts:cancel', { workspace: fixture.workspace, runId, now: true });
+        const end = await fixture.call('scripts:wait', { workspace: fixture.workspace, runId });
+        expect(end).toMatchObject({ status: 'KILLED', signal: 'SIGKILL' });
+        expect(end.message).toMatch(/killed \(SIGKILL\) at once, as asked\.$/);
+        expect(isGone(pid)).toBe(true);
+      },
+      // A grace period the test would notice: the kill must not wait for it.
+      { limits: { graceMs: 600_000 } },
+    ));
+
   it('a flood of output is capped: the log keeps its head and tail, says what it dropped, and the run still ends', { timeout: 60_000 }, () =>
     withFixture(
       async (fixture) => {
