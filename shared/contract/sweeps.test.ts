@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSweepSpecText, SweepSpec } from './sweeps.ts';
+import { fillPlaceholders, readSweepSpecText, SweepSpec } from './sweeps.ts';
 
 const valid = {
   train: { kind: 'builtin', dataset: 'penguins', target: 'Species', fixed: { epochs: 2 } },
@@ -97,5 +97,21 @@ describe('a sweep spec as text', () => {
     expect(readSweepSpecText('   ').problems[0]!.message).toMatch(/the spec is empty/);
     expect(readSweepSpecText('x'.repeat(1_000_001)).problems[0]!.message).toMatch(/a sweep spec is at most 1,000,000/);
     expect(readSweepSpecText(JSON.stringify(valid))).toMatchObject({ problems: [], spec: { method: 'random' } });
+  });
+});
+
+describe('a script sweep', () => {
+  const script = { ...valid, train: { kind: 'script', command: ['python', 'train.py', '--lr=${lr}', '--layers', '${hidden}'] } };
+  it('accepts any param its command uses, and fills each trial’s values in', () => {
+    const spec = SweepSpec.parse({ ...script, parameters: { lr: { min: 0.001, max: 0.1, distribution: 'log_uniform' }, hidden: { values: [[8], [16, 8]] } } });
+    expect(spec.train).toMatchObject({ kind: 'script' });
+    expect(fillPlaceholders(['python', 'train.py', '--lr=${lr}', '--layers', '${hidden}'], { lr: 0.01, hidden: [16, 8] })).toEqual(['python', 'train.py', '--lr=0.01', '--layers', '16,8']);
+  });
+
+  it('refuses a param name a command line could not carry, and an empty command', () => {
+    const bad = SweepSpec.safeParse({ ...script, train: { kind: 'script', command: ['train', '${a b}'] }, parameters: { 'a b': { values: [1] } } });
+    expect(bad.success ? [] : bad.error.issues.map((issue) => issue.path.join('.'))).toEqual(['parameters.a b']);
+    const empty = SweepSpec.safeParse({ ...script, train: { kind: 'script', command: [] } });
+    expect(empty.success ? [] : empty.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toContain('train.command: name the command to run, like ["python", "train.py"]');
   });
 });

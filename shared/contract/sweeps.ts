@@ -3,11 +3,13 @@ import { DatasetName } from './datasets.ts';
 import { defineCall, defineEvent } from './define.ts';
 import { LatheError } from './result.ts';
 import { ExperimentName, RunId, RunStatus } from './runs.ts';
+import { ScriptCommand } from './script-runs.ts';
 import { TrainingKnobs, TrainingTask } from './training.ts';
 import { WorkspacePath } from './workspace.ts';
 
 /**
- * Sweeps (main/core/sweeps): one training becomes a search. A spec names what to train, the
+ * Sweeps (main/core/sweeps): one training becomes a search. A spec names what to train (a
+ * built-in model, or a script whose command takes each trial's values in `${param}` placeholders), the
  * search space of its params, how to search it (grid or random), the metric and its goal, how
  * many runs at most and at once, and when to stop a trial early (median stopping or Hyperband).
  * Each trial is an ordinary run tagged `lathe.sweep=<id>`.
@@ -108,6 +110,35 @@ export const BuiltinTrain = z.strictObject({
 });
 export type BuiltinTrain = z.infer<typeof BuiltinTrain>;
 
+/** `${name}` in a script's command: where a trial's value of param `name` goes. */
+export const PLACEHOLDER = /\$\{([^}]*)\}/g;
+/** A script's param name: what MLflow would accept as a param key, short. */
+export const SCRIPT_PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+export const ScriptTrain = z.strictObject({
+  kind: z.literal('script'),
+  /** The command (no shell), each trial's values put in its `${param}` placeholders: ["python", "train.py", "--lr", "${lr}"]. */
+  command: ScriptCommand,
+  /** Where it runs: a folder inside the workspace, relative to it (default: the workspace). */
+  cwd: z.string().max(4096).optional(),
+  /** The experiment its runs go in; default "Default", as lathe run's. */
+  experiment: ExperimentName.optional(),
+});
+export type ScriptTrain = z.infer<typeof ScriptTrain>;
+
+/** The placeholders a command holds, with the index of the word each is in. */
+export function placeholdersOf(command: readonly string[]): { name: string; word: number }[] {
+  return command.flatMap((word, index) => [...word.matchAll(PLACEHOLDER)].map((match) => ({ name: match[1]!, word: index })));
+}
+
+/** A command with a trial's values in its placeholders: numbers as JavaScript writes them, lists joined by commas. */
+export function fillPlaceholders(command: readonly string[], params: Record<string, SweepParamValue>): string[] {
+  return command.map((word) => word.replace(PLACEHOLDER, (_whole, name: string) => {
+    const value = params[name];
+    return Array.isArray(value) ? value.join(',') : String(value);
+  }));
+}
+
 export const EarlyTerminate = z.discriminatedUnion(
   'type',
   [
@@ -137,7 +168,7 @@ export type SweepMetric = z.infer<typeof SweepMetric>;
 export const SweepSpec = z
   .strictObject({
     name: z.string().min(1).max(200).optional(),
-    train: BuiltinTrain,
+    train: z.discriminatedUnion('kind', [BuiltinTrain, ScriptTrain], { error: 'train.kind is "builtin" (a built-in model) or "script" (a command)' }),
     method: z.enum(['grid', 'random'], { error: 'method is "grid" or "random" (Bayesian search is not offered)' }),
     metric: SweepMetric,
     parameters: z.record(z.string(), ParamSpace),
@@ -153,6 +184,11 @@ export const SweepSpec = z
     const names = Object.keys(spec.parameters);
     if (names.length === 0) context.addIssue({ code: 'custom', path: ['parameters'], message: 'the search space is empty: give at least one param to search' });
     for (const name of names) checkParam(spec, name, spec.parameters[name]!, (message, ...rest) => context.addIssue({ code: 'custom', path: ['parameters', name, ...rest], message }));
+    if (spec.train.kind === 'script') {
+      for (const { name, word } of placeholdersOf(spec.train.command)) {
+        if (!Object.hasOwn(spec.parameters, name)) context.addIssue({ code: 'custom', path: ['train', 'command', word], message: `\${${name}} is not a param of this sweep${names.length ? ` (its params: ${names.join(', ')})` : ''}` });
+      }
+    }
     if (spec.method === 'random' && spec.runCap === undefined) context.addIssue({ code: 'custom', path: ['runCap'], message: 'a random search never ends by itself: give runCap' });
     if (spec.method === 'grid') {
       const size = gridSize(spec.parameters);
@@ -163,20 +199,32 @@ export const SweepSpec = z
   });
 export type SweepSpec = z.infer<typeof SweepSpec>;
 
-function checkParam(spec: { method: string; train: BuiltinTrain }, name: string, space: ParamSpace, issue: (message: string, ...path: (string | number)[]) => void): void {
+function checkParam(spec: { method: string; train: BuiltinTrain | ScriptTrain }, name: string, space: ParamSpace, issue: (message: string, ...path: (string | number)[]) => void): void {
+  if (spec.train.kind === 'script') {
+    if (!SCRIPT_PARAM_NAME.test(name)) issue(`a param name is a letter or _ then letters, digits, _ . or - (at most 64): "${name.slice(0, 80)}" is not`);
+    else if (!placeholdersOf(spec.train.command).some((placeholder) => placeholder.name === name)) issue(`\${${name}} appears nowhere in train.command, so ${name} would change nothing`);
+    checkSpace(spec.method, space, null, issue);
+    return;
+  }
   if (!(sweepableKnobs as readonly string[]).includes(name)) {
     issue(`${name} is not a knob of the built-in models; sweep one of ${sweepableKnobs.join(', ')}`);
     return;
   }
   if (spec.train.fixed && name in spec.train.fixed) issue(`${name} is also fixed in train.fixed; a param is either searched or fixed`);
   if (spec.train.model === 'linear' && ['hidden', 'activation', 'dropout'].includes(name)) issue(`${name} applies to the MLP only; the linear model has no hidden layers`);
-  const knob = TrainingKnobs.shape[name as SweepableKnob];
+  checkSpace(spec.method, space, name as SweepableKnob, issue);
+}
+
+/** Values and ranges: well formed, and (for a built-in knob) what training would accept. */
+function checkSpace(method: string, space: ParamSpace, knobName: SweepableKnob | null, issue: (message: string, ...path: (string | number)[]) => void): void {
+  const name = knobName ?? 'this param';
+  const knob = knobName ? TrainingKnobs.shape[knobName] : null;
   if ('values' in space) {
     if (!Array.isArray(space.values)) return;
     const seen = new Set<string>();
     space.values.forEach((value, index) => {
-      const checked = knob.safeParse(value);
-      if (!checked.success) issue(checked.error.issues[0]?.message ?? `not a valid ${name}`, 'values', index);
+      const checked = knob?.safeParse(value);
+      if (checked && !checked.success) issue(checked.error.issues[0]?.message ?? `not a valid ${name}`, 'values', index);
       const key = JSON.stringify(value);
       if (seen.has(key)) issue(`${key} is listed twice`, 'values', index);
       seen.add(key);
@@ -185,21 +233,21 @@ function checkParam(spec: { method: string; train: BuiltinTrain }, name: string,
   }
   if (typeof space.min !== 'number' || typeof space.max !== 'number') return; // already refused where it is
   const distribution = space.distribution ?? 'uniform';
-  const whole = wholeNumberKnobs.includes(name as SweepableKnob);
-  if (!whole && !continuousKnobs.includes(name as SweepableKnob)) {
+  const whole = knobName ? wholeNumberKnobs.includes(knobName) : distribution === 'int_uniform';
+  if (knobName && !whole && !continuousKnobs.includes(knobName)) {
     issue(`${name} takes one of a few values, not a range: give values: [...]`);
     return;
   }
   if (space.min > space.max) issue(`min (${space.min}) is above max (${space.max})`, 'min');
   if (distribution === 'log_uniform' && space.min <= 0) issue(`a log-uniform range needs min above 0 (it is ${space.min})`, 'min');
   if (whole && distribution !== 'int_uniform') issue(`${name} is a whole number: use distribution "int_uniform"`, 'distribution');
-  if (!whole && distribution === 'int_uniform') issue(`${name} is not a whole number: use "uniform" or "log_uniform"`, 'distribution');
+  if (knobName && !whole && distribution === 'int_uniform') issue(`${name} is not a whole number: use "uniform" or "log_uniform"`, 'distribution');
   if (distribution === 'int_uniform' && (!Number.isInteger(space.min) || !Number.isInteger(space.max))) issue('an int_uniform range has whole-number ends', 'min');
   for (const end of ['min', 'max'] as const) {
-    const checked = knob.safeParse(space[end]);
-    if (!checked.success) issue(checked.error.issues[0]?.message ?? `not a valid ${name}`, end);
+    const checked = knob?.safeParse(space[end]);
+    if (checked && !checked.success) issue(checked.error.issues[0]?.message ?? `not a valid ${name}`, end);
   }
-  if (spec.method === 'grid' && distribution !== 'int_uniform') issue('a grid needs values to enumerate; a continuous range has none: give values: [...], or use method "random"');
+  if (method === 'grid' && distribution !== 'int_uniform') issue('a grid needs values to enumerate; a continuous range has none: give values: [...], or use method "random"');
 }
 
 /** Points in the grid; null when a continuous range makes it infinite. */

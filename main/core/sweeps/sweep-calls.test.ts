@@ -33,7 +33,7 @@ describe('sweeps of the built-in models', () => {
     try {
       const sweep = await call('sweeps:create', { workspace, spec: penguinsSweep(), wait: true });
       expect(sweep).toMatchObject({ status: 'finished', planned: 2, parallel: 2, counts: { finished: 2, running: 0, stopped: 0, failed: 0 }, experiment: 'penguins' });
-      expect(sweep.spec.train.version).toBe(1);
+      expect(sweep.spec.train).toMatchObject({ kind: 'builtin', version: 1 });
       const best = sweep.trials.reduce((a, b) => (b.metric! < a.metric! ? b : a));
       expect(sweep.best).toMatchObject({ number: best.number, runId: best.runId, metric: best.metric });
       for (const trial of sweep.trials) {

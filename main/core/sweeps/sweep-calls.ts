@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import type { Result } from '../../../shared/contract/result.ts';
-import type { Sweep, SweepSpec } from '../../../shared/contract/sweeps.ts';
+import type { BuiltinTrain, Sweep, SweepSpec } from '../../../shared/contract/sweeps.ts';
 import type { TrainingPlan } from '../../../shared/contract/training.ts';
 import type { Handlers } from '../dispatch.ts';
 import { failure, LatheFailure } from '../errors.ts';
@@ -12,6 +13,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { builtinTrainer } from './builtin-trainer.ts';
 import { checkBuiltinMetric, watchedMetric } from './builtin-metrics.ts';
 import { plannedTrials } from './search-space.ts';
+import { scriptTrainer } from './script-trainer.ts';
 import { runSweep } from './sweep-controller.ts';
 import { SweepRecords } from './sweep-records.ts';
 import type { TrialTrainer } from './trial-trainer.ts';
@@ -22,7 +24,7 @@ export interface SweepCallsContext {
   /** Make any call of this core through the same dispatch as the front doors (the composition root passes it). */
   dispatch: (name: string, input: unknown) => Promise<Result<unknown>>;
   /** Tests: train trials with this instead of the built-in models. */
-  trainer?: (workspace: Workspace, spec: SweepSpec, version: number, experiment: string) => TrialTrainer;
+  trainer?: (workspace: Workspace, spec: SweepSpec, version: number | null, experiment: string) => TrialTrainer;
   /** Default trials at once when the spec gives none: cores − 1, at least 1. */
   defaultParallel?: number;
   now?: () => number;
@@ -47,19 +49,36 @@ export function sweepCalls(context: SweepCallsContext): SweepCalls {
     return result.value;
   };
 
-  const create = async (workspace: Workspace, spec: SweepSpec): Promise<{ sweep: Sweep; done: Promise<Sweep> }> => {
+  /** What a sweep trains, checked before anything starts: the built-in model's plan (its task says which metrics it logs), or a script. */
+  const prepare = async (workspace: Workspace, spec: SweepSpec) => {
     const { train } = spec;
+    if (train.kind === 'script') {
+      const experiment = train.experiment ?? 'Default';
+      const trainer = (sweep: Sweep) => context.trainer?.(workspace, sweep.spec, null, experiment) ?? scriptTrainer({ workspace: workspace.dir, train, experiment, call, events: context.events, tracking: trackingFor(workspace, context.events) });
+      // What a script logs is its own affair: early termination judges the sweep's metric as the script logs it, step by step.
+      return { spec, experiment, name: `${basename(train.command[0]!)} ${spec.method}`, watched: spec.metric, trainer };
+    }
     const plan = (await call('training:plan', { workspace: workspace.dir, dataset: train.dataset, version: train.version, target: train.target, task: train.task }).catch((thrown: unknown) => {
       throw inSpec(thrown, 'train');
     })) as TrainingPlan;
     checkBuiltinMetric(spec.metric, plan.task, plan.classes?.length ?? null);
+    const experiment = train.experiment ?? train.dataset;
+    const pinned: BuiltinTrain = { ...train, version: plan.dataset.version };
+    const trainer = (sweep: Sweep) =>
+      context.trainer?.(workspace, sweep.spec, plan.dataset.version, experiment) ??
+      builtinTrainer({ workspace: workspace.dir, train: pinned, version: plan.dataset.version, experiment, call, events: context.events, tracking: trackingFor(workspace, context.events) });
+    return { spec: { ...spec, train: pinned }, experiment, name: `${train.dataset} ${train.model ?? 'mlp'} ${spec.method}`, watched: watchedMetric(spec.metric, plan.task), trainer };
+  };
+
+  const create = async (workspace: Workspace, given: SweepSpec): Promise<{ sweep: Sweep; done: Promise<Sweep> }> => {
+    const prepared = await prepare(workspace, given);
+    const { spec } = prepared;
     const seed = spec.seed ?? randomInt(0, 2 ** 31);
     const planned = plannedTrials(spec, seed);
-    const experiment = train.experiment ?? train.dataset;
     const started = now();
     const sweep: Sweep = {
       id: newSweepId(started),
-      name: spec.name ?? `${train.dataset} ${train.model ?? 'mlp'} ${spec.method}`,
+      name: spec.name ?? prepared.name,
       status: 'running',
       method: spec.method,
       metric: spec.metric,
@@ -68,11 +87,11 @@ export function sweepCalls(context: SweepCallsContext): SweepCalls {
       seed,
       counts: { running: 0, finished: 0, stopped: 0, failed: 0 },
       best: null,
-      experiment,
+      experiment: prepared.experiment,
       createdAt: new Date(started).toISOString(),
       endedAt: null,
       error: null,
-      spec: { ...spec, train: { ...train, version: plan.dataset.version } },
+      spec,
       trials: [],
     };
     const records = recordsOf(workspace);
@@ -85,12 +104,10 @@ export function sweepCalls(context: SweepCallsContext): SweepCalls {
       throw thrown;
     }
     const abort = new AbortController();
-    const trainer =
-      context.trainer?.(workspace, sweep.spec, plan.dataset.version, experiment) ??
-      builtinTrainer({ workspace: workspace.dir, train: sweep.spec.train, version: plan.dataset.version, experiment, call, events: context.events, tracking: trackingFor(workspace, context.events) });
+    const trainer = prepared.trainer(sweep);
     const done = runSweep(sweep, planned, {
       trainer,
-      watched: watchedMetric(spec.metric, plan.task),
+      watched: prepared.watched,
       save: (snapshot) => records.write(snapshot, owner),
       emit: (snapshot) => context.events.emit('sweeps:progress', { workspace: workspace.dir, sweep: snapshot }),
       signal: abort.signal,

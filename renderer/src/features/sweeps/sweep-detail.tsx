@@ -13,6 +13,11 @@ export function paramText(value: Trial['params'][string]): string {
   return typeof value === 'number' ? formatMetric(value) : String(value);
 }
 
+/** What the trials train: `penguins@1 → Species`, or the script's command with its placeholders. */
+function trainedWhat(train: Sweep['spec']['train']): string {
+  return train.kind === 'builtin' ? `${train.model ?? 'mlp'} on ${train.dataset}@${train.version ?? 'latest'} → ${train.target}` : train.command.join(' ');
+}
+
 /** One sweep: how far it is, the best run so far, its trials drawn and listed. */
 export function SweepDetail({ sweep, onCancel }: { sweep: Sweep; onCancel: () => void }) {
   const { counts } = sweep;
@@ -28,8 +33,7 @@ export function SweepDetail({ sweep, onCancel }: { sweep: Sweep; onCancel: () =>
               {sweepStatusWords[sweep.status]}
             </span>
             <span>
-              {sweep.method} search · {sweep.metric.name} ({sweep.metric.goal}) · {sweep.parallel} at once · seed {sweep.seed} · {sweep.spec.train.dataset}@{sweep.spec.train.version} →{' '}
-              {sweep.spec.train.target}
+              {sweep.method} search · {sweep.metric.name} ({sweep.metric.goal}) · {sweep.parallel} at once · seed {sweep.seed} · {trainedWhat(sweep.spec.train)}
             </span>
             <span className="faint">started {formatDateTime(sweep.createdAt)}</span>
           </p>
