@@ -3,7 +3,8 @@ import type { ArmMeasurement, CanaryAnalysisSpec } from '../../../shared/contrac
 /**
  * One interval's verdict on a canary, from what the agent measured of it: too few requests fails
  * (missing metrics never pass, unlike a silent Prometheus query), then error rate, p99 latency and
- * disagreement with stable, each against its threshold. The reason names every metric that failed.
+ * disagreement with stable, each against its threshold; a disagreement that could not be measured
+ * (stable did not answer the comparisons) fails too. The reason names every metric that failed.
  */
 export function judgeCanary(analysis: CanaryAnalysisSpec, candidate: ArmMeasurement): { verdict: 'passed' | 'failed'; reason: string } {
   if (candidate.requests < analysis.minRequests) {
@@ -13,13 +14,16 @@ export function judgeCanary(analysis: CanaryAnalysisSpec, candidate: ArmMeasurem
   const rate = candidate.errorRate ?? 0;
   if (rate > analysis.maxErrorRate) failed.push(`error rate ${format(rate)} > ${format(analysis.maxErrorRate)} (${candidate.errors} of ${candidate.requests} requests failed)`);
   if (candidate.p99Ms !== null && candidate.p99Ms > analysis.maxP99Ms) failed.push(`p99 latency ${Math.round(candidate.p99Ms)} ms > ${analysis.maxP99Ms} ms`);
-  if (candidate.disagreement !== null && candidate.disagreement > analysis.maxDisagreement) {
-    failed.push(`disagreement with stable ${format(candidate.disagreement)} > ${format(analysis.maxDisagreement)} (${Math.round(candidate.disagreement * candidate.compared)} of ${candidate.compared} rows differ)`);
+  const disagreement = candidate.disagreement;
+  if (disagreement === null) {
+    failed.push('disagreement with stable not measured (none of the candidate\'s predictions this interval could be compared with stable\'s)');
+  } else if (disagreement > analysis.maxDisagreement) {
+    failed.push(`disagreement with stable ${format(disagreement)} > ${format(analysis.maxDisagreement)} (${Math.round(disagreement * candidate.compared)} of ${candidate.compared} rows differ)`);
   }
-  if (failed.length > 0) return { verdict: 'failed', reason: failed.join('; ') };
+  if (failed.length > 0 || disagreement === null) return { verdict: 'failed', reason: failed.join('; ') };
   return {
     verdict: 'passed',
-    reason: `error rate ${format(rate)} ≤ ${format(analysis.maxErrorRate)}, p99 ${Math.round(candidate.p99Ms ?? 0)} ms ≤ ${analysis.maxP99Ms} ms, disagreement ${candidate.disagreement === null ? 'not measured' : format(candidate.disagreement)} ≤ ${format(analysis.maxDisagreement)} over ${candidate.requests} requests`,
+    reason: `error rate ${format(rate)} ≤ ${format(analysis.maxErrorRate)}, p99 ${Math.round(candidate.p99Ms ?? 0)} ms ≤ ${analysis.maxP99Ms} ms, disagreement ${format(disagreement)} ≤ ${format(analysis.maxDisagreement)} over ${candidate.requests} requests`,
   };
 }
 
