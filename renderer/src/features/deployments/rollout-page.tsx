@@ -123,7 +123,7 @@ function RolloutView({ deployment, rollout, problem, onChanged }: { deployment: 
               </h2>
               <span className="faint" aria-label="Current step">
                 <StepLine rollout={rollout} />
-                {deployment.intervalMs ? ` · a check every ${formatSeconds(deployment.intervalMs / 1000)}` : ''}
+                {deployment.intervalMs ? ` · ${deployment.strategy === 'canary' ? 'a check' : 'measured'} every ${formatSeconds(deployment.intervalMs / 1000)}` : ''}
               </span>
             </div>
             <TrafficSplit stableVersion={rollout.stable.version} candidateVersion={rollout.candidate.version} candidateWeight={rollout.weight} />
