@@ -82,6 +82,17 @@ describe('a sweep', () => {
     expect(done.counts.finished).toBe(7);
   });
 
+  it('tells the front doors of metric points at most every 250 ms, and of a trial’s end at once', async () => {
+    const sweep = newSweep({ parameters: { learningRate: { values: [0.1] } } }, 1);
+    const trainer = new ScriptedTrainer({ metric: 'val_loss', curveOf: () => falling(1, 50) });
+    const { options, emitted, saved } = drive(trainer); // the clock stands still: every point comes within 250 ms
+    const done = await runSweep(sweep, plannedTrials(sweep.spec, 0), options);
+    expect(emitted.filter((told) => told.trials[0]?.step !== null && told.trials[0]?.status === 'RUNNING')).toHaveLength(1);
+    expect(emitted.at(-1)?.trials[0]).toMatchObject({ status: 'FINISHED', step: 50 });
+    expect(saved.length).toBeLessThan(5);
+    expect(done.trials[0]?.metric).toBeCloseTo(0.9 ** 49);
+  });
+
   it('stops a clearly bad trial early (median stopping): KILLED, stopped_by median, its points kept', async () => {
     const sweep = newSweep({ earlyTerminate: { type: 'median', minSteps: 2 } }, 1);
     // Trials 1–3 learn; trial 4 (learning rate 0.0001) barely moves.

@@ -5,6 +5,9 @@ import { EarlyTermination } from './early-termination.ts';
 import type { TrialParams } from './search-space.ts';
 import type { TrialHandle, TrialOutcome, TrialTrainer } from './trial-trainer.ts';
 
+/** A sweep's progress events carry every trial: while only metrics move, at most one per this many ms. */
+export const METRIC_EVENT_MS = 250;
+
 export interface SweepDrive {
   trainer: TrialTrainer;
   /** The metric early termination judges (the sweep's own when it is logged every epoch). */
@@ -39,11 +42,20 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
   const saver = coalescingSaver(drive.save);
   let problem: LatheError | null = null;
 
-  /** Tell the front doors; save too unless only a metric moved (a trial's start and end are saved, its every epoch is not). */
-  const changed = (save = true) => {
+  let metricToldAt = -Infinity;
+  /**
+   * Tell the front doors, and save. A trial's start (before its run exists) is told, not saved; a
+   * metric point is told at most every METRIC_EVENT_MS (a trial's end tells its last value) and
+   * never saved on its own: the record changes when a trial starts, stops or ends.
+   */
+  const changed = (what: 'trial' | 'starting' | 'metric' = 'trial') => {
     refreshSummary(sweep);
+    if (what === 'metric') {
+      if (drive.now() - metricToldAt < METRIC_EVENT_MS) return;
+      metricToldAt = drive.now();
+    }
     drive.emit(structuredClone(sweep));
-    if (save) void saver.save(structuredClone(sweep)).catch((thrown: unknown) => stopAll(toLatheError(thrown)));
+    if (what === 'trial') void saver.save(structuredClone(sweep)).catch((thrown: unknown) => stopAll(toLatheError(thrown)));
   };
   const stopAll = (error: LatheError | null) => {
     problem ??= error;
@@ -64,7 +76,7 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
     sweep.trials.push(trial);
     const entry: { handle: TrialHandle | null; settled: Promise<void> } = { handle: null, settled: Promise.resolve() };
     running.set(number, entry);
-    changed(false); // starting: counted as running at once
+    changed('starting'); // counted as running at once
     const follow = async () => {
       let handle: TrialHandle;
       try {
@@ -77,7 +89,7 @@ export async function runSweep(sweep: Sweep, planned: readonly TrialParams[], dr
               if (key === sweep.metric.name && (trial.step === null || step >= trial.step)) {
                 trial.metric = value;
                 trial.step = step;
-                changed(false);
+                changed('metric');
               }
               if (key === drive.watched.name && early?.observe(number, step, value) && trial.stoppedBy === null) {
                 trial.stoppedBy = sweep.spec.earlyTerminate!.type;
