@@ -8,7 +8,7 @@ import { hashOf as deploymentsHash } from '../deployments/deployments-route.ts';
 import { useDeployCommands, useDeploymentsChanged, useRefreshWhile, useWorkspacePath } from '../deployments/use-deploy.ts';
 import { formatSeconds } from '../deployments/strategy-choice.ts';
 import { useAnswer } from '../models/use-answer.ts';
-import { latencyRows, rangeStart, ranges, rowsByVersion, timeSpan, versionsIn, type RangeId } from './monitoring-rows.ts';
+import { latencyRows, rangeStart, ranges, rowsByVersion, thinRows, timeSpan, versionsIn, type RangeId } from './monitoring-rows.ts';
 import { hashOf, routeFromHash, useMonitoringHash } from './monitoring-route.ts';
 import { LINE_COLORS, PERCENTILE_COLORS, TimeSeriesChart, type TimeLine } from './time-series-chart.tsx';
 import './time-series-chart.css';
@@ -130,13 +130,13 @@ function DeploymentSeries({ target, model, latest }: { target: string; model: st
             {points.length === 0 ? ' Nothing measured in this range yet: send the model some requests, or widen the range.' : ''}
           </p>
           <div className="monitoring-charts">
-            <TimeSeriesChart title="Requests per second" rows={rowsByVersion(points, (point) => point.requestsPerSecond)} lines={lines} format={perSecond} xDomain={xDomain} />
-            <TimeSeriesChart title="Error rate" rows={rowsByVersion(points, (point) => point.errorRate)} lines={lines} format={percent} xDomain={xDomain} />
+            <TimeSeriesChart title="Requests per second" rows={thinRows(rowsByVersion(points, (point) => point.requestsPerSecond))} lines={lines} format={perSecond} xDomain={xDomain} />
+            <TimeSeriesChart title="Error rate" rows={thinRows(rowsByVersion(points, (point) => point.errorRate))} lines={lines} format={percent} xDomain={xDomain} />
             {(versions.length > 0 ? versions : ['']).map((version) => (
               <TimeSeriesChart
                 key={version}
                 title={version ? `Latency of v${version}` : 'Latency'}
-                rows={version ? latencyRows(points, version) : []}
+                rows={version ? thinRows(latencyRows(points, version)) : []}
                 lines={[
                   { key: 'p50', label: 'p50', color: PERCENTILE_COLORS.p50 },
                   { key: 'p95', label: 'p95', color: PERCENTILE_COLORS.p95 },

@@ -50,3 +50,27 @@ export function rangeStart(id: RangeId, now: number): string | undefined {
   const ms = ranges.find((range) => range.id === id)?.ms ?? null;
   return ms === null ? undefined : new Date(now - ms).toISOString();
 }
+
+/**
+ * At most `max` rows for a chart (a few hundred pixels wide cannot show more): consecutive rows
+ * are merged into buckets, each keeping its last time and, per line, the highest value in it, so
+ * a spike in latency or errors survives the thinning. Fewer rows than `max` come back as they are.
+ */
+export function thinRows(rows: readonly TimeRow[], max = 600): readonly TimeRow[] {
+  if (rows.length <= max) return rows;
+  const size = Math.ceil(rows.length / max);
+  const thinned: TimeRow[] = [];
+  for (let start = 0; start < rows.length; start += size) {
+    const bucket = rows.slice(start, start + size);
+    const merged: Record<string, number | null> & { t: number } = { t: bucket.at(-1)!.t };
+    for (const row of bucket) {
+      for (const [key, value] of Object.entries(row)) {
+        if (key === 't') continue;
+        const kept = merged[key];
+        merged[key] = typeof value === 'number' && (typeof kept !== 'number' || value > kept) ? value : (kept ?? null);
+      }
+    }
+    thinned.push(merged);
+  }
+  return thinned;
+}
