@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepSpec } from '../../../../shared/contract/sweeps.ts';
-import { emptyDraft, newParam, problemsAt, specOfDraft, type SweepDraft } from './sweep-draft.ts';
+import { emptyDraft, newParam, problemsAt, specOfDraft, specText, type SweepDraft } from './sweep-draft.ts';
 
 const draft = (change: Partial<SweepDraft> = {}): SweepDraft => ({ ...emptyDraft, dataset: 'penguins', target: 'Species', ...change });
 const issues = (d: SweepDraft) => {
@@ -35,5 +35,14 @@ describe('the New sweep form', () => {
     expect(problemsAt(problems, 'runCap')).toEqual([{ path: 'runCap', message: 'runCap is at least 1 (a sweep of no runs does nothing)' }]);
     expect(problemsAt(problems, 'parameters.learningRate').map((problem) => problem.path)).toContain('parameters.learningRate.max');
     expect(problemsAt(issues(draft({ dataset: '' })), 'train.dataset')).not.toEqual([]);
+  });
+});
+
+describe('the spec as JSON', () => {
+  it('keeps lists of numbers on one line and reads back the same', () => {
+    const spec = specOfDraft(draft({ params: [newParam('hidden')], name: 'a [b] "c"' }));
+    const text = specText(spec);
+    expect(text).toContain('"values": [\n        [16],\n        [32, 16]\n      ]');
+    expect(JSON.parse(text)).toEqual(spec);
   });
 });

@@ -129,3 +129,8 @@ export const fieldPaths = {
 export function problemsAt<P extends { path: string }>(problems: readonly P[], path: string): P[] {
   return problems.filter((problem) => problem.path === path || problem.path.startsWith(`${path}.`));
 }
+
+/** The spec as JSON a person edits: two-space indents, and lists of numbers on one line (`[16, 8]`). */
+export function specText(spec: unknown): string {
+  return JSON.stringify(spec, null, 2).replace(/\[\s+([^[\]{}"]*?)\s+\]/g, (_whole, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`);
+}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { LatheError } from '../../../../shared/contract/result.ts';
 import { builtinMetrics, readSweepSpecText, SweepSpec, sweepableKnobs, type SweepableKnob, type SweepSpecProblem } from '../../../../shared/contract/sweeps.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
-import { emptyDraft, fieldPaths, newParam, problemsAt, specOfDraft, type ParamDraft, type SweepDraft } from './sweep-draft.ts';
+import { emptyDraft, fieldPaths, newParam, problemsAt, specOfDraft, specText, type ParamDraft, type SweepDraft } from './sweep-draft.ts';
 import type { SweepCommands } from './sweep-commands.ts';
 
 type Task = keyof typeof builtinMetrics;
@@ -123,7 +123,7 @@ export function SweepForm({ commands, onCreate, onClose }: { commands: SweepComm
             role="tab"
             aria-selected={mode === 'json'}
             onClick={() => {
-              if (mode === 'form') setJson(JSON.stringify(specOfDraft(draft), null, 2));
+              if (mode === 'form') setJson(specText(specOfDraft(draft)));
               setMode('json');
               setRefusal(null);
             }}
