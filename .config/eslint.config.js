@@ -32,7 +32,8 @@ const layers = [
   {
     name: 'The Electron front door (main/app)',
     files: ['main/app/**'],
-    folders: ['main/app/**', 'main/core/**', 'main/ui-policy/**', 'shared/**'],
+    // main/server/mlflow: the MLflow endpoint each script run gets (`lathe run`, Run a script) is served by the app too.
+    folders: ['main/app/**', 'main/core/**', 'main/ui-policy/**', 'main/server/mlflow/**', 'shared/**'],
     testFolders: ['main/scripts/build.ts'],
     testPackages: ['esbuild'],
     node: true,

@@ -8,6 +8,8 @@ import type { WorkspaceInfo } from '../../shared/contract/workspace.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
 import { createLatheCore, type LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
+import { mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
+import { answerMlflow } from '../server/mlflow/handle-mlflow-request.ts';
 import { createDesktopHandlers } from './app-handlers.ts';
 import { registerAppScheme, serveUi } from './app-protocol.ts';
 import { createAppStateStore } from './app-state.ts';
@@ -54,6 +56,8 @@ async function start(): Promise<void> {
     servingWorker,
     // Deploy targets' tokens: encrypted with the OS keychain's key (refused as plain text unless confirmed).
     secrets: safeStorageSecrets(safeStorage, path.join(app.getPath('userData'), 'deploy-tokens')),
+    // Run a script: the loopback MLflow endpoint each script run logs to, as `lathe run` has.
+    mlflowHandler: (req, res, target) => answerMlflow(req, res, mlflowTrackingFor(target.workspace, target.events)),
   });
   const windows = createWindows({ preloadPath, state: createAppStateStore(app.getPath('userData')) });
   const handlersFor = createDesktopHandlers({ core, openWindow: (workspace) => windows.open(workspace) });
