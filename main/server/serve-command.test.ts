@@ -66,7 +66,7 @@ describe('runServe', () => {
   it('warns loudly, off stdout, when bound beyond loopback', async () => {
     running = await runServe({ host: '0.0.0.0', port: 0, json: true }, deps());
     expect(printed).toHaveLength(1);
-    expect(warned.join('\n')).toMatch(/^WARNING: .*0\.0\.0\.0.*other machines/);
+    expect(warned.join('\n')).toMatch(/^WARNING: .*0\.0\.0\.0.*other machines.*run commands on this machine/);
     expect(new URL(running.url).hostname).toBe('127.0.0.1');
   });
 

@@ -79,7 +79,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<Run
   if (!isLoopback(host)) {
     warn(
       `WARNING: Lathe is listening on ${host}, so other machines on the network can reach it. ` +
-        'Anyone who learns the address with its token can read and change this workspace. ' +
+        'Anyone who learns the address with its token can read and change this workspace and run commands on this machine as you (Run a script). ' +
         'Use the default host (127.0.0.1) unless you mean to share it.',
     );
   }
