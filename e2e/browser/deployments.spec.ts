@@ -159,6 +159,7 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     const disagreement = page.getByRole('figure', { name: 'Disagreement with stable' });
     await expect(disagreement).toBeVisible();
     await expect(page.getByRole('button', { name: 'Abort' })).toHaveCount(0);
+    await page.mouse.move(0, 0); // no chart tooltip left under the pointer of the last click
     await page.screenshot({ path: screenshotPath('108-canary-rolled-back'), fullPage: true, animations: 'disabled' });
 
     // @3 as a canary on edge-2: the same recipe as @1 agrees with it, and the agent promotes it.
@@ -177,6 +178,7 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     await expect(page.getByRole('status', { name: 'Deployment state' })).toHaveText('Succeeded', { timeout: 60_000 });
     await expect(page.getByTestId('candidate-share')).toContainText('100%');
     await expect(page.getByRole('list', { name: 'Decisions' })).toContainText('the candidate becomes stable');
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshotPath('111-canary-promoted'), fullPage: true, animations: 'disabled' });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: screenshotPath('112-canary-promoted-dark'), fullPage: true, animations: 'disabled' });
@@ -206,6 +208,7 @@ test('two agents: replace, a bad canary that rolls back by itself, a good canary
     // Outcomes come in; once each arm has a few, the page tests the difference.
     await expect(verdict).toContainText('two-proportion z-test', { timeout: 90_000 });
     await expect(page.getByRole('table', { name: 'Arms' }).getByRole('row', { name: /Candidate/ })).toContainText('%');
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshotPath('114-ab-experiment'), animations: 'disabled' });
     await page.getByRole('button', { name: 'Abort' }).click();
     const confirm = page.getByRole('dialog', { name: `Abort the rollout of ${MODEL}@3?` });
