@@ -129,6 +129,15 @@ describe('IPC', () => {
     expect(await call(trusted(contents), 'app:info', {})).toMatchObject({ ok: true, value: { frontDoor: 'electron', version: '0.1.0-test', nativeDialogs: true } });
   });
 
+  test('shows where outside MLflow code logs: a loopback endpoint, started with the app, that answers MLflow with its token', async () => {
+    const contents = fake.windows[0]!.webContents;
+    const answer = await call(trusted(contents), 'tracking:endpoint', {});
+    expect(answer).toMatchObject({ ok: true, value: { uri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), workspace: path.join(root, 'default-workspace') } });
+    const { uri, token } = answer.value as unknown as { uri: string; token: string };
+    const search = await fetch(`${uri}/api/2.0/mlflow/experiments/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(search.status).toBe(200);
+  });
+
   test('refuses any other frame with FORBIDDEN', async () => {
     const contents = fake.windows[0]!.webContents;
     for (const senderFrame of [{ url: 'https://evil.example/' }, { url: 'file:///tmp/x.html' }, null]) {

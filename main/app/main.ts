@@ -8,9 +8,11 @@ import type { WorkspaceInfo } from '../../shared/contract/workspace.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
 import { createLatheCore, type LatheCore } from '../core/lathe-core.ts';
 import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
+import type { MlflowHandler } from '../core/script-runs/tracking-endpoint.ts';
 import { mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
 import { answerMlflow } from '../server/mlflow/handle-mlflow-request.ts';
 import { createDesktopHandlers } from './app-handlers.ts';
+import { startDesktopTrackingEndpoint } from './desktop-tracking-endpoint.ts';
 import { registerAppScheme, serveUi } from './app-protocol.ts';
 import { createAppStateStore } from './app-state.ts';
 import { safeStorageSecrets } from './safe-storage-secrets.ts';
@@ -45,7 +47,8 @@ async function start(): Promise<void> {
   if (!existsSync(path.join(uiDir, 'index.html'))) {
     throw new Error(`The UI is not built: ${path.join(uiDir, 'index.html')} is missing. Run \`npm run build\`, then start Lathe again.`);
   }
-  const core = createLatheCore({
+  const mlflowHandler: MlflowHandler = (req, res, target) => answerMlflow(req, res, mlflowTrackingFor(target.workspace, target.events));
+  const latheCore = createLatheCore({
     frontDoor: 'electron',
     version: app.getVersion(),
     stateDir: app.getPath('userData'),
@@ -57,8 +60,11 @@ async function start(): Promise<void> {
     // Deploy targets' tokens: encrypted with the OS keychain's key (refused as plain text unless confirmed).
     secrets: safeStorageSecrets(safeStorage, path.join(app.getPath('userData'), 'deploy-tokens')),
     // Run a script: the loopback MLflow endpoint each script run logs to, as `lathe run` has.
-    mlflowHandler: (req, res, target) => answerMlflow(req, res, mlflowTrackingFor(target.workspace, target.events)),
+    mlflowHandler,
   });
+  // Log from your code: the loopback MLflow endpoint the Experiments page shows (tracking:endpoint), kept until the app quits.
+  const tracking = await startDesktopTrackingEndpoint({ core: latheCore, mlflowHandler });
+  const core: LatheCore = { ...latheCore, handlers: { ...latheCore.handlers, ...tracking.handlers }, close: () => tracking.close().then(() => latheCore.close()) };
   const windows = createWindows({ preloadPath, state: createAppStateStore(app.getPath('userData')) });
   const handlersFor = createDesktopHandlers({ core, openWindow: (workspace) => windows.open(workspace) });
   const openFirstWindow = () => openDefaultWorkspace(windows, handlersFor(null));

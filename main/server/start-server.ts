@@ -18,6 +18,7 @@ import { discardRestOfBody } from './request-body.ts';
 import { allowedHostHeaders, createRequestGuard, type RequestGuard } from './request-guard.ts';
 import { serveStaticUi } from './static-ui.ts';
 import { handleMlflowRequest, type MlflowRequestContext } from './mlflow/handle-mlflow-request.ts';
+import { servedTrackingEndpoint, withServerCalls } from './tracking-endpoint-call.ts';
 import { handleUpload } from './upload-route.ts';
 import { hangUpUnlessRequested, listen, urlHost } from './listen.ts';
 
@@ -78,7 +79,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const events = createEventSocket(options.core.events);
   const mlflow = mlflowContext(options.core, options.workspace, maxUploadBytes);
   const blobRemote: BlobRemoteRoute = { remote: options.remoteDir === undefined ? null : new FolderRemote(path.resolve(options.remoteDir)), maxBytes: maxUploadBytes };
-  const routes: Routes = { guard, core: options.core, uiDir, maxUploadBytes, mlflow, blobRemote };
+  const core = withServerCalls(options.core, servedTrackingEndpoint({ core: options.core, bindHost: host, port: boundPort, token, workspace: options.workspace }));
+  const routes: Routes = { guard, core, uiDir, maxUploadBytes, mlflow, blobRemote };
   let closing: Promise<void> | null = null;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

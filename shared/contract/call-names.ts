@@ -34,6 +34,7 @@ export const callNames = [
   'scripts:cancel',
   'scripts:wait',
   'scripts:log',
+  'tracking:endpoint',
   'training:plan',
   'training:start',
   'training:wait',

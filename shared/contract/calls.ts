@@ -15,6 +15,7 @@ import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
 import * as sweeps from './sweeps.ts';
 import * as training from './training.ts';
+import * as trackingEndpoint from './tracking-endpoint.ts';
 import * as workspace from './workspace.ts';
 
 /** Every call, by name. Front doors look calls up here; nothing else lists them. */
@@ -49,6 +50,7 @@ export const calls = {
   'scripts:cancel': scriptRuns.scriptsCancel,
   'scripts:wait': scriptRuns.scriptsWait,
   'scripts:log': scriptRuns.scriptsLog,
+  'tracking:endpoint': trackingEndpoint.trackingEndpoint,
   'training:plan': training.trainingPlan,
   'training:start': training.trainingStart,
   'training:wait': training.trainingWait,
