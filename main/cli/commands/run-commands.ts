@@ -9,6 +9,7 @@ import { callCore } from '../call-core.ts';
 import type { CliCommand, CliContext } from '../cli-command.ts';
 import { stringOption } from '../option-values.ts';
 import { visible } from '../terminal-text.ts';
+import { runOnServer } from './run-remote.ts';
 
 /**
  * `lathe run -- CMD ARGS…`: any command as a tracked run (scripts:start). Its output is echoed
@@ -17,7 +18,7 @@ import { visible } from '../terminal-text.ts';
  * code (128 + the signal's number when a signal ended it, 130 when cancelled), as a shell would.
  */
 
-const USAGE = 'lathe run [--experiment NAME] [--name NAME] [--cwd DIR] [--json] -- COMMAND [ARGS…]';
+const USAGE = 'lathe run [--server URL [--token-file FILE]] [--experiment NAME] [--name NAME] [--cwd DIR] [--json] -- COMMAND [ARGS…]';
 
 /** MLflow's REST handler for the loopback endpoint each script run gets (loaded on the first request). */
 export async function mlflowForScripts(req: IncomingMessage, res: ServerResponse, target: { workspace: Workspace; events: EventHub }): Promise<void> {
@@ -52,7 +53,7 @@ function scriptCwd(context: CliContext, workspace: string): string | undefined {
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
 
 /** The exit code a shell would give: the script's own, 128 + a signal's number, 130 for a cancel. */
-export function exitCodeOf(end: ScriptRunEnd): number {
+export function exitCodeOf(end: Pick<ScriptRunEnd, 'status' | 'exitCode'> & { signal: string | null }): number {
   if (end.status === 'KILLED') return 130;
   if (end.exitCode !== null) return end.exitCode;
   return 128 + (SIGNAL_NUMBERS[end.signal ?? ''] ?? 1);
@@ -81,16 +82,23 @@ export const runCommand: CliCommand = {
     "MLflow's tracking API only. Output is echoed and kept (the first 9 MB and the last 1 MB) as the",
     "run's logs/output.txt; GPUs nvidia-smi lists are sampled into system/gpu_* metrics.",
     'Ctrl-C stops the command and everything it started (SIGTERM, then SIGKILL after 5 s; a second Ctrl-C: at once); the run is KILLED.',
+    'With --server URL (a `lathe serve` elsewhere; no workspace here) the run is made on that server and the',
+    'command gets its URL as MLFLOW_TRACKING_URI; the token comes from --token-file FILE or LATHE_SERVER_TOKEN, never',
+    'the command line. If the server drops meanwhile the command goes on; its log is kept here if the end cannot be sent.',
     'Exit code: the command\'s own (128 + N when signal N ended it, 130 when cancelled); 1 or 2 when it could not start.',
   ].join('\n'),
   options: {
     experiment: { type: 'string', short: 'e' },
     name: { type: 'string', short: 'n' },
     cwd: { type: 'string' },
+    server: { type: 'string' },
+    'token-file': { type: 'string' },
   },
   async run(context) {
     const command = context.positionals;
     if (command.length === 0) throw failure('INVALID_INPUT', `Name the command to run after --: ${USAGE}`);
+    if (stringOption(context, 'server') !== undefined) return runOnServer(context, command, echo(context.json ? context.err : context.out), exitCodeOf);
+    if (stringOption(context, 'token-file') !== undefined) throw failure('INVALID_INPUT', '--token-file goes with --server URL.', { location: { field: 'token-file' } });
     const workspace = await context.workspace();
     const core = await context.core();
     const print = echo(context.json ? context.err : context.out);

@@ -9,6 +9,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { commandLine, findProgram, runNameOf, scriptFolder } from './command-place.ts';
 import { sampleGpus, type QueryGpus } from './gpu-sampler.ts';
 import { ScriptLog } from './script-log.ts';
+import { superviseScript } from './supervise-script.ts';
 import { startProcess, type ProcessExit, type ScriptProcess } from './script-process.ts';
 import { openTrackingEndpoint, type MlflowRoutes, type TrackingEndpoint } from './tracking-endpoint.ts';
 
@@ -148,15 +149,6 @@ interface Drive {
 }
 
 async function drive({ context, tracking, runId, line, child, log, logPath, endpoint, cancelled }: Drive): Promise<ScriptRunEnd> {
-  const startedAt = Date.now();
-  const pipes = [child.stdout, child.stderr];
-  const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    if (log.write(stream, chunk)) return;
-    for (const pipe of pipes) pipe.pause();
-    void log.drained().then(() => pipes.forEach((pipe) => pipe.resume()));
-  };
-  child.stdout.on('data', capture('stdout'));
-  child.stderr.on('data', capture('stderr'));
   const gpus = sampleGpus(context.queryGpus, (points) => tracking.logMetrics(runId, points), context.limits.gpuIntervalMs);
 
   let exit: ProcessExit = { code: null, signal: null };
@@ -166,14 +158,10 @@ async function drive({ context, tracking, runId, line, child, log, logPath, endp
   let status: RunStatus;
   let message: string | null;
   try {
-    exit = await child.exited;
-    durationMs = Date.now() - startedAt;
-    // The output still in the pipes; a process that escaped the group with them open is not waited for past the grace period.
-    await Promise.race([child.outputEnded, new Promise((resolve) => setTimeout(resolve, context.limits.graceMs * 2).unref())]);
-    for (const pipe of pipes) pipe.destroy();
-    gpus.stop();
+    const supervised = await superviseScript(child, log, context.limits.graceMs, () => gpus.stop());
+    ({ exit, durationMs } = supervised);
     const seen = await gpus.seen;
-    const end = await log.finish();
+    const end = supervised.log;
     logBytes = end.bytes;
     dropped = end.dropped;
     const tags: Record<string, string> = {
@@ -205,7 +193,7 @@ async function drive({ context, tracking, runId, line, child, log, logPath, endp
 }
 
 /** Why the system would not start a program it found, in words. */
-function spawnProblem(code: string | undefined, program: string): string {
+export function spawnProblem(code: string | undefined, program: string): string {
   if (code === 'ENOENT') return `the system could not run ${program} (ENOENT): for a script, the interpreter its #! line names is not installed.`;
   if (code === 'EACCES') return `permission to run ${program} was refused (EACCES).`;
   if (code === 'E2BIG') return 'its arguments and environment are too long for the system (E2BIG).';
@@ -214,7 +202,7 @@ function spawnProblem(code: string | undefined, program: string): string {
 }
 
 /** The run's status from how its process ended, and why in a sentence. */
-export function outcome(exit: ProcessExit, cancelled: 'graceful' | 'at once' | null, line: string, durationMs: number, graceMs: number): { status: RunStatus; message: string | null } {
+export function outcome(exit: ProcessExit, cancelled: 'graceful' | 'at once' | null, line: string, durationMs: number, graceMs: number): { status: Extract<RunStatus, 'FINISHED' | 'FAILED' | 'KILLED'>; message: string | null } {
   const after = `after ${(durationMs / 1000).toFixed(1)} s`;
   if (cancelled) {
     const killed = cancelled === 'at once' ? 'killed (SIGKILL) at once, as asked' : `killed (SIGKILL) when it had not stopped ${graceMs / 1000} s after SIGTERM`;

@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTempDirs } from '../core/testing/temp-dir.ts';
+import { startMlflowServer, type MlflowTestServer } from '../server/mlflow/mlflow-test-server.ts';
+import { runCli } from './cli-app.ts';
+import { latheFiles } from './lathe-files.ts';
+
+const tempDir = useTempDirs();
+const files = latheFiles(new URL('./lathe.ts', import.meta.url));
+const node = process.execPath;
+
+/** A training script that logs over MLflow's REST API with fetch, as MLflow's client would. */
+const LOGGING_SCRIPT = `
+const uri = process.env.MLFLOW_TRACKING_URI, run_id = process.env.MLFLOW_RUN_ID;
+const headers = { authorization: 'Bearer ' + process.env.MLFLOW_TRACKING_TOKEN, 'content-type': 'application/json' };
+(async () => {
+  for (const [step, value] of [[0, 0.9], [1, 0.5]]) {
+    const r = await fetch(uri + '/api/2.0/mlflow/runs/log-metric', { method: 'POST', headers, body: JSON.stringify({ run_id, key: 'loss', value, timestamp: Date.now(), step }) });
+    if (!r.ok) throw new Error('log-metric ' + r.status);
+  }
+  console.log('trained on', process.env.MLFLOW_EXPERIMENT_ID);
+  process.exit(Number(process.argv[1] ?? 0));
+})();`;
+
+let server: MlflowTestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  delete process.env.LATHE_SERVER_TOKEN;
+  delete process.env.LATHE_RUN_RETRY_DELAY_MS;
+});
+
+async function lathe(cwd: string, argv: string[], onOut: (text: string) => void = () => undefined) {
+  const out: string[] = [];
+  const err: string[] = [];
+  process.env.LATHE_CONFIG_DIR = join(cwd, '.state');
+  const code = await runCli(argv, { out: (t) => (out.push(t), onOut(t)), err: (t) => err.push(t), cwd, version: '9.9.9', files });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function runsOn(mlflow: MlflowTestServer) {
+  const experiments = ((await mlflow.get('experiments/search')).json.experiments ?? []) as { experiment_id: string }[];
+  return ((await mlflow.post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id) })).json.runs ?? []) as unknown[];
+}
+
+describe('lathe run --server', () => {
+  it('makes the run on a lathe serve elsewhere: what the script logs, its log and its exit land there', { timeout: 60_000 }, async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'token.txt'), `${server.token}\n`);
+    const url = `http://127.0.0.1:${server.port}`;
+
+    const ok = await lathe(cwd, ['run', '--server', url, '--token-file', 'token.txt', '--experiment', 'gpu-box', '--name', 'first', '--json', '--', node, '-e', LOGGING_SCRIPT]);
+    expect(ok.err).not.toContain('warning');
+    expect(ok.code).toBe(0);
+    const summary = JSON.parse(ok.out) as { runId: string; status: string; reported: boolean; trackingUri: string };
+    expect(summary).toMatchObject({ status: 'FINISHED', reported: true, trackingUri: url });
+
+    const run = (await server.call('runs:get', { runId: summary.runId })) as { name: string; status: string; endTime: number | null; systemTags: Record<string, string> };
+    expect(run).toMatchObject({ name: 'first', status: 'FINISHED', systemTags: expect.objectContaining({ 'lathe.source': 'script', 'lathe.exit_code': '0', 'lathe.cwd': cwd }) });
+    expect(run.endTime).not.toBeNull();
+    expect(run.systemTags['lathe.host']).toBeTruthy();
+    expect(run.systemTags['lathe.command']).toContain(node);
+    const mlflowLoss = await server.get('metrics/get-history', { run_id: summary.runId, metric_key: 'loss' });
+    expect((mlflowLoss.json.metrics as { value: number }[]).map((m) => m.value)).toEqual([0.9, 0.5]);
+    const log = await server.send({ path: `/api/2.0/mlflow-artifacts/artifacts/${(run as unknown as { experimentId: string }).experimentId}/${summary.runId}/artifacts/logs/output.txt` });
+    expect(log.status).toBe(200);
+    expect(log.text).toMatch(/^trained on \d+/);
+
+    // The script's exit code passes through; the run is FAILED. The token from the environment works too.
+    process.env.LATHE_SERVER_TOKEN = server.token;
+    const failed = await lathe(cwd, ['run', '--server', url, '--', node, '-e', LOGGING_SCRIPT, '3']);
+    expect(failed.code).toBe(3);
+    const runs = await runsOn(server);
+    expect(runs).toHaveLength(2);
+    const failedRun = (await server.call('runs:get', { runId: failed.out.match(/Run ([0-9a-f]+)/)![1] })) as { status: string; systemTags: Record<string, string> };
+    expect(failedRun).toMatchObject({ status: 'FAILED', systemTags: expect.objectContaining({ 'lathe.exit_code': '3' }) });
+  });
+
+  it('refuses a wrong token, an unreachable server and --workspace with a sentence, making no run', { timeout: 60_000 }, async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    process.env.LATHE_SERVER_TOKEN = 'not-the-token';
+    const url = `http://127.0.0.1:${server.port}`;
+    const wrong = await lathe(cwd, ['run', '--server', url, '--', node, '-e', '1']);
+    expect(wrong).toMatchObject({ code: 1, err: expect.stringContaining(`The Lathe server at ${url} refused the token (HTTP 401)`) });
+    expect(await runsOn(server)).toHaveLength(0);
+
+    const closed = `http://127.0.0.1:${server.port}`;
+    await server.close();
+    server = null;
+    const unreachable = await lathe(cwd, ['run', '--server', closed, '--', node, '-e', '1']);
+    expect(unreachable).toMatchObject({ code: 1, err: expect.stringContaining(`Could not reach the Lathe server at ${closed}`) });
+
+    expect(await lathe(cwd, ['run', '--server', closed, '-w', cwd, '--', node, '-e', '1'])).toMatchObject({ code: 2, err: expect.stringContaining('--server and --workspace do not go together') });
+    delete process.env.LATHE_SERVER_TOKEN;
+    expect(await lathe(cwd, ['run', '--server', closed, '--', node, '-e', '1'])).toMatchObject({ code: 2, err: expect.stringContaining('--token-file FILE, or set LATHE_SERVER_TOKEN') });
+    expect(await lathe(cwd, ['run', '--server', `http://u:p@127.0.0.1:1`, '--token-file', 'x', '--', node])).toMatchObject({ code: 1 });
+  });
+
+  it('keeps the script going when the server drops, keeps the log here and exits with its code and a warning', { timeout: 60_000 }, async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    process.env.LATHE_SERVER_TOKEN = server.token;
+    process.env.LATHE_RUN_RETRY_DELAY_MS = '0';
+    // The script waits until the server is gone (its own requests fail), then ends with 4.
+    const script = `console.log('DROP-NOW'); (async () => { for (;;) { try { await fetch(process.env.MLFLOW_TRACKING_URI); } catch { break; } } console.log('still running'); process.exit(4); })();`;
+    let dropping: Promise<void> | null = null;
+    const dropped = await lathe(cwd, ['run', '--server', `http://127.0.0.1:${server.port}`, '--', node, '-e', script], (text) => {
+      if (text.includes('DROP-NOW') && server) {
+        const closing = server;
+        server = null;
+        dropping = closing.close();
+      }
+    });
+    await dropping;
+    expect(dropped.code).toBe(4);
+    expect(dropped.err).toMatch(/lathe: warning: Run [0-9a-f]+ on http:\/\/127\.0\.0\.1:\d+ could not be given its end \(FAILED\): Could not reach the Lathe server/);
+    const kept = dropped.err.match(/Its log is kept here at (\S+\.log)\./)![1]!;
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(kept, 'utf8')).toBe('DROP-NOW\nstill running\n');
+  });
+});
