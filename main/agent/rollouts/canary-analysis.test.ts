@@ -22,5 +22,6 @@ describe('one interval of canary analysis', () => {
       verdict: 'failed',
       reason: "disagreement with stable not measured (none of the candidate's predictions this interval could be compared with stable's)",
     });
+    expect(judgeCanary(analysis, candidate({ errors: 20, errorRate: 1, p99Ms: null, compared: 0, disagreement: null }))).toEqual({ verdict: 'failed', reason: 'error rate 1.00 > 0.01 (20 of 20 requests failed)' });
   });
 });

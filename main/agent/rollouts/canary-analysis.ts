@@ -16,7 +16,8 @@ export function judgeCanary(analysis: CanaryAnalysisSpec, candidate: ArmMeasurem
   if (candidate.p99Ms !== null && candidate.p99Ms > analysis.maxP99Ms) failed.push(`p99 latency ${Math.round(candidate.p99Ms)} ms > ${analysis.maxP99Ms} ms`);
   const disagreement = candidate.disagreement;
   if (disagreement === null) {
-    failed.push('disagreement with stable not measured (none of the candidate\'s predictions this interval could be compared with stable\'s)');
+    // Said only when nothing else failed: a candidate whose every request threw has nothing to compare.
+    if (failed.length === 0) failed.push('disagreement with stable not measured (none of the candidate\'s predictions this interval could be compared with stable\'s)');
   } else if (disagreement > analysis.maxDisagreement) {
     failed.push(`disagreement with stable ${format(disagreement)} > ${format(analysis.maxDisagreement)} (${Math.round(disagreement * candidate.compared)} of ${candidate.compared} rows differ)`);
   }
