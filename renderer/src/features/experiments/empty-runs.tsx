@@ -1,4 +1,5 @@
 import { EmptyArea } from '../../components/empty-area.tsx';
+import { MlflowConnectButton } from './mlflow-connect-button.tsx';
 import { ScriptRunButton } from './script-run-button.tsx';
 
 /**
@@ -25,7 +26,7 @@ export function EmptyRuns() {
           Either way the run shows here at once, its curves moving as it trains. <code>lathe train --help</code> lists the knobs (model, epochs, learning rate,
           hidden layers, seed…).
           <span className="empty-runs__script">
-            Training in Python already? <ScriptRunButton /> runs your script as a tracked run (or <code>lathe run -- python train.py</code>).
+            Training in Python already? <ScriptRunButton /> runs your script as a tracked run (or <code>lathe run -- python train.py</code>); from a notebook, <MlflowConnectButton /> shows where to point MLflow.
           </span>
         </>
       }

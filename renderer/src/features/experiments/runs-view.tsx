@@ -9,6 +9,7 @@ import { EmptyRuns } from './empty-runs.tsx';
 import { ExperimentPicker } from './experiment-picker.tsx';
 import { goTo } from './experiments-route.ts';
 import { FilterBox } from './filter-box.tsx';
+import { MlflowConnectButton } from './mlflow-connect-button.tsx';
 import { ScriptRunButton } from './script-run-button.tsx';
 import { MAX_COMPARED, RunsTable } from './runs-table.tsx';
 import { selectHasNoRuns } from './selectors.ts';
@@ -50,6 +51,7 @@ export function RunsView() {
           </span>
           <ColumnPicker />
           <ScriptRunButton />
+          <MlflowConnectButton />
           {selected.length > 0 ? (
             <button type="button" className="button button--ghost button--small" onClick={() => store.getState().runsTicked([])}>
               Clear selection
