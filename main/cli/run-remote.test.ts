@@ -1,6 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startRemoteRun, type RemoteRunContext } from '../core/script-runs/remote-script-run.ts';
+import { defaultScriptRunLimits } from '../core/script-runs/script-run.ts';
 import { useTempDirs } from '../core/testing/temp-dir.ts';
 import { startMlflowServer, type MlflowTestServer } from '../server/mlflow/mlflow-test-server.ts';
 import { runCli } from './cli-app.ts';
@@ -96,7 +99,9 @@ describe('lathe run --server', () => {
     expect(await lathe(cwd, ['run', '--server', closed, '-w', cwd, '--', node, '-e', '1'])).toMatchObject({ code: 2, err: expect.stringContaining('--server and --workspace do not go together') });
     delete process.env.LATHE_SERVER_TOKEN;
     expect(await lathe(cwd, ['run', '--server', closed, '--', node, '-e', '1'])).toMatchObject({ code: 2, err: expect.stringContaining('--token-file FILE, or set LATHE_SERVER_TOKEN') });
-    expect(await lathe(cwd, ['run', '--server', `http://u:p@127.0.0.1:1`, '--token-file', 'x', '--', node])).toMatchObject({ code: 1 });
+    // A token in the URL is refused before anything is sent.
+    expect(await lathe(cwd, ['run', '--server', 'http://user:secret@127.0.0.1:1', '--token-file', 'x', '--', node])).toMatchObject({ code: 2, err: expect.stringContaining('give the address alone, with no user, password') });
+    expect(await lathe(cwd, ['run', '--server', 'ftp://127.0.0.1:1', '--token-file', 'x', '--', node])).toMatchObject({ code: 2, err: expect.stringContaining('only http:// and https://') });
   });
 
   it('keeps the script going when the server drops, keeps the log here and exits with its code and a warning', { timeout: 60_000 }, async () => {
@@ -118,7 +123,59 @@ describe('lathe run --server', () => {
     expect(dropped.code).toBe(4);
     expect(dropped.err).toMatch(/lathe: warning: Run [0-9a-f]+ on http:\/\/127\.0\.0\.1:\d+ could not be given its end \(FAILED\): Could not reach the Lathe server/);
     const kept = dropped.err.match(/Its log is kept here at (\S+\.log)\./)![1]!;
-    const { readFile } = await import('node:fs/promises');
     expect(await readFile(kept, 'utf8')).toBe('DROP-NOW\nstill running\n');
+  });
+});
+
+describe('remote script runs (core)', () => {
+  const recordedGpus = async () => '0, NVIDIA H200, 87, 40960, 143771\n1, NVIDIA H200, [N/A], 0, 143771\n';
+
+  function remoteContext(output: (text: string) => void, limits: Partial<RemoteRunContext['limits']> = {}): RemoteRunContext {
+    return { limits: { ...defaultScriptRunLimits, graceMs: 300, gpuIntervalMs: 60_000, ...limits }, queryGpus: recordedGpus, env: process.env, output, retryDelayMs: 0 };
+  }
+
+  it('sends GPU samples with log-batch, caps the log it uploads, and a cancel ends the run KILLED', { timeout: 60_000 }, async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    let cancel = () => undefined as void;
+    const active = await startRemoteRun(
+      remoteContext((text) => text.includes('ready') && cancel(), { headBytes: 1024, tailBytes: 64 }),
+      { server: `http://127.0.0.1:${server.port}`, token: server.token, cwd, command: [node, '-e', "console.log('x'.repeat(5000)); console.log('ready'); setInterval(() => undefined, 1000);"] },
+    );
+    cancel = () => active.cancel();
+    const end = await active.ended;
+    expect(end).toMatchObject({ status: 'KILLED', reported: true, signal: 'SIGTERM' });
+    expect(end.droppedBytes).toBeGreaterThan(3000);
+
+    const run = (await server.call('runs:get', { runId: end.runId })) as { status: string; experimentId: string; systemTags: Record<string, string> };
+    expect(run).toMatchObject({ status: 'KILLED', systemTags: expect.objectContaining({ 'lathe.gpus': '0: NVIDIA H200 (143771 MiB); 1: NVIDIA H200 (143771 MiB)', 'lathe.signal': 'SIGTERM' }) });
+    expect(run.systemTags['lathe.killed']).toMatch(/^Cancelled after/);
+    const utilisation = await server.get('metrics/get-history', { run_id: end.runId, metric_key: 'system/gpu_0_utilization_percentage' });
+    expect((utilisation.json.metrics as { value: number; step: number }[]).map(({ value, step }) => ({ value, step }))).toEqual([{ value: 87, step: 0 }]);
+    const log = await server.send({ path: `/api/2.0/mlflow-artifacts/artifacts/${run.experimentId}/${end.runId}/artifacts/logs/output.txt` });
+    expect(log.text.length).toBeLessThan(1024 + 64 + 200);
+    expect(log.text).toContain('bytes of output dropped here');
+    expect(log.text.endsWith('ready\n')).toBe(true);
+  });
+
+  it('refuses a server that is not Lathe, naming it, before starting anything', async () => {
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>a router</html>'));
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    try {
+      const port = (other.address() as { port: number }).port;
+      const cwd = await tempDir();
+      await expect(startRemoteRun(remoteContext(() => undefined), { server: `http://127.0.0.1:${port}`, token: 't', cwd, command: [node, '-e', '1'] })).rejects.toMatchObject({
+        error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining(`http://127.0.0.1:${port} does not look like a Lathe server with MLflow's tracking API`) },
+      });
+    } finally {
+      await new Promise((done) => other.close(done));
+    }
+  });
+
+  it('names a program that is not there before any run is made', async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    await expect(startRemoteRun(remoteContext(() => undefined), { server: `http://127.0.0.1:${server.port}`, token: server.token, cwd, command: ['no-such-program-here'] })).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(await runsOn(server)).toHaveLength(0);
   });
 });

@@ -30,13 +30,14 @@ async function serverToken(context: CliContext): Promise<string> {
 
 export async function runOnServer(context: CliContext, command: string[], echo: { text(text: string): void; end(): void }, exitCodeOf: (end: RemoteRunEnd) => number): Promise<CommandOutput> {
   if (context.values.workspace !== undefined) throw failure('INVALID_INPUT', '--server and --workspace do not go together: with --server the run is kept by that server, not a workspace here.', { location: { field: 'workspace' } });
-  const server = stringOption(context, 'server')!;
-  const token = await serverToken(context);
-  const [{ startRemoteRun }, { defaultScriptRunLimits }, { queryNvidiaSmi }] = await Promise.all([
+  const [{ startRemoteRun }, { defaultScriptRunLimits }, { queryNvidiaSmi }, { serverOrigin }] = await Promise.all([
     import('../../core/script-runs/remote-script-run.ts'),
     import('../../core/script-runs/script-run.ts'),
     import('../../core/script-runs/gpu-sampler.ts'),
+    import('../../core/script-runs/remote-tracking.ts'),
   ]);
+  const server = serverOrigin(stringOption(context, 'server')!);
+  const token = await serverToken(context);
   const cwd = resolve(context.cwd, stringOption(context, 'cwd') ?? '.');
   const experiment = stringOption(context, 'experiment');
   const name = stringOption(context, 'name');
