@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { latheFiles } from './lathe-files.ts';
 const tempDir = useTempDirs();
 const files = latheFiles(new URL('./lathe.ts', import.meta.url));
 const node = process.execPath;
+const pythonExample = new URL('../../resources/examples/mlflow-urllib-train.py', import.meta.url).pathname;
+const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** A training script that logs over MLflow's REST API with fetch, as MLflow's client would. */
 const LOGGING_SCRIPT = `
@@ -79,6 +82,21 @@ describe('lathe run --server', () => {
     expect(runs).toHaveLength(2);
     const failedRun = (await server.call('runs:get', { runId: failed.out.match(/Run ([0-9a-f]+)/)![1] })) as { status: string; systemTags: Record<string, string> };
     expect(failedRun).toMatchObject({ status: 'FAILED', systemTags: expect.objectContaining({ 'lathe.exit_code': '3' }) });
+  });
+
+  it.skipIf(!hasPython)('tracks a plain Python training script (MLflow REST, standard library only) on the server', { timeout: 120_000 }, async () => {
+    server = await startMlflowServer();
+    const cwd = await tempDir();
+    process.env.LATHE_SERVER_TOKEN = server.token;
+    const result = await lathe(cwd, ['run', '--server', `http://127.0.0.1:${server.port}`, '--experiment', 'gpu-box', '--json', '--', 'python3', pythonExample, '--epochs', '5', '--lr', '0.1', '--pure-python']);
+    expect(result.err).toMatch(/epoch 4: train_loss/);
+    expect(result.code).toBe(0);
+    const { runId } = JSON.parse(result.out) as { runId: string };
+    const run = (await server.call('runs:get', { runId })) as { status: string; experimentName: string; params: Record<string, string>; artifacts: { path: string }[] };
+    expect(run).toMatchObject({ status: 'FINISHED', experimentName: 'gpu-box', params: { lr: '0.1', epochs: '5' } });
+    expect(run.artifacts.map((artifact) => artifact.path).sort()).toEqual(['logs/output.txt', 'model/weights.json']);
+    const accuracy = await server.get('metrics/get-history', { run_id: runId, metric_key: 'val_accuracy' });
+    expect(accuracy.json.metrics).toHaveLength(5);
   });
 
   it('refuses a wrong token, an unreachable server and --workspace with a sentence, making no run', { timeout: 60_000 }, async () => {
