@@ -65,7 +65,7 @@ describe('the desktop app’s MLflow endpoint', () => {
     const result = await dispatch(d.endpoint.handlers, 'tracking:endpoint', {});
     expect(result.ok).toBe(true);
     const answer = TrackingEndpoint.parse(result.ok ? result.value : null);
-    expect(answer).toEqual({ uri: d.endpoint.uri, token: d.endpoint.token, workspace: d.workspace, experimentHint: expect.stringContaining(d.workspace) });
+    expect(answer).toEqual({ uri: d.endpoint.uri, token: d.endpoint.token, tokenScope: 'tracking', workspace: d.workspace, experimentHint: expect.stringContaining(d.workspace) });
     expect(answer.uri).toMatch(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
     expect(answer.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Kept for the app's life: asking again gives the same pair.

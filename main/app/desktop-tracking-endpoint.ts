@@ -34,7 +34,7 @@ export async function startDesktopTrackingEndpoint({ core, mlflowHandler }: { co
     handlers: {
       'tracking:endpoint': async () => {
         const workspace = await defaultWorkspace(core);
-        return { uri: endpoint.uri, token: endpoint.token, workspace, experimentHint: trackingHint(workspace) };
+        return { uri: endpoint.uri, token: endpoint.token, tokenScope: 'tracking', workspace, experimentHint: trackingHint(workspace) };
       },
     },
     close: () => endpoint.close(),

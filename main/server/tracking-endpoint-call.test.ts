@@ -40,7 +40,7 @@ describe('tracking:endpoint under lathe serve', () => {
   it('answers the server origin and its session token, which an MLflow client can use as they are', async () => {
     const t = await serve({ namedWorkspace: true });
     const answer = await t.endpoint();
-    expect(answer).toEqual({ uri: t.origin, token: t.server.token, workspace: t.workspace, experimentHint: expect.stringContaining(t.workspace) });
+    expect(answer).toEqual({ uri: t.origin, token: t.server.token, tokenScope: 'session', workspace: t.workspace, experimentHint: expect.stringContaining(t.workspace) });
 
     // What Python's mlflow does with MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN.
     const search = await fetch(`${answer.uri}/api/2.0/mlflow/experiments/search`, {

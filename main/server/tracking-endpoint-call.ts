@@ -15,7 +15,7 @@ export function servedTrackingEndpoint(options: { core: LatheCore; bindHost: str
   return {
     'tracking:endpoint': async () => {
       const workspace = options.workspace ?? (await defaultWorkspace(options.core));
-      return { uri, token: options.token, workspace, experimentHint: trackingHint(workspace) };
+      return { uri, token: options.token, tokenScope: 'session', workspace, experimentHint: trackingHint(workspace) };
     },
   };
 }

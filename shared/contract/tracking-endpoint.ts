@@ -12,6 +12,11 @@ export const TrackingEndpoint = z.object({
   uri: z.string().url(),
   /** MLFLOW_TRACKING_TOKEN: MLflow's client sends it as `Authorization: Bearer …`. */
   token: z.string().min(1),
+  /**
+   * What else the token opens: `tracking` — MLflow's API only (the desktop app's endpoint);
+   * `session` — it is `lathe serve`'s session token, which also opens every call (keep it private).
+   */
+  tokenScope: z.enum(['tracking', 'session']),
   /** The workspace runs logged there land in (null: the one Lathe opens first, not known yet). */
   workspace: z.string().nullable(),
   /** One sentence for the user: where those runs appear. */

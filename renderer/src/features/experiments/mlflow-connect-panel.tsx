@@ -68,7 +68,10 @@ export function MlflowConnectPanel({ onClose }: { onClose: () => void }) {
               ) : (
                 'Runs logged this way appear in this table. mlflow.set_experiment makes the experiment if it is new.'
               )}{' '}
-              The token lets code log runs here and nothing else; it changes when Lathe restarts. Needs <code>pip install mlflow</code>.
+              {endpoint.tokenScope === 'tracking'
+                ? 'The token lets code log runs here and nothing else; it changes when Lathe restarts.'
+                : 'This is lathe serve’s own token: it also opens the whole workspace and runs commands, so keep it out of notebooks you share; it changes when lathe serve restarts.'}{' '}
+              Needs <code>pip install mlflow</code>.
             </p>
           </>
         ) : null}
