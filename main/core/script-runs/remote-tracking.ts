@@ -20,6 +20,8 @@ export type RemoteStatus = 'FINISHED' | 'FAILED' | 'KILLED';
 const ExperimentReply = z.object({ experiment: z.object({ experiment_id: z.string() }) });
 const CreateExperimentReply = z.object({ experiment_id: z.string() });
 const RunReply = z.object({ run: z.object({ info: z.object({ run_id: z.string(), experiment_id: z.string(), run_name: z.string().optional() }) }) });
+/** No answer the run needs is near this; a bigger one is not from Lathe. */
+const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 const MlflowError = z.object({ error_code: z.string(), message: z.string() });
 
 /** The server's address, checked: a plain http(s) origin. */
@@ -111,6 +113,10 @@ export class RemoteTracking {
         hint: 'Check that `lathe serve` runs there, that this machine can reach its address and port, and that --server names it.',
         location: { field: 'server' },
       });
+    }
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_REPLY_BYTES) {
+      await response.body?.cancel().catch(() => undefined);
+      throw notMlflow(this.origin, `${where} answered HTTP ${response.status} with more than ${MAX_REPLY_BYTES / 1024 / 1024} MB`);
     }
     const text = await response.text().catch(() => '');
     if (response.status === 401 || response.status === 403) {
