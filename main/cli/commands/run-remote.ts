@@ -51,6 +51,7 @@ export async function runOnServer(context: CliContext, command: string[], echo: 
   const cancel = () => {
     asked++;
     if (asked === 1) context.err(`Stopping run ${started.runId}: SIGTERM to the command and what it started, SIGKILL in 5 s (Ctrl-C again: at once)…`);
+    if (asked === 2) context.err(`Killing run ${started.runId} now (SIGKILL)…`);
     active.cancel(asked > 1);
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
