@@ -42,6 +42,7 @@ async function desktop() {
   };
   const { path: workspace } = await call('workspace:create', { path: path.join(root, 'ws') });
   const endpoint = await startDesktopTrackingEndpoint({ core, mlflowHandler: (req, res, target) => answerMlflow(req, res, mlflowTrackingFor(target.workspace, target.events)) });
+  if (endpoint.uri === null) throw new Error('the endpoint did not start');
   cleanups.push(async () => {
     await endpoint.close();
     await core.close();
@@ -101,6 +102,27 @@ describe('the desktop app’s MLflow endpoint', () => {
     // The token opens tracking only: not the contract's calls that lathe serve answers.
     const call = await sendRequest(d.port, { method: 'POST', path: '/api/call/workspace:default', headers: { authorization: `Bearer ${d.endpoint.token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(call.status).toBe(404);
+  });
+
+  it('lets the app start when the endpoint cannot listen, and tracking:endpoint says why', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'lathe-desktop-tracking-'));
+    const core = createLatheCore({ frontDoor: 'electron', version: 'test', stateDir: path.join(root, 'state'), defaultWorkspace: path.join(root, 'default') });
+    cleanups.push(async () => {
+      await core.close();
+      await rm(root, { recursive: true, force: true });
+    });
+    const refused = Object.assign(new Error('listen EACCES: permission denied 127.0.0.1'), { code: 'EACCES' });
+    const endpoint = await startDesktopTrackingEndpoint({ core, mlflowHandler: () => undefined, open: () => Promise.reject(refused) });
+    expect(endpoint.uri).toBeNull();
+    expect(await dispatch(endpoint.handlers, 'tracking:endpoint', {})).toEqual({
+      ok: false,
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'Lathe could not open its MLflow endpoint on 127.0.0.1 when it started: listen EACCES: permission denied 127.0.0.1',
+        hint: expect.stringContaining('Restart Lathe'),
+      },
+    });
+    await endpoint.close();
   });
 
   it('stops listening when closed', async () => {

@@ -1,7 +1,7 @@
 import type { OutputOf } from '../../shared/contract/calls.ts';
 import { trackingHint } from '../../shared/contract/tracking-endpoint.ts';
 import { dispatch, type Handlers } from '../core/dispatch.ts';
-import { LatheFailure } from '../core/errors.ts';
+import { failure, LatheFailure } from '../core/errors.ts';
 import type { LatheCore } from '../core/lathe-core.ts';
 import { openTrackingEndpoint, type MlflowHandler, type TrackingEndpoint } from '../core/script-runs/tracking-endpoint.ts';
 
@@ -23,11 +23,38 @@ export interface DesktopTrackingEndpoint {
  *
  * No Electron here: the app only starts it and closes it on quit, so it is tested in plain Node.
  */
-export async function startDesktopTrackingEndpoint({ core, mlflowHandler }: { core: LatheCore; mlflowHandler: MlflowHandler }): Promise<DesktopTrackingEndpoint> {
-  const endpoint: TrackingEndpoint = await openTrackingEndpoint(async (req, res) => {
-    const workspace = await core.openWorkspace(await defaultWorkspace(core));
-    return mlflowHandler(req, res, { workspace, events: core.events });
-  });
+export async function startDesktopTrackingEndpoint({
+  core,
+  mlflowHandler,
+  open = openTrackingEndpoint,
+}: {
+  core: LatheCore;
+  mlflowHandler: MlflowHandler;
+  /** How the listener is opened (tests pass one that fails). */
+  open?: typeof openTrackingEndpoint;
+}): Promise<DesktopTrackingEndpoint | UnavailableTrackingEndpoint> {
+  let endpoint: TrackingEndpoint;
+  try {
+    endpoint = await open(async (req, res) => {
+      const workspace = await core.openWorkspace(await defaultWorkspace(core));
+      return mlflowHandler(req, res, { workspace, events: core.events });
+    });
+  } catch (thrown) {
+    // The app still starts: only the panel that shows the endpoint says what went wrong.
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    return {
+      uri: null,
+      token: null,
+      handlers: {
+        'tracking:endpoint': async () => {
+          throw failure('UNAVAILABLE', `Lathe could not open its MLflow endpoint on 127.0.0.1 when it started: ${reason}`, {
+            hint: 'Restart Lathe; until then `lathe serve` answers MLflow too, and "Run a script…" gives a script its own endpoint.',
+          });
+        },
+      },
+      close: async () => {},
+    };
+  }
   return {
     uri: endpoint.uri,
     token: endpoint.token,
@@ -39,6 +66,14 @@ export async function startDesktopTrackingEndpoint({ core, mlflowHandler }: { co
     },
     close: () => endpoint.close(),
   };
+}
+
+/** The endpoint could not listen: `tracking:endpoint` says why. */
+export interface UnavailableTrackingEndpoint {
+  readonly handlers: Handlers;
+  readonly uri: null;
+  readonly token: null;
+  close(): Promise<void>;
 }
 
 async function defaultWorkspace(core: LatheCore): Promise<string> {
