@@ -6,7 +6,7 @@ import { Icon } from '../../components/icon.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { useLathe, useServices } from '../../app/services-context.tsx';
 import { copyText } from './mlflow-connect-copy.ts';
-import { DEFAULT_EXPERIMENT, exportLines, pythonSnippet } from './mlflow-connect-snippet.ts';
+import { DEFAULT_EXPERIMENT, exportLines, pythonSnippet, runsLandElsewhere } from './mlflow-connect-snippet.ts';
 import './mlflow-connect.css';
 
 /**
@@ -34,7 +34,7 @@ export function MlflowConnectPanel({ onClose }: { onClose: () => void }) {
     };
   }, [api]);
 
-  const elsewhere = endpoint?.workspace != null && workspace !== null && endpoint.workspace !== workspace;
+  const elsewhere = runsLandElsewhere(endpoint?.workspace ?? null, workspace);
   return (
     <ModalDialog label="Log from your code" onClose={onClose} wide>
       <div className="dialog__form mlflow-connect">
@@ -63,7 +63,7 @@ export function MlflowConnectPanel({ onClose }: { onClose: () => void }) {
             <p className="field__note" data-testid="mlflow-connect-hint">
               {elsewhere ? (
                 <>
-                  <Icon name="alert" size={14} /> These runs go to <code>{endpoint.workspace}</code>, the workspace Lathe opened last, not this one.
+                  <Icon name="alert" size={14} /> These runs go to <code>{elsewhere}</code>, the workspace Lathe opened last, not this one: open this one again (or that one) to see them.
                 </>
               ) : (
                 'Runs logged this way appear in this table. mlflow.set_experiment makes the experiment if it is new.'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportLines, MASKED_TOKEN, pythonSnippet, shellQuote } from './mlflow-connect-snippet.ts';
+import { exportLines, MASKED_TOKEN, pythonSnippet, runsLandElsewhere, shellQuote } from './mlflow-connect-snippet.ts';
 
 const connection = { uri: 'http://127.0.0.1:43117', token: 'tok_3xAMPLE-abc_DEF' };
 
@@ -41,5 +41,14 @@ describe('the lines "Log from your code" copies', () => {
     expect(shellQuote('a b$(whoami)')).toBe("'a b$(whoami)'");
     expect(shellQuote("it's")).toBe("'it'\\''s'");
     expect(shellQuote('')).toBe("''");
+  });
+});
+
+describe('where the runs land', () => {
+  it('names the other workspace when the endpoint logs somewhere else than the one on screen', () => {
+    expect(runsLandElsewhere('/home/ana/ml/penguins', '/home/ana/ml/penguins')).toBeNull();
+    expect(runsLandElsewhere('/home/ana/ml/iris', '/home/ana/ml/penguins')).toBe('/home/ana/ml/iris');
+    expect(runsLandElsewhere(null, '/home/ana/ml/penguins')).toBeNull();
+    expect(runsLandElsewhere('/home/ana/ml/iris', null)).toBeNull();
   });
 });

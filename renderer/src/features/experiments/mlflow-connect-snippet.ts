@@ -42,3 +42,12 @@ export function shellQuote(text: string): string {
 export function pythonString(text: string): string {
   return JSON.stringify(text);
 }
+
+/**
+ * The workspace runs logged to the endpoint land in when it is not the one on screen (the
+ * endpoint logs to the workspace Lathe opened last); null when they land here or it is not known.
+ */
+export function runsLandElsewhere(endpointWorkspace: string | null, shownWorkspace: string | null): string | null {
+  if (endpointWorkspace === null || shownWorkspace === null) return null;
+  return endpointWorkspace === shownWorkspace ? null : endpointWorkspace;
+}
