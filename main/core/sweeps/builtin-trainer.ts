@@ -1,11 +1,11 @@
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
-import type { MetricValue } from '../../../shared/contract/runs.ts';
 import type { BuiltinTrain } from '../../../shared/contract/sweeps.ts';
 import type { TrainingStarted, TrainingStartInput, TrainingSummary } from '../../../shared/contract/training.ts';
 import { toLatheError } from '../errors.ts';
 import type { EventHub } from '../events.ts';
 import type { TrackingStore } from '../tracking/tracking-store.ts';
-import type { TrialHandle, TrialOutcome, TrialTrainer } from './trial-trainer.ts';
+import { numberOf, trialOutcome } from './trial-outcome.ts';
+import type { TrialHandle, TrialTrainer } from './trial-trainer.ts';
 
 export interface BuiltinTrainerContext {
   workspace: string;
@@ -53,8 +53,8 @@ export function builtinTrainer(context: BuiltinTrainerContext): TrialTrainer {
         for (let i = 0; i < series.values.length; i += 1) watch.onPoint(key, series.steps[i]!, series.values[i]!);
       }
       const ended = (call('training:wait', { workspace, runId }) as Promise<TrainingSummary>).then(
-        (summary) => outcomeOf(tracking, runId, summary.status, summary.error?.message ?? null),
-        (thrown: unknown) => outcomeOf(tracking, runId, 'FAILED', toLatheError(thrown).message),
+        (summary) => trialOutcome(tracking, runId, summary.status, summary.error?.message ?? null),
+        (thrown: unknown) => trialOutcome(tracking, runId, 'FAILED', toLatheError(thrown).message),
       );
       void ended.finally(off);
       const handle: TrialHandle = {
@@ -72,18 +72,4 @@ export function builtinTrainer(context: BuiltinTrainerContext): TrialTrainer {
       return handle;
     },
   };
-}
-
-function outcomeOf(tracking: TrackingStore, runId: string, status: TrialOutcome['status'], error: string | null): TrialOutcome {
-  try {
-    const run = tracking.getRun(runId);
-    const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, point]) => [key, { value: numberOf(point.value), step: point.step }]));
-    return { status: run.status === 'RUNNING' ? status : run.status, metrics, error: run.status === 'FAILED' ? (error ?? run.systemTags['lathe.failure'] ?? null) : null };
-  } catch (thrown) {
-    return { status: 'FAILED', metrics: {}, error: toLatheError(thrown).message };
-  }
-}
-
-function numberOf(value: MetricValue): number {
-  return typeof value === 'number' ? value : Number(value);
 }

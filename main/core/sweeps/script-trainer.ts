@@ -1,11 +1,11 @@
 import type { LatheEvent } from '../../../shared/contract/calls.ts';
-import type { MetricValue } from '../../../shared/contract/runs.ts';
 import type { ScriptRunEnd, ScriptStarted } from '../../../shared/contract/script-runs.ts';
 import { fillPlaceholders, type ScriptTrain } from '../../../shared/contract/sweeps.ts';
 import { toLatheError } from '../errors.ts';
 import type { EventHub } from '../events.ts';
 import type { TrackingStore } from '../tracking/tracking-store.ts';
-import type { TrialHandle, TrialOutcome, TrialTrainer } from './trial-trainer.ts';
+import { numberOf, trialOutcome } from './trial-outcome.ts';
+import type { TrialHandle, TrialTrainer } from './trial-trainer.ts';
 
 export interface ScriptTrainerContext {
   workspace: string;
@@ -51,8 +51,8 @@ export function scriptTrainer(context: ScriptTrainerContext): TrialTrainer {
         // the script ended (and its run with it) before it could be tagged: scripts:wait says how
       }
       const ended = (call('scripts:wait', { workspace, runId }) as Promise<ScriptRunEnd>).then(
-        (end) => outcomeOf(tracking, runId, end.status, end.message),
-        (thrown: unknown) => outcomeOf(tracking, runId, 'FAILED', toLatheError(thrown).message),
+        (end) => trialOutcome(tracking, runId, end.status, end.message),
+        (thrown: unknown) => trialOutcome(tracking, runId, 'FAILED', toLatheError(thrown).message),
       );
       void ended.finally(off);
       const handle: TrialHandle = {
@@ -70,18 +70,4 @@ export function scriptTrainer(context: ScriptTrainerContext): TrialTrainer {
       return handle;
     },
   };
-}
-
-function outcomeOf(tracking: TrackingStore, runId: string, status: TrialOutcome['status'], error: string | null): TrialOutcome {
-  try {
-    const run = tracking.getRun(runId);
-    const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, point]) => [key, { value: numberOf(point.value), step: point.step }]));
-    return { status: run.status === 'RUNNING' ? status : run.status, metrics, error: run.status === 'FAILED' ? error : null };
-  } catch (thrown) {
-    return { status: 'FAILED', metrics: {}, error: toLatheError(thrown).message };
-  }
-}
-
-function numberOf(value: MetricValue): number {
-  return typeof value === 'number' ? value : Number(value);
 }
