@@ -11,6 +11,9 @@ test('the panel gives a tracking URI and token that an outside MLflow client log
   await page.goto(lathe.url);
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: /Experiments/ }).click();
 
+  // Wait for the page to know there are no runs yet: until then it shows the runs toolbar, whose
+  // own button (and a dialog it opened) goes away when the empty page replaces it.
+  await expect(page.getByRole('heading', { name: 'No runs yet' })).toBeVisible();
   await page.getByRole('button', { name: 'Log from your code' }).click();
   const panel = page.getByRole('dialog', { name: 'Log from your code' });
   const environment = panel.getByRole('region', { name: 'Environment' });
