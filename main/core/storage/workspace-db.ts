@@ -152,6 +152,54 @@ export const migrations: readonly string[] = [
      p99_ms REAL,
      PRIMARY KEY (target, model, at, version)
    ) STRICT, WITHOUT ROWID`,
+  // 4: the window summaries fetched from agents (main/core/monitoring): one row per deployment
+  //    and window, the open window replaced until it closes; the summary is WindowSummary's JSON.
+  `CREATE TABLE monitoring_windows (
+     target TEXT NOT NULL,
+     model TEXT NOT NULL,
+     window_index INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     summary TEXT NOT NULL,
+     PRIMARY KEY (target, model, window_index)
+   ) STRICT, WITHOUT ROWID`,
+  // 5: alerts raised by the rules over those windows: what, when, why, who acknowledged it and
+  //    how its webhook delivery went.
+  `CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     deployment TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     state TEXT NOT NULL,
+     raised_at INTEGER NOT NULL,
+     resolved_at INTEGER,
+     acked_at INTEGER,
+     acked_by TEXT,
+     summary TEXT NOT NULL,
+     detail TEXT NOT NULL,
+     delivery TEXT
+   ) STRICT;
+   CREATE INDEX alerts_by_deployment ON alerts (deployment, state, raised_at)`,
+  // 6: retraining: each run a trigger started, and every step it took (the model's timeline).
+  `CREATE TABLE retrain_runs (
+     id TEXT PRIMARY KEY,
+     model TEXT NOT NULL,
+     trigger TEXT NOT NULL,
+     state TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     detail TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX retrain_runs_by_model ON retrain_runs (model, started_at);
+   CREATE TABLE retrain_events (
+     run TEXT NOT NULL REFERENCES retrain_runs (id),
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     message TEXT NOT NULL,
+     detail TEXT NOT NULL,
+     PRIMARY KEY (run, seq)
+   ) STRICT, WITHOUT ROWID`,
 ];
 
 /**
