@@ -86,4 +86,7 @@ export const callNames = [
   'deploy:rollout',
   'deploy:export-kserve',
   'monitoring:series',
+  'monitoring:report',
+  'monitoring:history',
+  'monitoring:configure',
 ] as const;

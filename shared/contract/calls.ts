@@ -6,6 +6,7 @@ import * as datasets from './datasets.ts';
 import * as deployments from './deployments.ts';
 import * as gates from './gates.ts';
 import * as jobs from './jobs.ts';
+import * as monitoring from './monitoring.ts';
 import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
 import * as remote from './remote.ts';
@@ -102,6 +103,9 @@ export const calls = {
   'deploy:rollout': deployments.deployRollout,
   'deploy:export-kserve': deployments.deployExportKserve,
   'monitoring:series': deployments.monitoringSeries,
+  'monitoring:report': monitoring.monitoringReport,
+  'monitoring:history': monitoring.monitoringHistory,
+  'monitoring:configure': monitoring.monitoringConfigure,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -117,6 +121,7 @@ export const events = {
   'data:transfer-progress': remote.transferProgress,
   'deployments:changed': deployments.deploymentsChanged,
   'deployments:progress': deployments.deploymentsProgress,
+  'monitoring:windows': monitoring.monitoringWindows,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;
