@@ -240,14 +240,30 @@ export const CandidateLoaded = z.object({ candidate: AgentModel });
 
 /**
  * The body of POST /v2/models/{name}/feedback: the request id an inference reply carried, and
- * either the true label (a classifier: joined as correct or not) or a numeric reward.
+ * either the true label (a classifier: joined as correct or not), one label per row of a
+ * several-row request, or a numeric reward.
  */
+export const FeedbackLabel = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
+export type FeedbackLabel = z.infer<typeof FeedbackLabel>;
+export const MAX_FEEDBACK_LABELS = 10_000;
 export const Feedback = z.union([
-  z.strictObject({ id: z.string().min(1).max(128), label: z.union([z.string().max(1000), z.number().finite(), z.boolean()]) }),
+  z.strictObject({ id: z.string().min(1).max(128), label: FeedbackLabel }),
   z.strictObject({ id: z.string().min(1).max(128), reward: z.number().finite() }),
+  /** A request of several rows: one label per row, in the order of its inputs. */
+  z.strictObject({ id: z.string().min(1).max(128), labels: z.array(FeedbackLabel).min(1).max(MAX_FEEDBACK_LABELS) }),
 ]);
 export type Feedback = z.infer<typeof Feedback>;
-export const FeedbackAccepted = z.object({ id: z.string(), arm: z.enum(ARMS), version: z.string(), rollout: z.string().nullable(), correct: z.boolean().nullable() });
+export const FeedbackAccepted = z.object({
+  id: z.string(),
+  arm: z.enum(ARMS),
+  version: z.string(),
+  rollout: z.string().nullable(),
+  correct: z.boolean().nullable(),
+  /** The label joined the recorded prediction (monitoring); false when only a rollout counted it. Absent from agents before issue 10. */
+  recorded: z.boolean().optional(),
+  /** The label arrived after its prediction's window had closed (the window's accuracy was updated). */
+  late: z.boolean().optional(),
+});
 export type FeedbackAccepted = z.infer<typeof FeedbackAccepted>;
 
 export const AgentError = z.object({ error: z.string(), code: z.string().optional(), hint: z.string().optional() });

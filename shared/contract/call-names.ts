@@ -89,4 +89,5 @@ export const callNames = [
   'monitoring:report',
   'monitoring:history',
   'monitoring:configure',
+  'simulate:traffic',
 ] as const;

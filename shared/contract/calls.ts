@@ -12,6 +12,7 @@ import * as registry from './registry.ts';
 import * as remote from './remote.ts';
 import * as runs from './runs.ts';
 import * as scriptRuns from './script-runs.ts';
+import * as simulate from './simulate.ts';
 import * as comparison from './run-comparison.ts';
 import * as store from './store.ts';
 import * as sweeps from './sweeps.ts';
@@ -106,6 +107,7 @@ export const calls = {
   'monitoring:report': monitoring.monitoringReport,
   'monitoring:history': monitoring.monitoringHistory,
   'monitoring:configure': monitoring.monitoringConfigure,
+  'simulate:traffic': simulate.simulateTraffic,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -18,7 +18,7 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const JobInfo = z.object({
   id: z.string(),
   workspace: WorkspacePath,
-  kind: z.enum(['import', 'training', 'pipeline', 'gates']),
+  kind: z.enum(['import', 'training', 'pipeline', 'gates', 'simulate']),
   title: z.string(),
   /** What the front door that started it calls it (an import's importId, a run's id). */
   ref: z.string().nullable(),

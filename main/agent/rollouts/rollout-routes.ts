@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { AgentModelName, Feedback, ROLLOUT_ACTIONS, RolloutActionBody, StartRollout, type FeedbackAccepted, type RolloutAction } from '../../../shared/contract/agent-admin.ts';
+import { AgentModelName, Feedback, ROLLOUT_ACTIONS, RolloutActionBody, StartRollout, type FeedbackAccepted, type FeedbackLabel, type RolloutAction } from '../../../shared/contract/agent-admin.ts';
 import { failure, LatheFailure, toLatheError } from '../../core/errors.ts';
 import { statusForErrorCode, type Refusal } from '../../server/json-reply.ts';
 import { checkContentType, checkDeclaredLength, readJsonBody } from '../../server/request-body.ts';
@@ -51,7 +51,18 @@ export async function handleRollouts(req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-export async function handleFeedback(req: IncomingMessage, res: ServerResponse, encodedModel: string, rollouts: RolloutController): Promise<void> {
+/** What the feedback route joins labels through: the monitoring hub, which records every prediction. */
+export interface LabelJoiner {
+  labelled(model: string, id: string, label: FeedbackLabel | readonly FeedbackLabel[]): { version: string; correct: boolean | null; late: boolean };
+}
+
+/**
+ * POST /v2/models/{name}/feedback: a label joins the recorded prediction however late it comes
+ * (through the monitoring hub, durably), and still counts for a running A/B rollout that answered
+ * the request; a reward counts only for the rollout. Unknown, expired, twice, or a label of the
+ * wrong kind are refused with a sentence saying which.
+ */
+export async function handleFeedback(req: IncomingMessage, res: ServerResponse, encodedModel: string, rollouts: RolloutController, monitoring: LabelJoiner | null = null): Promise<void> {
   let model: string;
   try {
     model = decodeURIComponent(encodedModel);
@@ -60,13 +71,52 @@ export async function handleFeedback(req: IncomingMessage, res: ServerResponse, 
   }
   if (req.method !== 'POST') return sendError(res, 405, `${req.method} is not allowed on feedback; use POST.`, { Allow: 'POST' });
   try {
-    const feedback = await readBody(req, Feedback, 'The feedback', false, MAX_FEEDBACK_BYTES, 'Send {"id": REQUEST_ID, "label": TRUE_LABEL} or {"id": REQUEST_ID, "reward": NUMBER}.');
-    const joined = rollouts.feedback(model, feedback.id, 'label' in feedback ? { label: feedback.label } : { reward: feedback.reward });
-    const accepted: FeedbackAccepted = { id: feedback.id, ...joined };
-    sendJson(res, 200, accepted);
+    const feedback = await readBody(req, Feedback, 'The feedback', false, MAX_FEEDBACK_BYTES, FEEDBACK_SHAPES);
+    sendJson(res, 200, joinFeedback(model, feedback, rollouts, monitoring));
   } catch (error) {
     sendFailure(res, error);
   }
+}
+
+const FEEDBACK_SHAPES = 'Send {"id": REQUEST_ID, "label": TRUE_LABEL}, {"id": REQUEST_ID, "labels": [ONE, PER, ROW]} or {"id": REQUEST_ID, "reward": NUMBER}.';
+
+function joinFeedback(model: string, feedback: Feedback, rollouts: RolloutController, monitoring: LabelJoiner | null): FeedbackAccepted {
+  if ('reward' in feedback) return { id: feedback.id, ...rollouts.feedback(model, feedback.id, { reward: feedback.reward }), recorded: false };
+  const label = 'label' in feedback ? feedback.label : feedback.labels;
+  // A rollout joins only a one-row label; the monitoring hub joins every recorded request.
+  const single = 'label' in feedback ? feedback.label : feedback.labels.length === 1 ? feedback.labels[0]! : null;
+  if (monitoring === null) {
+    if (single === null) throw failure('INVALID_INPUT', `This agent joins "labels" only for recorded predictions, and it records none; send one "label" for a one-row request.`, { location: { field: 'labels' } });
+    return { id: feedback.id, ...rollouts.feedback(model, feedback.id, { label: single }), recorded: false };
+  }
+  let recorded: ReturnType<LabelJoiner['labelled']> | null = null;
+  let unrecorded: unknown = null;
+  try {
+    recorded = monitoring.labelled(model, feedback.id, label);
+  } catch (error) {
+    // Only an id the recorder never had (sampled out, or recorded before monitoring) may still be a rollout's.
+    if (!(error instanceof LatheFailure) || error.error.code !== 'NOT_FOUND') throw error;
+    unrecorded = error;
+  }
+  let rollout: ReturnType<RolloutController['feedback']> | null = null;
+  if (single !== null) {
+    try {
+      rollout = rollouts.feedback(model, feedback.id, { label: single });
+    } catch (error) {
+      // The label is kept already; a rollout that never answered this request has nothing to count.
+      if (recorded === null || !(error instanceof LatheFailure) || error.error.code !== 'NOT_FOUND') throw recorded === null ? unrecorded : error;
+    }
+  }
+  if (recorded === null && rollout === null) throw unrecorded;
+  return {
+    id: feedback.id,
+    arm: rollout?.arm ?? 'stable',
+    version: rollout?.version ?? recorded!.version,
+    rollout: rollout?.rollout ?? null,
+    correct: recorded?.correct ?? rollout?.correct ?? null,
+    recorded: recorded !== null,
+    late: recorded?.late ?? false,
+  };
 }
 
 /** A body refused before it was read, with its own status (413, 415). */
