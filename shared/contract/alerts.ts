@@ -33,7 +33,7 @@ export const AlertSeverity = z.enum(['warning', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
 
 /** Consecutive windows a condition must hold in before it raises (and fail to hold in before it resolves). */
-const Windows = z.number().int().min(1, 'a rule needs at least 1 window').max(100, 'a rule looks at most 100 windows back');
+const Windows = z.number().int().min(1, 'a rule needs at least 1 window').max(50, 'a rule looks at most 50 windows back (what a monitoring report carries)');
 
 const RuleBase = {
   id: AlertRuleId,
@@ -173,6 +173,8 @@ export const Alert = z.object({
   state: AlertState,
   raisedAt: z.string(),
   resolvedAt: z.string().nullable(),
+  /** Why it was resolved: "no longer met in window 14 (Wasserstein 0.04 ≥ 0.1)", "its rule was removed". */
+  resolution: z.string().nullable(),
   ackedAt: z.string().nullable(),
   ackedBy: z.string().nullable(),
   /** One sentence: "bill_length_mm drifted in 2 windows in a row (Wasserstein 0.31 ≥ 0.1)". */
