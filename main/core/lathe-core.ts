@@ -8,6 +8,7 @@ import { dispatch, mergeCallTables, type Handlers } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { bundleServingTarget, gateCalls, gatesForRegistry } from './gates/gate-calls.ts';
 import { jobCalls } from './jobs/job-calls.ts';
+import { monitoringCalls } from './monitoring/monitoring-calls.ts';
 import { JobRegistry } from './jobs/job-registry.ts';
 import { pipelineCalls } from './pipelines/pipeline-calls.ts';
 import { sourceResourcesDir } from './paths.ts';
@@ -78,6 +79,8 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const sweeps = sweepCalls({ workspaces, events, dispatch: (name, input) => dispatch(handlers, name, input) });
 
   const deploy = deployCalls({ workspaces, events, stateDir: options.stateDir, latheVersion: options.version, secrets: options.secrets, sampling: options.frontDoor === 'cli' ? null : { intervalMs: options.metricsIntervalMs ?? 15_000 } });
+  // Alert rules and retraining triggers register with monitoring.onWindows(listener): told of every new window kept.
+  const monitoring = monitoringCalls({ events, deploy });
 
   const handlers = mergeCallTables(
     {
@@ -106,6 +109,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     gateCalls({ workspaces, jobs, serving }),
     pipelines.handlers,
     deploy.handlers,
+    monitoring.handlers,
     sweeps.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
   );

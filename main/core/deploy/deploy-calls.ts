@@ -3,7 +3,7 @@ import type { EventHub } from '../events.ts';
 import type { OpenWorkspaces } from '../workspace/open-workspaces.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { DeploymentLog } from './deployment-log.ts';
-import type { MetricsSampler } from './metrics-sampler.ts';
+import type { MetricsSampler, WindowPoller } from './metrics-sampler.ts';
 import { DEFAULT_RETENTION_DAYS } from './monitoring-store.ts';
 import { privateFileSecrets, type SecretStore } from './secret-store.ts';
 import { targetCalls, type TargetContext } from './target-calls.ts';
@@ -28,10 +28,23 @@ export interface DeployCallsContext {
  * Deploying from the workbench: targets, deploys and rollouts, their history, the KServe export
  * and the metrics kept over time. The modules behind each call load on first use.
  */
-export function deployCalls(context: DeployCallsContext): { handlers: Handlers; sampleNow(): Promise<void>; close(): Promise<void> } {
+export interface DeployCapability {
+  handlers: Handlers;
+  /** The deploy targets and their tokens, for capabilities that talk to agents too (monitoring). */
+  targets: TargetContext;
+  /** A workspace, watched by the sampler from now on when this core runs one. */
+  openWatched(path: string): Promise<Workspace>;
+  /** Fetch monitoring windows in each sampling round from now on (main/core/monitoring wires itself in). */
+  pollWindows(poller: WindowPoller): void;
+  sampleNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function deployCalls(context: DeployCallsContext): DeployCapability {
   const targets: TargetContext = { targets: new TargetRecords(context.stateDir), secrets: context.secrets ?? privateFileSecrets(tokensDir(context.stateDir)) };
   const watched = new Set<string>();
   let sampler: MetricsSampler | null = null;
+  let windows: WindowPoller | null = null;
   const retentionDays = context.sampling?.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const intervalMs = context.sampling ? samplingInterval(context.sampling.intervalMs) : 0;
 
@@ -46,6 +59,7 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
           targets,
           intervalMs,
           retentionDays,
+          windows: () => windows,
           workspaces: async () => (await Promise.all([...watched].map((dir) => context.workspaces.at(dir).catch(() => null)))).filter((w) => w !== null),
         });
         sampler.start();
@@ -78,6 +92,11 @@ export function deployCalls(context: DeployCallsContext): { handlers: Handlers; 
   };
   return {
     handlers,
+    targets,
+    openWatched: open,
+    pollWindows(poller) {
+      windows = poller;
+    },
     /** One round of scrapes now, when this core samples and a workspace is watched (tests; a refresh). */
     async sampleNow() {
       await (sampler as MetricsSampler | null)?.tick();

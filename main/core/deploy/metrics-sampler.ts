@@ -1,5 +1,5 @@
 import type { Workspace } from '../workspace/workspace.ts';
-import { agentFetch, agentRefusal } from './agent-http.ts';
+import { agentFetch, agentRefusal, type AgentAddress } from './agent-http.ts';
 import { readRollout, settleDeployment } from './agent-rollouts.ts';
 import { DeploymentLog } from './deployment-log.ts';
 import { intervalPoints, versionCounters, type VersionCounters } from './metric-snapshot.ts';
@@ -13,8 +13,15 @@ import type { TargetContext } from './target-calls.ts';
  * happened since the last scrape (requests/s, error rate, p50/p95/p99) in that workspace's
  * database. It also settles rollouts that the agent has ended, so the history says how they ended
  * without anyone opening the page. A target that does not answer is skipped until it does (its
- * next scrape starts a new baseline); nothing it fails to say is made up.
+ * next scrape starts a new baseline); nothing it fails to say is made up. When monitoring is
+ * wired in (`windows`), each round also fetches every deployed model's window summaries into the
+ * workspace (main/core/monitoring/window-watch.ts), which tells the alert and retraining listeners.
  */
+export interface WindowPoller {
+  /** Fetch and keep a model's monitoring windows; never throws (failures are its to report). */
+  poll(workspace: Workspace, target: AgentAddress, model: string): Promise<void>;
+}
+
 export interface SamplerOptions {
   targets: TargetContext;
   /** The workspaces to keep series for (those the deploy calls have been used on). */
@@ -24,6 +31,8 @@ export interface SamplerOptions {
   now?: () => Date;
   /** Told of a scrape that failed, once per target until it answers again. */
   warn?: (text: string) => void;
+  /** Who fetches the monitoring windows, if anyone (asked each round: monitoring is wired in after the core is built). */
+  windows?: () => WindowPoller | null;
 }
 
 export class MetricsSampler {
@@ -94,6 +103,8 @@ export class MetricsSampler {
             }
             // A rollout that cannot be read now is settled at a later round; the metrics above are kept.
             await this.#settleRollouts(workspace, address).catch(() => undefined);
+            const poller = this.#options.windows?.();
+            if (poller) for (const model of models) await poller.poll(workspace, address, model);
           }
         } catch (error) {
           this.#last.delete(name);

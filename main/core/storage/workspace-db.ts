@@ -154,6 +154,8 @@ export const migrations: readonly string[] = [
    ) STRICT, WITHOUT ROWID`,
   // 4: the window summaries fetched from agents (main/core/monitoring): one row per deployment
   //    and window, the open window replaced until it closes; the summary is WindowSummary's JSON.
+  //    Beside them, the rest of what the agent said last (settings, reference, recorder, concept
+  //    drift, the version serving), so a report can still be shown when the agent is unreachable.
   `CREATE TABLE monitoring_windows (
      target TEXT NOT NULL,
      model TEXT NOT NULL,
@@ -162,6 +164,14 @@ export const migrations: readonly string[] = [
      ended_at INTEGER,
      summary TEXT NOT NULL,
      PRIMARY KEY (target, model, window_index)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX monitoring_windows_by_start ON monitoring_windows (started_at);
+   CREATE TABLE monitoring_states (
+     target TEXT NOT NULL,
+     model TEXT NOT NULL,
+     fetched_at INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     PRIMARY KEY (target, model)
    ) STRICT, WITHOUT ROWID`,
   // 5: alerts raised by the rules over those windows: what, when, why, who acknowledged it and
   //    how its webhook delivery went.
