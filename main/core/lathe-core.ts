@@ -1,3 +1,4 @@
+import { alertCalls } from './alerts/alert-calls.ts';
 import { bundleCalls } from './bundles/bundle-calls.ts';
 import { datasetCalls } from './datasets/dataset-calls.ts';
 import { countDatasets } from './datasets/dataset-history.ts';
@@ -81,6 +82,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   const deploy = deployCalls({ workspaces, events, stateDir: options.stateDir, latheVersion: options.version, secrets: options.secrets, sampling: options.frontDoor === 'cli' ? null : { intervalMs: options.metricsIntervalMs ?? 15_000 } });
   // Alert rules and retraining triggers register with monitoring.onWindows(listener): told of every new window kept.
   const monitoring = monitoringCalls({ events, deploy });
+  const alerts = alertCalls({ workspaces, events, stateDir: options.stateDir, secrets: options.secrets, monitoring, dispatch: (name, input) => dispatch(handlers, name, input) });
 
   const handlers = mergeCallTables(
     {
@@ -110,6 +112,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     pipelines.handlers,
     deploy.handlers,
     monitoring.handlers,
+    alerts.handlers,
     sweeps.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
   );
@@ -119,6 +122,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     events,
     openWorkspace: (path) => workspaces.at(path),
     async close() {
+      await alerts.close();
       await pipelines.close();
       await deploy.close();
       await sweeps.close();

@@ -90,4 +90,11 @@ export const callNames = [
   'monitoring:history',
   'monitoring:configure',
   'simulate:traffic',
+  'alerts:rules',
+  'alerts:save-rules',
+  'alerts:list',
+  'alerts:ack',
+  'alerts:webhook-set',
+  'alerts:webhook-get',
+  'alerts:webhook-test',
 ] as const;

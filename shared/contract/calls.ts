@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallSpec, CallTransport, EventSpec } from './define.ts';
 import type { callNames } from './call-names.ts';
+import * as alerts from './alerts.ts';
 import * as bundles from './bundles.ts';
 import * as datasets from './datasets.ts';
 import * as deployments from './deployments.ts';
@@ -108,6 +109,13 @@ export const calls = {
   'monitoring:history': monitoring.monitoringHistory,
   'monitoring:configure': monitoring.monitoringConfigure,
   'simulate:traffic': simulate.simulateTraffic,
+  'alerts:rules': alerts.alertsRules,
+  'alerts:save-rules': alerts.alertsSaveRules,
+  'alerts:list': alerts.alertsList,
+  'alerts:ack': alerts.alertsAck,
+  'alerts:webhook-set': alerts.alertsWebhookSet,
+  'alerts:webhook-get': alerts.alertsWebhookGet,
+  'alerts:webhook-test': alerts.alertsWebhookTest,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -124,6 +132,8 @@ export const events = {
   'deployments:changed': deployments.deploymentsChanged,
   'deployments:progress': deployments.deploymentsProgress,
   'monitoring:windows': monitoring.monitoringWindows,
+  'alerts:raised': alerts.alertsRaised,
+  'alerts:changed': alerts.alertsChanged,
 } as const satisfies Record<string, EventSpec>;
 
 export type CallName = keyof typeof calls;

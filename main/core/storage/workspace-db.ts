@@ -173,23 +173,29 @@ export const migrations: readonly string[] = [
      state TEXT NOT NULL,
      PRIMARY KEY (target, model)
    ) STRICT, WITHOUT ROWID`,
-  // 5: alerts raised by the rules over those windows: what, when, why, who acknowledged it and
-  //    how its webhook delivery went.
+  // 5: alerts raised by the rules over those windows (main/core/alerts): what, when, why, who
+  //    acknowledged it and how its webhook delivery went. One open alert per rule, deployment and
+  //    subject, across processes: the partial unique index refuses a second.
   `CREATE TABLE alerts (
      id TEXT PRIMARY KEY,
      deployment TEXT NOT NULL,
      rule TEXT NOT NULL,
+     rule_kind TEXT NOT NULL,
+     severity TEXT NOT NULL,
      subject TEXT NOT NULL,
      state TEXT NOT NULL,
      raised_at INTEGER NOT NULL,
      resolved_at INTEGER,
+     resolution TEXT,
      acked_at INTEGER,
      acked_by TEXT,
      summary TEXT NOT NULL,
      detail TEXT NOT NULL,
      delivery TEXT
    ) STRICT;
-   CREATE INDEX alerts_by_deployment ON alerts (deployment, state, raised_at)`,
+   CREATE INDEX alerts_by_deployment ON alerts (deployment, state, raised_at);
+   CREATE INDEX alerts_by_raised ON alerts (raised_at);
+   CREATE UNIQUE INDEX alerts_open_once ON alerts (deployment, rule, subject) WHERE state = 'open'`,
   // 6: retraining: each run a trigger started, and every step it took (the model's timeline).
   `CREATE TABLE retrain_runs (
      id TEXT PRIMARY KEY,
