@@ -16,6 +16,7 @@ import { sourceResourcesDir } from './paths.ts';
 import { registryCalls } from './registry/registry-calls.ts';
 import { remoteCalls } from './remote/remote-calls.ts';
 import { modelBlobReferences } from './registry/registry-references.ts';
+import { simulateCalls } from './simulate/simulate-calls.ts';
 import { storeCalls } from './storage/store-calls.ts';
 import { sweepCalls } from './sweeps/sweep-calls.ts';
 import { runArtifactReferences } from './tracking/run-references.ts';
@@ -115,6 +116,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     alerts.handlers,
     sweeps.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
+    simulateCalls({ workspaces, jobs, stateDir: options.stateDir }),
   );
 
   return {
