@@ -37,7 +37,7 @@ export function windowCounts(reference: CategoricalReference, current: Map<strin
     if (key === OTHER_CATEGORY && category !== OTHER_CATEGORY) unknown += 1;
     folded.set(key, (folded.get(key) ?? 0) + n);
   }
-  if (unknown > 0) notes.push(`the reference sketch kept its ${(reference.counts.size - 1).toLocaleString('en')} most common categories; ${unknown.toLocaleString('en')} window categories outside them count as "${OTHER_CATEGORY}"`);
+  if (unknown > 0) notes.push(`the reference sketch kept its ${(reference.counts.size - 1).toLocaleString('en')} most common categories; ${unknown.toLocaleString('en')} window ${unknown === 1 ? 'category outside them counts' : 'categories outside them count'} as "${OTHER_CATEGORY}"`);
   return folded;
 }
 

@@ -51,8 +51,14 @@ export const NumericSketch = z
     distinct: count,
     /** Every distinct value, ascending, with its count, when there are at most EXACT_VALUES_LIMIT. */
     exact: z.object({ values: z.array(finite), counts: z.array(count) }).nullable(),
-    /** Values at evenly spaced levels 0 … 1 (numpy's 'linear' quantiles), when `exact` is null. */
+    /** Values at the levels below (numpy's 'linear' quantiles), when `exact` is null. */
     quantiles: z.array(finite).nullable(),
+    /**
+     * The levels (0 … 1, ascending) of `quantiles`; absent or null means evenly spaced. sketchColumn
+     * adds halving levels toward 0 and 1, so that the tails, where Jensen–Shannon's outer bins
+     * are, keep their shape.
+     */
+    levels: z.array(z.number().min(0).max(1)).nullable().optional(),
   })
   .superRefine((sketch, context) => {
     const problem = numericSketchProblem(sketch);
@@ -97,6 +103,14 @@ function numericSketchProblem(sketch: Omit<NumericSketch, never>): string | null
     if (quantiles.length < 2) return `a quantile sketch needs at least 2 points, got ${quantiles.length}`;
     for (let i = 1; i < quantiles.length; i += 1) if (quantiles[i]! < quantiles[i - 1]!) return `quantiles decrease at ${i}`;
     if (quantiles[0] !== sketch.min || quantiles[quantiles.length - 1] !== sketch.max) return 'the first and last quantiles must be the min and max';
+    const levels = sketch.levels;
+    if (levels) {
+      if (levels.length !== quantiles.length) return `${quantiles.length} quantiles but ${levels.length} levels`;
+      if (levels[0] !== 0 || levels[levels.length - 1] !== 1) return 'quantile levels must run from 0 to 1';
+      for (let i = 1; i < levels.length; i += 1) if (!(levels[i]! > levels[i - 1]!)) return `quantile levels do not increase at ${i}`;
+    }
+  } else if (sketch.levels) {
+    return 'quantile levels without quantiles';
   }
   return null;
 }

@@ -19,7 +19,7 @@ export interface Scored {
 export function scoreNumeric(method: DriftMethod, reference: NumericReference, current: Float64Array): Scored {
   const notes: string[] = [];
   if (reference.quantiles && method !== 'chisquare' && method !== 'z') {
-    notes.push(`the reference is a sketch of ${reference.count.toLocaleString('en')} values (${reference.quantiles.length.toLocaleString('en')} quantiles), so the score is approximate`);
+    notes.push(`the reference is a sketch of ${reference.count.toLocaleString('en')} values (${reference.quantiles.values.length.toLocaleString('en')} quantiles), so the score is approximate`);
   }
   switch (method) {
     case 'ks':

@@ -19,15 +19,18 @@ export interface NumericReference {
   distinct: number;
   /** Distinct values ascending, their counts, and the running count below each. */
   exact: { values: Float64Array; counts: Float64Array; below: Float64Array } | null;
-  quantiles: Float64Array | null;
+  /** Quantile points and their levels (ascending, 0 … 1), when `exact` is null. */
+  quantiles: { values: Float64Array; levels: Float64Array } | null;
 }
 
 export function numericReference(sample: NumericValues | NumericSketch): NumericReference {
   if (sample.form === 'sketch') {
+    const { count, missing, infinite, mean, std, min, max, distinct } = sample;
+    const quantiles = sample.quantiles;
     return {
-      ...sample,
+      count, missing, infinite, mean, std, min, max, distinct,
       exact: sample.exact ? withRunningCounts(Float64Array.from(sample.exact.values), Float64Array.from(sample.exact.counts)) : null,
-      quantiles: sample.quantiles ? Float64Array.from(sample.quantiles) : null,
+      quantiles: quantiles ? { values: Float64Array.from(quantiles), levels: sample.levels ? Float64Array.from(sample.levels) : Float64Array.from(quantiles, (_, i) => i / (quantiles.length - 1)) } : null,
     };
   }
   const { sorted, missing, infinite } = cleanNumbers(sample.values);
@@ -60,27 +63,28 @@ export function countBelow(reference: NumericReference, x: number): number {
 }
 
 /** The level t at which the piecewise-linear quantile function first reaches x. */
-function levelAt(quantiles: Float64Array, x: number): number {
-  const last = quantiles.length - 1;
-  if (x <= quantiles[0]!) return 0;
-  if (x > quantiles[last]!) return 1;
+function levelAt(quantiles: { values: Float64Array; levels: Float64Array }, x: number): number {
+  const { values, levels } = quantiles;
+  const last = values.length - 1;
+  if (x <= values[0]!) return 0;
+  if (x > values[last]!) return 1;
   let low = 0;
   let high = last;
   while (high - low > 1) {
     const middle = (low + high) >> 1;
-    if (quantiles[middle]! < x) low = middle;
+    if (values[middle]! < x) low = middle;
     else high = middle;
   }
-  const below = quantiles[low]!;
-  const above = quantiles[high]!;
-  return (low + (above === below ? 1 : (x - below) / (above - below))) / last;
+  const below = values[low]!;
+  const above = values[high]!;
+  return levels[low]! + (levels[high]! - levels[low]!) * (above === below ? 1 : (x - below) / (above - below));
 }
 
 /** The KS statistic D between the reference and a sorted window. */
 export function ksAgainst(reference: NumericReference, current: Float64Array): number {
   if (reference.exact) return ksStatistic(reference.exact.values, reference.exact.counts, current);
   const quantiles = reference.quantiles!;
-  const last = quantiles.length - 1;
+  const { values, levels } = quantiles;
   const n = current.length;
   let d = 0;
   // At each window value, just below and at it; the reference CDF is continuous between knots.
@@ -94,9 +98,9 @@ export function ksAgainst(reference: NumericReference, current: Float64Array): n
   }
   // At each knot of the reference, where its CDF bends.
   let j = 0;
-  for (let i = 0; i <= last; i += 1) {
-    while (j < n && current[j]! <= quantiles[i]!) j += 1;
-    d = Math.max(d, Math.abs(i / last - j / n));
+  for (let i = 0; i < values.length; i += 1) {
+    while (j < n && current[j]! <= values[i]!) j += 1;
+    d = Math.max(d, Math.abs(levels[i]! - j / n));
   }
   return Math.min(1, d);
 }
@@ -108,21 +112,21 @@ export function ksAgainst(reference: NumericReference, current: Float64Array): n
  */
 export function wassersteinAgainst(reference: NumericReference, current: Float64Array): number {
   if (reference.exact) return wassersteinSorted(reference.exact.values, reference.exact.counts, current, null);
-  const quantiles = reference.quantiles!;
-  const last = quantiles.length - 1;
+  const { values, levels } = reference.quantiles!;
+  const last = values.length - 1;
   const n = current.length;
   let area = 0;
   let carry = 0;
-  let i = 0; // knot segment [i/last, (i+1)/last]
+  let i = 0; // knot segment [levels[i], levels[i + 1]]
   let j = 0; // window step (j/n, (j+1)/n]
   let t = 0;
   while (t < 1 && i < last && j < n) {
-    const segmentEnd = (i + 1) / last;
+    const segmentEnd = levels[i + 1]!;
     const stepEnd = (j + 1) / n;
     const end = Math.min(segmentEnd, stepEnd);
-    const slope = (quantiles[i + 1]! - quantiles[i]!) * last;
-    const a = quantiles[i]! + slope * (t - i / last) - current[j]!;
-    const b = quantiles[i]! + slope * (end - i / last) - current[j]!;
+    const slope = (values[i + 1]! - values[i]!) / (levels[i + 1]! - levels[i]!);
+    const a = values[i]! + slope * (t - levels[i]!) - current[j]!;
+    const b = values[i]! + slope * (end - levels[i]!) - current[j]!;
     const width = end - t;
     const piece = (a >= 0) === (b >= 0) || a === b ? (width * Math.abs(a + b)) / 2 : (width * (a * a + b * b)) / (2 * (Math.abs(a) + Math.abs(b)));
     const sum = area + piece;

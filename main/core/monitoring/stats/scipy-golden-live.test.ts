@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectAgrees, golden } from './testing/golden-file.ts';
+import { disagreement, golden, TOLERANCE } from './testing/golden-file.ts';
+
+function expectAgrees(actual: number, expected: number, what: string, relative = false): void {
+  expect(disagreement(actual, expected, relative), `${what}: ${actual} vs scipy's ${expected}`).toBeLessThanOrEqual(TOLERANCE);
+}
 
 /**
  * Where Python with scipy is installed (Debian's python3-scipy in CI), run scipy-golden.py again

@@ -3,9 +3,14 @@ import { chiSquare } from './chi-square.ts';
 import { columnDrift } from './column-drift.ts';
 import { jensenShannon } from './jensen-shannon.ts';
 import { ks2samp } from './ks-test.ts';
-import { expectAgrees, golden } from './testing/golden-file.ts';
+import { disagreement, golden, TOLERANCE } from './testing/golden-file.ts';
 import { asCategories, fingerprint, generate, type Fingerprint, type SampleSpec } from './testing/golden-inputs.ts';
 import { wassersteinDistance } from './wasserstein.ts';
+
+
+function expectAgrees(actual: number, expected: number, what: string, relative = false): void {
+  expect(disagreement(actual, expected, relative), `${what}: ${actual} vs scipy's ${expected}`).toBeLessThanOrEqual(TOLERANCE);
+}
 
 /**
  * The drift statistics against scipy 1.10.1 (Debian 12's python3-scipy): testing/scipy-golden.py

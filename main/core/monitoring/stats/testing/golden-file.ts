@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
 import type { DriftMethod } from '../drift-methods.ts';
 import type { Fingerprint, SampleSpec } from './golden-inputs.ts';
 
@@ -16,13 +15,16 @@ export interface Golden {
 
 export const golden = JSON.parse(readFileSync(new URL('./scipy-golden.json', import.meta.url), 'utf8')) as Golden;
 
-/**
- * The issue's bar: |diff| ≤ 1e-9, relative to the value when it is above 1. `relative` also
- * holds small values (a p-value of 1e-17) to 1e-9 of themselves, so that a far tail cannot pass
- * by being near 0; scipy's own underflow to exactly 0 is then met by anything below 1e-300.
- */
-export function expectAgrees(actual: number, expected: number, what: string, relative = false): void {
-  const scale = relative ? (expected === 0 ? 1e-300 / 1e-9 : Math.abs(expected)) : Math.max(1, Math.abs(expected));
-  expect(Math.abs(actual - expected) / scale, `${what}: ${actual} vs scipy's ${expected}`).toBeLessThanOrEqual(1e-9);
-}
+/** The issue's bar: a disagreement of at most 1e-9. */
+export const TOLERANCE = 1e-9;
 
+/**
+ * How far a value is from scipy's: |diff| relative to the value when it is above 1 (the issue's
+ * measure). `relative` measures small values (a p-value of 1e-17) against themselves, so that a
+ * far tail cannot pass by being near 0; scipy's own underflow to exactly 0 is then met by
+ * anything below 1e-300.
+ */
+export function disagreement(actual: number, expected: number, relative = false): number {
+  const scale = relative ? (expected === 0 ? 1e-300 / TOLERANCE : Math.abs(expected)) : Math.max(1, Math.abs(expected));
+  return Math.abs(actual - expected) / scale;
+}
