@@ -52,16 +52,24 @@ describe('lathe targets, lathe deploy', () => {
 
     const deployed = await lathe('deploy', 'penguins@1', '--target', 'edge-1');
     expect(deployed.code, deployed.out).toBe(0);
-    expect(deployed.err.split('\n')).toEqual(['Deploying penguins@1 to edge-1 (replace)…', '  Packaging and signing penguins@1…', expect.stringMatching(/^ {2}Uploading \d+ bytes to edge-1 \(http:\/\/127\.0\.0\.1:\d+\)…$/), '  edge-1 verified and loaded penguins@1.']);
-    expect(deployed.out).toMatch(/^Deployment dep-\S+: penguins@1 to edge-1 \(replace\) — succeeded\. penguins@1 serves all traffic on edge-1\.$/);
+    expect(deployed.err.split('\n')).toEqual([
+      'Deploying penguins@1 to edge-1 (replace)…',
+      '  Packaging and signing penguins@1…',
+      expect.stringMatching(/^ {2}Uploading \d+ bytes to edge-1 \(http:\/\/127\.0\.0\.1:\d+\)…$/),
+      '  edge-1 verified and loaded penguins@1.',
+      '  Sending the training reference of penguins@1…',
+      // How the agent judges drift is not this test's: that it was said, one way or the other, is.
+      expect.stringMatching(/^ {2}(Sent the training reference penguins@1 \(344 rows, .*\) to edge-1: drift is judged against it\.|Drift will not be judged for penguins@1 on edge-1: .+)$/),
+    ]);
+    expect(deployed.out).toMatch(/^Deployment dep-\S+ \(edge-1\/penguins\): penguins@1 to edge-1 \(replace\) — succeeded\. penguins@1 serves all traffic on edge-1\.\nWatch it: lathe monitor report edge-1\/penguins$/);
 
     const status = await lathe('deploy', 'status');
-    expect(status.out).toMatch(/edge-1\s+penguins\s+1\s+—\s+—/);
+    expect(status.out).toMatch(/edge-1\/penguins\s+1\s+—\s+—/);
     const history = await lathe('deploy', 'history', '--events');
-    expect(history.out).toMatch(/penguins@1\s+edge-1\s+replace\s+succeeded/);
+    expect(history.out).toMatch(/penguins@1\s+edge-1\/penguins\s+replace\s+succeeded/);
     expect(history.out).toMatch(/switched\s+penguins@1 serves all traffic on edge-1\./);
     const json = JSON.parse((await lathe('deploy', 'history', '--json')).out);
-    expect(json[0]).toMatchObject({ model: 'penguins', version: 1, state: 'succeeded' });
+    expect(json[0]).toMatchObject({ name: 'edge-1/penguins', model: 'penguins', version: 1, state: 'succeeded' });
 
     expect(await lathe('deploy', 'rollback', 'penguins', '--target', 'edge-1')).toMatchObject({ code: 1 });
     expect((await lathe('targets', 'remove', 'edge-1')).out).toBe('Removed target edge-1 and its token. What it serves goes on serving.');

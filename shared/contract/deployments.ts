@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AbRouting, RolloutStatus } from './agent-admin.ts';
 import { defineCall, defineEvent } from './define.ts';
 import { ModelName, ModelRefText } from './model-ref.ts';
+import { DeploymentName } from './monitoring.ts';
 import { MAX_OVERRIDE_REASON } from './registry.ts';
 import { multiLineText } from './text-fields.ts';
 import { WorkspacePath } from './workspace.ts';
@@ -186,6 +187,8 @@ export type GateStanding = z.infer<typeof GateStanding>;
 
 export const Deployment = z.object({
   id: z.string(),
+  /** TARGET/MODEL (edge-1/penguins): how monitoring, alerts and the CLI name where it runs. */
+  name: DeploymentName,
   model: z.string(),
   version: z.number().int().positive(),
   /** How the deploy named it: penguins@champion. */
@@ -215,7 +218,11 @@ export const Deployment = z.object({
 });
 export type Deployment = z.infer<typeof Deployment>;
 
-export const deploymentEventKinds = ['started', 'gates-checked', 'gates-overridden', 'packaged', 'uploaded', 'switched', 'rollout-started', 'agent-decision', 'promoted', 'rolled-back', 'aborted', 'failed'] as const;
+export const deploymentEventKinds = [
+  'started', 'gates-checked', 'gates-overridden', 'packaged', 'uploaded', 'switched', 'rollout-started', 'agent-decision', 'promoted', 'rolled-back', 'aborted', 'failed',
+  /** The training reference sent to the agent, or why drift will not be judged. */
+  'monitoring',
+] as const;
 export const DeploymentEvent = z.object({
   deployment: z.string(),
   at: z.string(),
@@ -254,7 +261,7 @@ export const TargetStatus = z.object({
   url: z.string(),
   health: TargetHealth,
   /** Each model the agent serves, with the rollout running on it (null: none) and the deployment that put it there. */
-  models: z.array(ServedModel.extend({ rolloutStatus: RolloutStatus.nullable(), deployment: z.string().nullable() })),
+  models: z.array(ServedModel.extend({ rolloutStatus: RolloutStatus.nullable(), deployment: z.string().nullable(), /** TARGET/MODEL, as monitoring names it. */ deploymentName: DeploymentName })),
 });
 export type TargetStatus = z.infer<typeof TargetStatus>;
 

@@ -94,7 +94,7 @@ export const deployCommand: CliCommand = {
       ...(reason !== undefined ? { override: { reason } } : {}),
     }).finally(stopListening);
     if (deployment.state !== 'rolling-out' || context.values.wait !== true) {
-      const next = deployment.state === 'rolling-out' ? [`Follow it: lathe deploy status --target ${visible(target)}; end it: lathe deploy promote|rollback ${visible(deployment.model)} --target ${visible(target)}`] : [];
+      const next = deployment.state === 'rolling-out' ? [`Follow it: lathe deploy status --target ${visible(target)}; end it: lathe deploy promote|rollback ${visible(deployment.model)} --target ${visible(target)}`] : deployment.state === 'succeeded' ? [`Watch it: lathe monitor report ${visible(deployment.name)}`] : [];
       return { json: deployment, human: [describeDeployment(deployment), ...next].join('\n') };
     }
     const ended = await followRollout(context, deployment);
@@ -124,7 +124,7 @@ function describeRollout(rollout: RolloutStatus): string {
 
 function describeDeployment(d: Deployment): string {
   const override = d.overrideReason ? `\nGates overridden: ${visible(d.overrideReason)}` : '';
-  return `Deployment ${d.id}: ${visible(d.model)}@${d.version} to ${visible(d.target)} (${d.strategy}) — ${d.state}. ${visible(d.outcome)}${override}`;
+  return `Deployment ${d.id} (${visible(d.name)}): ${visible(d.model)}@${d.version} to ${visible(d.target)} (${d.strategy}) — ${d.state}. ${visible(d.outcome)}${override}`;
 }
 
 export const deployStatusCommand: CliCommand = {
@@ -135,13 +135,14 @@ export const deployStatusCommand: CliCommand = {
   async run(context) {
     const statuses = await callCore(context, 'deploy:status', { workspace: await context.workspace(), ...(stringOption(context, 'target') ? { target: stringOption(context, 'target')! } : {}), ...(stringOption(context, 'model') ? { model: stringOption(context, 'model')! } : {}) });
     if (statuses.length === 0) return { json: statuses, human: 'No deploy targets yet. Add one with: lathe targets add NAME URL --token-file FILE' };
+    // A deployment is named TARGET/MODEL, as `lathe monitor` takes it.
     const rows = statuses.flatMap((status) =>
       status.models.length === 0
-        ? [[status.target, status.health.reachable ? '(nothing served)' : `(unreachable)`, null, null, null]]
-        : status.models.map((m) => [status.target, m.name, m.stableVersion, m.candidateVersion ? `${m.candidateVersion} at ${m.candidateWeight}%` : '—', m.rolloutStatus ? `${m.rolloutStatus.strategy} ${m.rolloutStatus.phase}, step ${m.rolloutStatus.step + 1}` : '—']),
+        ? [[`${status.target} ${status.health.reachable ? '(nothing served)' : '(unreachable)'}`, null, null, null]]
+        : status.models.map((m) => [m.deploymentName, m.stableVersion, m.candidateVersion ? `${m.candidateVersion} at ${m.candidateWeight}%` : '—', m.rolloutStatus ? `${m.rolloutStatus.strategy} ${m.rolloutStatus.phase}, step ${m.rolloutStatus.step + 1}` : '—']),
     );
     const problems = statuses.filter((s) => s.health.problem).map((s) => `  ${visible(s.target)}: ${visible(s.health.problem!)}`);
-    return { json: statuses, human: [textTable(['target', 'model', 'stable', 'candidate', 'rollout'], rows, 50), ...(problems.length ? ['', ...problems] : [])].join('\n') };
+    return { json: statuses, human: [textTable(['deployment', 'stable', 'candidate', 'rollout'], rows, 60), ...(problems.length ? ['', ...problems] : [])].join('\n') };
   },
 };
 
@@ -175,7 +176,7 @@ export const deployHistoryCommand: CliCommand = {
       ...(stringOption(context, 'model') ? { model: stringOption(context, 'model')! } : {}),
     });
     if (history.length === 0) return { json: history, human: 'No deployments from this workspace yet.' };
-    const table = textTable(['started', 'id', 'version', 'target', 'strategy', 'state', 'by', 'gates'], history.map((d) => [d.startedAt.replace('T', ' ').slice(0, 19), d.id, `${d.model}@${d.version}`, d.target, d.strategy, d.state, d.by, d.overrideReason ? `${d.gate.outcome} (overridden)` : d.gate.outcome]), 60);
+    const table = textTable(['started', 'id', 'version', 'deployment', 'strategy', 'state', 'by', 'gates'], history.map((d) => [d.startedAt.replace('T', ' ').slice(0, 19), d.id, `${d.model}@${d.version}`, d.name, d.strategy, d.state, d.by, d.overrideReason ? `${d.gate.outcome} (overridden)` : d.gate.outcome]), 60);
     const events = context.values.events === true ? history.flatMap((d) => ['', `${d.id}: ${visible(d.outcome)}`, ...d.events.map((e) => `  ${e.at.replace('T', ' ').slice(0, 19)}  ${e.kind.padEnd(16)} ${visible(e.message)}`)]) : [];
     return { json: history, human: [table, ...events].join('\n') };
   },

@@ -76,7 +76,7 @@ describe('canary deploys', () => {
     expect(deployment).toMatchObject({ state: 'succeeded', outcome: 'Promoted: penguins@2 serves all traffic on edge-1.' });
     expect(deployment.endedAt).not.toBeNull();
     const kinds = deployment.events.map((e) => e.kind);
-    expect(kinds.slice(0, 5)).toEqual(['started', 'gates-checked', 'packaged', 'uploaded', 'rollout-started']);
+    expect(kinds.slice(0, 6)).toEqual(['started', 'gates-checked', 'packaged', 'uploaded', 'monitoring', 'rollout-started']);
     expect(kinds.filter((k) => k === 'agent-decision')).toHaveLength(rollout!.decisions.length);
     expect(kinds.at(-1)).toBe('promoted');
     // Ended: the next deploy of the model is no longer refused.

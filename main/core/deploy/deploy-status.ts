@@ -1,5 +1,6 @@
 import type { RolloutAction, RolloutStatus } from '../../../shared/contract/agent-admin.ts';
 import type { Deployment, DeploymentWithEvents, TargetStatus } from '../../../shared/contract/deployments.ts';
+import { deploymentName } from '../../../shared/contract/monitoring.ts';
 import { failure, toLatheError } from '../errors.ts';
 import { actOnRollout, readRollout, rolloutEnded, rolloutsOf, settleDeployment } from './agent-rollouts.ts';
 import { currentUser, type DeploymentLog } from './deployment-log.ts';
@@ -25,7 +26,7 @@ export async function deployStatus(context: TargetContext, log: DeploymentLog, f
             let rolloutStatus: RolloutStatus | null = null;
             if (model.rollout) rolloutStatus = await readRollout(address, model.rollout).catch(() => null);
             await settleOpen(log, stored.name, model.name, address);
-            return { ...model, rolloutStatus, deployment: log.latest(stored.name, model.name)?.id ?? null };
+            return { ...model, rolloutStatus, deployment: log.latest(stored.name, model.name)?.id ?? null, deploymentName: deploymentName(stored.name, model.name) };
           }),
       );
       return { target: stored.name, url: stored.url, health, models };

@@ -203,7 +203,7 @@ describe('deploy', () => {
     await call('targets:add', { name: 'edge-1', url: target.url, token: target.token });
     await gated(1, 'pass');
     const first = await call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' });
-    expect(first).toMatchObject({ model: 'penguins', version: 1, target: 'edge-1', strategy: 'replace', state: 'succeeded', previousVersion: null, overrideReason: null, gate: { outcome: 'pass' } });
+    expect(first).toMatchObject({ name: 'edge-1/penguins', model: 'penguins', version: 1, target: 'edge-1', strategy: 'replace', state: 'succeeded', previousVersion: null, overrideReason: null, gate: { outcome: 'pass' } });
     expect(first.bundleSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await served(target.url, target.token)).toEqual(['penguins@1']);
     const answer = await send(target.url, '/v2/models/penguins/infer', json({ inputs: tensorsOf([ADELIE]) }));
@@ -216,14 +216,14 @@ describe('deploy', () => {
 
     const history = await call('deploy:history', { workspace, target: 'edge-1' });
     expect(history.slice(0, 2).map((d) => [d.id, d.version, d.state])).toEqual([[second.id, 2, 'succeeded'], [first.id, 1, 'succeeded']]);
-    expect(history[1]!.events.map((e) => e.kind)).toEqual(['started', 'gates-checked', 'packaged', 'uploaded', 'switched']);
+    expect(history[1]!.events.map((e) => e.kind)).toEqual(['started', 'gates-checked', 'packaged', 'uploaded', 'monitoring', 'switched']);
     expect(history[1]!.by.length).toBeGreaterThan(0);
     expect(history[0]!.outcome).toBe('penguins@2 serves all traffic on edge-1 (was version 1).');
     // The bundle was a passing file: none is left in the state folder.
     expect(await readdir(join(stateDir, 'deploy-bundles'))).toEqual([]);
 
     const [status] = await call('deploy:status', { workspace, target: 'edge-1' });
-    expect(status!.models).toMatchObject([{ name: 'penguins', stableVersion: '2', candidateVersion: null, deployment: second.id }]);
+    expect(status!.models).toMatchObject([{ name: 'penguins', deploymentName: 'edge-1/penguins', stableVersion: '2', candidateVersion: null, deployment: second.id }]);
   });
 
   it('refuses a version never gated, or whose latest gate run failed, unless a written reason overrides — which the history keeps', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { GateStanding, RolloutThresholds, type Deployment, type DeploymentEvent, type DeploymentState, type DeploymentWithEvents, type DeployStrategy } from '../../../shared/contract/deployments.ts';
+import { deploymentName } from '../../../shared/contract/monitoring.ts';
 import { failure } from '../errors.ts';
 import type { WorkspaceDb } from '../storage/workspace-db.ts';
 
@@ -192,6 +193,7 @@ function view(row: Row): Deployment {
   const spec = Spec.parse(JSON.parse(row.spec));
   return {
     id: row.id,
+    name: deploymentName(row.target, row.model),
     model: row.model,
     version: row.version,
     ref: row.ref,

@@ -11,6 +11,7 @@ import { packageModelVersion } from '../bundles/package-model-version.ts';
 import { failedTo, failure, toLatheError } from '../errors.ts';
 import type { EventHub } from '../events.ts';
 import { gateReports } from '../gates/gate-results.ts';
+import { sendTrainingReference } from '../monitoring/deploy-reference.ts';
 import { resolveModelVersion } from '../registry/resolve-model-version.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { agentRefusal, uploadFile, type AgentAddress } from './agent-http.ts';
@@ -50,6 +51,9 @@ export interface DeployServices {
  * 4. package and sign its bundle into the state folder, and stream it to the agent:
  *    replace → `PUT /admin/models/{name}` (the agent loads, checks, switches);
  *    canary / A-B / shadow → `PUT /admin/models/{name}/candidate`, then `POST /admin/rollouts`;
+ *    once loaded, its training reference → `PUT /admin/models/{name}/reference` (monitoring
+ *    judges drift against it; when it cannot be built or sent the deploy goes on, and the log
+ *    says drift will not be judged and why);
  * 5. record how it went. Any failure records the deployment as failed with the reason — never
  *    as deployed — and the bundle file is removed whatever happens.
  */
@@ -112,6 +116,12 @@ export async function startDeploy(services: DeployServices, request: DeployReque
     if (upload.reply.status !== 200) throw agentRefusal(target, path, upload.reply);
     log.event(deployment.id, 'uploaded', `${stored.name} received, verified and loaded ${label}.`);
     say(`${stored.name} verified and loaded ${label}.`);
+
+    // Drift is judged against the data the version learnt from; without it the deploy goes on, and says so.
+    say(`Sending the training reference of ${label}…`);
+    const reference = await sendTrainingReference(workspace, target, version);
+    log.event(deployment.id, 'monitoring', reference.message);
+    say(reference.message);
 
     if (request.strategy === 'replace') {
       const outcome = `${label} serves all traffic on ${stored.name}${previousVersion ? ` (was version ${previousVersion})` : ''}.`;

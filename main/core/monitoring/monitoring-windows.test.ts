@@ -57,7 +57,7 @@ function sampling(now: () => Date, retentionDays = 14) {
   const events: LatheEvent[] = [];
   const watch = new WindowWatch({ listeners, retentionDays, now, warn: (text) => warnings.push(text), events: { emit: (name: string, payload: unknown) => events.push({ name, payload } as LatheEvent) } as never });
   const sampler = new MetricsSampler({ targets, workspaces: async () => [writer], intervalMs: 10_000, retentionDays, now, windows: () => watch });
-  return { sampler, watch, listeners, told, warnings, events, listen: (report: MonitoringReport, deployment: string) => told.push({ deployment, latest: report.windows.at(-1)?.index, indexes: report.windows.map((w) => w.index) }) };
+  return { sampler, watch, listeners, told, warnings, events, listen: (report: MonitoringReport, deployment: string) => void told.push({ deployment, latest: report.windows.at(-1)?.index, indexes: report.windows.map((w) => w.index) }) };
 }
 
 describe('the sampler keeps windows', () => {
