@@ -15,9 +15,8 @@ export function jensenShannon(p: readonly number[], q: readonly number[], base?:
   for (let i = 0; i < p.length; i += 1) {
     const pi = p[i]! / pSum;
     const qi = q[i]! / qSum;
-    const mi = (pi + qi) / 2;
-    left += relativeEntropy(pi, mi);
-    right += relativeEntropy(qi, mi);
+    left += entropyAgainstMiddle(pi, qi);
+    right += entropyAgainstMiddle(qi, pi);
   }
   let js = left + right;
   if (base !== undefined) {
@@ -27,10 +26,14 @@ export function jensenShannon(p: readonly number[], q: readonly number[], base?:
   return Math.sqrt(Math.max(0, js / 2));
 }
 
-/** scipy's rel_entr(x, y) = x log(x / y), 0 at x = 0. */
-function relativeEntropy(x: number, y: number): number {
+/**
+ * scipy's rel_entr(x, m) = x log(x / m) with m = (x + y)/2, 0 at x = 0, written as
+ * x log(2x / (x + y)): the same double (halving and doubling are exact) except that a
+ * subnormal x no longer makes m underflow to 0 and the term infinite.
+ */
+function entropyAgainstMiddle(x: number, y: number): number {
   if (x === 0) return 0;
-  return x * Math.log(x / y);
+  return x * Math.log((2 * x) / (x + y));
 }
 
 function checkedSum(values: readonly number[], name: string): number {

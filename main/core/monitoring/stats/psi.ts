@@ -23,6 +23,7 @@ export function floorEmptyBins(percents: readonly number[], name: string): numbe
     if (share > 0) smallest = Math.min(smallest, share);
   }
   if (smallest === Infinity) throw new RangeError(`psi: every ${name} bin is empty`);
-  const floor = smallest <= 0.0001 ? smallest / 10 ** 6 : 0.0001;
+  // Never below the smallest double, where a subnormal share would make the floor 0 and PSI NaN.
+  const floor = smallest <= 0.0001 ? Math.max(smallest / 10 ** 6, Number.MIN_VALUE) : 0.0001;
   return percents.map((share) => (share === 0 ? floor : share));
 }
