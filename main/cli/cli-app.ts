@@ -21,6 +21,7 @@ import { keysShowCommand, modelsPackageCommand, modelsVerifyCommand } from './co
 import { serveCommand } from './commands/serve-command.ts';
 import { agentCommand, agentPackCommand } from './commands/agent-commands.ts';
 import { targetCommands } from './commands/target-commands.ts';
+import { alertCommands } from './commands/alert-commands.ts';
 import { deployCommands } from './commands/deploy-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
@@ -55,6 +56,7 @@ export const commands: readonly CliCommand[] = [
   agentCommand,
   ...targetCommands,
   ...deployCommands,
+  ...alertCommands,
 ];
 
 const globalOptions: OptionSpec = {
