@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LatheError } from '../../../../shared/contract/result.ts';
-import { applyIsotonic, expectedCalibrationError, fitIsotonic, IsotonicMap } from './calibration.ts';
+import { applyIsotonic, ascendingOrder, expectedCalibrationError, fitIsotonic, fitIsotonicInOrder, IsotonicMap } from './calibration.ts';
 
 function refusal(act: () => unknown): LatheError {
   try {
@@ -68,6 +68,24 @@ describe('isotonic regression', () => {
           }
           expect(applyIsotonic(map, i)).toBeCloseTo(best, 9);
         });
+      }),
+    );
+  });
+
+  it('fits a subset in a sample sorted once as it fits that subset alone (what cross-validation relies on)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1 }), fc.boolean()), { minLength: 1, maxLength: 200 }), (rows) => {
+        const x = rows.map(([score]) => score / 20);
+        const y = rows.map(([, outcome]) => outcome);
+        const kept = ascendingOrder(x).filter((i) => rows[i]![2]);
+        const alone = rows.flatMap(([score, outcome, keep]) => (keep ? [[score / 20, outcome] as const] : []));
+        if (alone.length === 0) return;
+        expect(fitIsotonicInOrder(x, y, kept)).toEqual(
+          fitIsotonic(
+            alone.map(([score]) => score),
+            alone.map(([, outcome]) => outcome),
+          ),
+        );
       }),
     );
   });

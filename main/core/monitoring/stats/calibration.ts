@@ -34,14 +34,28 @@ export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>): Isotoni
   if (x.length === 0) throw invalid('there are no points to fit', 'x');
   checkFinite(x, 'x');
   checkFinite(y, 'y');
-  const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
+  return fitIsotonicInOrder(x, y, ascendingOrder(x));
+}
+
+/** The rows of `values` by ascending value (stable). */
+export function ascendingOrder(values: ArrayLike<number>): Uint32Array {
+  const order = new Uint32Array(values.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => (values[a] as number) - (values[b] as number));
+}
+
+/**
+ * `fitIsotonic` over the rows `order` lists, which must be by ascending x: for callers that fit
+ * many subsets of one checked sample (cross-validation) and sort it once. O(rows).
+ */
+export function fitIsotonicInOrder(x: ArrayLike<number>, y: ArrayLike<number>, order: ArrayLike<number>): IsotonicMap {
   const blocks: Block[] = [];
   for (let start = 0; start < order.length; ) {
     // Rows with the same x become one point, weighted by their count (scikit-learn does the same).
-    const at = x[order[start]!] as number;
+    const at = x[order[start] as number] as number;
     let end = start;
     let sum = 0;
-    while (end < order.length && (x[order[end]!] as number) === at) sum += y[order[end++]!] as number;
+    while (end < order.length && (x[order[end] as number] as number) === at) sum += y[order[end++] as number] as number;
     blocks.push({ weight: end - start, sum, xFirst: at, xLast: at });
     start = end;
     // Pool adjacent violators: merge while the newer block's mean is not above the one before.
@@ -107,7 +121,7 @@ export function expectedCalibrationError(p: ArrayLike<number>, correct: ArrayLik
     if (outcome === true || outcome === 1) outcomes[i] = 1;
     else if (outcome !== false && outcome !== 0) throw invalid(`correct[${i}] is ${String(outcome)}; outcomes are true/false or 1/0`, 'correct', i);
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (p[a] as number) - (p[b] as number));
+  const order = ascendingOrder(p);
   const groups = Math.max(1, Math.min(bins, Math.floor(n / 2)));
   let error = 0;
   for (let g = 0; g < groups; g++) {

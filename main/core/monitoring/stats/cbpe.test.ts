@@ -41,7 +41,7 @@ const calibrated = (confidence: number) => confidence;
 const overconfident = (confidence: number) => 0.5 + (confidence - 0.5) * 0.5;
 
 describe('CBPE accuracy estimate', () => {
-  it('holds the accuracy the window turns out to have within its 95 % band in at least 90 of 100 seeded trials (calibrated model; measured 92 here, 940 of 1,000 seeds)', () => {
+  it('holds the accuracy the window turns out to have within its 95 % band in at least 90 of 100 seeded trials (calibrated model; measured 94 here, 945 of 1,000 seeds)', () => {
     let covered = 0;
     for (let seed = 1; seed <= 100; seed++) {
       const random = seededRandom(seed);

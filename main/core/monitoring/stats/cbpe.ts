@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { failure } from '../../errors.ts';
 import { seededRandom } from '../../sweeps/seeded-random.ts';
 import { rocAuc } from '../../training/evaluation/roc-auc.ts';
-import { applyIsotonic, expectedCalibrationError, fitIsotonic, IsotonicMap } from './calibration.ts';
+import { applyIsotonic, ascendingOrder, expectedCalibrationError, fitIsotonic, fitIsotonicInOrder, IsotonicMap } from './calibration.ts';
 import { normalQuantile } from './interval-quantiles.ts';
 import { parseSavedState } from './saved-state.ts';
 
@@ -141,18 +141,21 @@ function calibrationCheck(confidence: Float64Array, correct: Uint8Array): { help
   if (auc === null || auc > 0.999) return { helps: false, eceRaw: expectedCalibrationError(confidence, correct), eceCalibrated: null };
   const random = seededRandom(SEED);
   const byOutcome = [0, 1].map((outcome) => Array.from(correct.keys()).filter((i) => correct[i] === outcome));
+  const ascending = ascendingOrder(confidence); // sorted once; each split's rows keep this order
+  const heldOut = new Uint8Array(correct.length);
   const heldScores: number[] = [];
   const heldCalibrated: number[] = [];
   const heldCorrect: number[] = [];
   for (let split = 0; split < SPLITS; split++) {
-    const test = new Set<number>();
-    for (const group of byOutcome) for (const i of shuffled(group, random).slice(0, Math.max(1, Math.round(group.length * HELD_OUT)))) test.add(i);
-    const train = Array.from(correct.keys()).filter((i) => !test.has(i));
-    const map = fitIsotonic(
-      train.map((i) => confidence[i]!),
-      train.map((i) => correct[i]!),
+    heldOut.fill(0);
+    for (const group of byOutcome) for (const i of shuffled(group, random).slice(0, Math.max(1, Math.round(group.length * HELD_OUT)))) heldOut[i] = 1;
+    const map = fitIsotonicInOrder(
+      confidence,
+      correct,
+      ascending.filter((i) => heldOut[i] === 0),
     );
-    for (const i of test) {
+    for (const i of ascending) {
+      if (heldOut[i] === 0) continue;
       heldScores.push(confidence[i]!);
       heldCalibrated.push(applyIsotonic(map, confidence[i]!));
       heldCorrect.push(correct[i]!);
