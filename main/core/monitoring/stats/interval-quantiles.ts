@@ -1,3 +1,5 @@
+import { logGamma } from './gamma-function.ts';
+
 /**
  * The two quantiles confidence intervals need: the standard normal's (Wichura's AS 241,
  * PPND16, relative error about 1e-16) and Student's t (the regularized incomplete beta function
@@ -131,19 +133,4 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
     if (Math.abs(change - 1) < 1e-16) break;
   }
   return result;
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
-  9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
-function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const shifted = x - 1;
-  let sum = LANCZOS[0]!;
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (shifted + i);
-  const t = shifted + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (shifted + 0.5) * Math.log(t) - t + Math.log(sum);
 }
