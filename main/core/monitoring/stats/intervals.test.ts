@@ -127,7 +127,7 @@ describe('RMSE interval', () => {
     const squared = meanInterval(errors.map((e) => e * e))!;
     const interval = rmseInterval(errors)!;
     expect(interval.value).toBeCloseTo(Math.sqrt(squared.mean), 14);
-    expect(interval.low).toBe(Math.sqrt(Math.max(0, squared.low)));
+    expect(interval.low).toBeCloseTo(Math.sqrt(Math.max(0, squared.low)), 14);
     expect(interval.high).toBeCloseTo(Math.sqrt(squared.high), 14);
     expect(interval.low).toBeGreaterThanOrEqual(0);
   });
@@ -142,6 +142,18 @@ describe('RMSE interval', () => {
     // Squared errors are skewed, so a t interval on their mean runs a little under nominal;
     // 920 is 3.5 standard errors of a 95 % binomial below 950.
     expect(covered).toBeGreaterThanOrEqual(920);
+  });
+
+  it('neither overflows nor loses scale with errors near 1e200 or 1e-200', () => {
+    for (const scale of [1e200, 1e-200]) {
+      const interval = rmseInterval([0.5, -1.5, 2, -0.25, 1, -3].map((e) => e * scale))!;
+      const plain = rmseInterval([0.5, -1.5, 2, -0.25, 1, -3])!;
+      expect(interval.value / scale).toBeCloseTo(plain.value, 12);
+      expect(interval.high / scale).toBeCloseTo(plain.high, 12);
+      const mean = meanInterval([1, 2, 3, 4].map((v) => v * scale))!;
+      expect(mean.high / scale).toBeCloseTo(meanInterval([1, 2, 3, 4])!.high, 12);
+    }
+    expect(rmseInterval([0, 0, 0])).toEqual({ value: 0, low: 0, high: 0 });
   });
 
   it('says "not enough data" (null) under two errors, and refuses Infinity naming the row', () => {

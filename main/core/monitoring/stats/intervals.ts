@@ -43,10 +43,11 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
  */
 export function meanInterval(values: ArrayLike<number>, confidence = 0.95): { mean: number; low: number; high: number } | null {
   checkConfidence(confidence);
-  const moments = momentsOf(values, 'values', (value) => value);
-  if (moments.n < 2) return null;
+  const scale = largestMagnitude(values, 'values');
+  if (values.length < 2) return null;
+  const moments = momentsOf(values, (value) => value / scale);
   const half = studentTQuantile(1 - (1 - confidence) / 2, moments.n - 1) * Math.sqrt(moments.variance / moments.n);
-  return { mean: moments.mean, low: moments.mean - half, high: moments.mean + half };
+  return { mean: moments.mean * scale, low: (moments.mean - half) * scale, high: (moments.mean + half) * scale };
 }
 
 /**
@@ -58,23 +59,36 @@ export function meanInterval(values: ArrayLike<number>, confidence = 0.95): { me
  */
 export function rmseInterval(errors: ArrayLike<number>, confidence = 0.95): { value: number; low: number; high: number } | null {
   checkConfidence(confidence);
-  const squared = momentsOf(errors, 'errors', (error) => error * error);
-  if (squared.n < 2) return null;
+  const scale = largestMagnitude(errors, 'errors');
+  if (errors.length < 2) return null;
+  const squared = momentsOf(errors, (error) => (error / scale) ** 2);
   const half = studentTQuantile(1 - (1 - confidence) / 2, squared.n - 1) * Math.sqrt(squared.variance / squared.n);
-  return { value: Math.sqrt(squared.mean), low: Math.sqrt(Math.max(0, squared.mean - half)), high: Math.sqrt(squared.mean + half) };
+  return { value: Math.sqrt(squared.mean) * scale, low: Math.sqrt(Math.max(0, squared.mean - half)) * scale, high: Math.sqrt(squared.mean + half) * scale };
 }
 
-/** Mean and sample variance (n − 1) of f(value), in one pass (Welford), refusing NaN and Infinity. */
-function momentsOf(values: ArrayLike<number>, field: string, f: (value: number) => number): { n: number; mean: number; variance: number } {
+/**
+ * The largest |value| (1 when all are 0), refusing NaN and Infinity. Sums run over value / scale
+ * so that squares and spreads of errors as large as 1e200 do not overflow.
+ */
+function largestMagnitude(values: ArrayLike<number>, field: string): number {
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw invalid(`${field}[${i}] is ${String(value)}, not a finite number`, field, i, 'Leave out rows whose error could not be computed (a missing label or prediction).');
+    }
+    largest = Math.max(largest, Math.abs(value));
+  }
+  return largest === 0 ? 1 : largest;
+}
+
+/** Mean and sample variance (n − 1) of f(value), in one pass (Welford). */
+function momentsOf(values: ArrayLike<number>, f: (value: number) => number): { n: number; mean: number; variance: number } {
   const n = values.length;
   let mean = 0;
   let sumOfSquares = 0;
   for (let i = 0; i < n; i++) {
-    const raw = values[i];
-    if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-      throw invalid(`${field}[${i}] is ${String(raw)}, not a finite number`, field, i, 'Leave out rows whose error could not be computed (a missing label or prediction).');
-    }
-    const value = f(raw);
+    const value = f(values[i] as number);
     const delta = value - mean;
     mean += delta / (i + 1);
     sumOfSquares += delta * (value - mean);
