@@ -1,6 +1,6 @@
 // The Electron main process: bundled by main/scripts/build.ts into main/dist/app.cjs (CommonJS),
 // which is the only form it runs in — hence `__dirname` below.
-import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, Notification, safeStorage } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { defaultStateDir, defaultWorkspacePath } from '../core/paths.ts';
 import type { MlflowHandler } from '../core/script-runs/tracking-endpoint.ts';
 import { mlflowTrackingFor } from '../core/tracking/mlflow-tracking.ts';
 import { answerMlflow } from '../server/mlflow/handle-mlflow-request.ts';
+import { notifyOnAlerts } from './alert-notifications.ts';
 import { createDesktopHandlers } from './app-handlers.ts';
 import { startDesktopTrackingEndpoint } from './desktop-tracking-endpoint.ts';
 import { registerAppScheme, serveUi } from './app-protocol.ts';
@@ -73,6 +74,8 @@ async function start(): Promise<void> {
   serveUi(uiDir);
   installIpcBridge(handlersFor);
   forwardCoreEvents(core.events);
+  // Alerts raised on deployed models: an OS notification each (a click brings Lathe forward).
+  notifyOnAlerts(core.events, { isSupported: () => Notification.isSupported(), show: (shown, onClick) => new Notification(shown).once('click', onClick).show() }, () => windows.focusExisting());
   keepAppLifecycle(core, windows, openFirstWindow);
   await openFirstWindow();
 }
