@@ -4,6 +4,7 @@ import { WorkspaceStart } from '../features/workspace/workspace-start.tsx';
 import { WorkspaceDialog } from '../features/workspace/workspace-dialog.tsx';
 import { FileDrop } from '../features/datasets/file-drop.tsx';
 import { ImportToasts } from '../features/datasets/import-toasts.tsx';
+import { AlertToasts } from '../features/monitoring/alert-toasts.tsx';
 import { AreaPage } from './area-page.tsx';
 import { SideNav } from './side-nav.tsx';
 import { TopBar } from './top-bar.tsx';
@@ -38,6 +39,7 @@ export function App() {
             </div>
           </div>
           <ImportToasts />
+          <AlertToasts />
         </FileDrop>
       ) : (
         <WorkspaceStart />

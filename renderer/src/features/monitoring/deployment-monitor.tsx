@@ -1,0 +1,87 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { DeploymentWithEvents } from '../../../../shared/contract/deployments.ts';
+import { deploymentName } from '../../../../shared/contract/monitoring.ts';
+import { ErrorBanner } from '../../components/error-banner.tsx';
+import { useServices } from '../../app/services-context.tsx';
+import { useAnswer } from '../models/use-answer.ts';
+import { useRefreshWhile, useWorkspacePath } from '../deployments/use-deploy.ts';
+import { AlertsPanel } from './alerts-panel.tsx';
+import { DeploymentHeader } from './deployment-header.tsx';
+import { DriftSection } from './drift-section.tsx';
+import { mergeWindows } from './drift-strip-rows.ts';
+import { useMonitoringCommands } from './monitoring-commands.ts';
+import { PerformanceSection } from './performance-section.tsx';
+import { SettingsDialog } from './settings-dialog.tsx';
+import { SimulateDialog } from './simulate-dialog.tsx';
+import { TrafficSection } from './traffic-section.tsx';
+
+/** The agent's open window changes between the sampler's fetches: ask it again this often. */
+const LIVE_REFRESH_MS = 5_000;
+
+/** Ask again when main kept new windows for this deployment. */
+function useWindowsKept(deployment: string, onChange: () => void): void {
+  const { api } = useServices();
+  const workspace = useWorkspacePath();
+  useEffect(() => api.on('monitoring:windows', (kept) => (kept.workspace === workspace && kept.deployment === deployment ? onChange() : undefined)), [api, workspace, deployment, onChange]);
+}
+
+/**
+ * One deployment, TARGET/MODEL: its header, open alerts, drift (heat strip, distributions,
+ * scores), performance (accuracy or its estimate) and traffic.
+ */
+export function DeploymentMonitor({ target, model, latest }: { target: string; model: string; latest: DeploymentWithEvents | null }) {
+  const name = deploymentName(target, model);
+  const commands = useMonitoringCommands();
+  const workspace = useWorkspacePath();
+  const report = useAnswer(workspace && `${workspace}\n${name}`, () => commands.report(name));
+  const history = useAnswer(workspace && `${workspace}\n${name}`, () => commands.history(name));
+  const reloadReport = report.reload;
+  const reloadHistory = history.reload;
+  const reloadBoth = useCallback(() => {
+    reloadReport();
+    reloadHistory();
+  }, [reloadReport, reloadHistory]);
+  useWindowsKept(name, reloadBoth);
+  useRefreshWhile(true, LIVE_REFRESH_MS, reloadReport);
+  const [dialog, setDialog] = useState<'simulate' | 'settings' | null>(null);
+
+  const reportValue = report.loaded.state === 'ready' ? report.loaded.value : null;
+  const windows = useMemo(
+    () => mergeWindows(history.loaded.state === 'ready' ? history.loaded.value.windows : [], reportValue?.windows ?? []),
+    [history.loaded, reportValue],
+  );
+  const loading = report.loaded.state !== 'ready' && report.loaded.state !== 'failed';
+
+  const actions = (
+    <>
+      <button type="button" className="button" disabled={!reportValue} onClick={() => setDialog('settings')}>
+        Settings…
+      </button>
+      <button type="button" className="button button--primary" onClick={() => setDialog('simulate')}>
+        Simulate traffic…
+      </button>
+    </>
+  );
+  return (
+    <section className="monitor" aria-labelledby="monitor-title">
+      <DeploymentHeader name={name} report={reportValue} latest={latest} actions={actions} />
+      {report.loaded.state === 'failed' ? <ErrorBanner error={report.loaded.error} title={`Could not read the monitoring report of ${name}`} /> : null}
+      {history.loaded.state === 'failed' ? <ErrorBanner error={history.loaded.error} title={`Could not read the windows kept for ${name}`} /> : null}
+      {loading ? (
+        <div className="monitoring-loading" aria-busy="true">
+          <div className="spinner" />
+          <span className="faint">Asking the agent…</span>
+        </div>
+      ) : (
+        <>
+          <AlertsPanel deployment={name} />
+          <DriftSection windows={windows} />
+          <PerformanceSection windows={windows} testMetric={null} />
+        </>
+      )}
+      <TrafficSection target={target} model={model} />
+      {dialog === 'simulate' ? <SimulateDialog deployment={name} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'settings' && reportValue ? <SettingsDialog deployment={name} settings={reportValue.settings} onClose={() => setDialog(null)} onSaved={reloadBoth} /> : null}
+    </section>
+  );
+}
