@@ -42,10 +42,16 @@ export function countCategories(values: ArrayLike<string | null>): CategoryCount
   return { counts, count: values.length - missing, missing };
 }
 
-/** Distinct values of a sorted array and how often each occurs. */
-export function distinctCounts(sorted: Float64Array): { values: Float64Array; counts: Float64Array } {
+/** How many distinct values a sorted array holds. */
+export function countDistinct(sorted: Float64Array): number {
   let distinct = 0;
   for (let i = 0; i < sorted.length; i += 1) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct += 1;
+  return distinct;
+}
+
+/** Distinct values of a sorted array and how often each occurs. */
+export function distinctCounts(sorted: Float64Array): { values: Float64Array; counts: Float64Array } {
+  const distinct = countDistinct(sorted);
   const values = new Float64Array(distinct);
   const counts = new Float64Array(distinct);
   let k = -1;

@@ -23,7 +23,7 @@ function draws(n: number, seed: number, shape: 'normal' | 'log-normal', shift = 
   });
 }
 
-const numbers = (values: ArrayLike<number | null>): ColumnSample => ({ form: 'values', kind: 'numeric', values });
+const numbers = (values: ArrayLike<number | null>) => ({ form: 'values', kind: 'numeric', values }) as const satisfies ColumnSample;
 
 describe('a sketch of 1,000,000 values judges as the raw values do', () => {
   // Measured on this data: |sketch − exact| for Wasserstein / std about 2e-7 (normal) and 5e-5
@@ -97,10 +97,11 @@ describe('sketchColumn', () => {
 
   it('survives JSON: the parsed sketch validates and judges the same', () => {
     const reference = draws(20_000, 7, 'log-normal');
-    const window = numbers(draws(3_000, 8, 'log-normal', 0.1));
+    const windowValues = draws(3_000, 8, 'log-normal', 0.1);
+    const window = numbers(windowValues);
     for (const sketch of [sketchColumn(reference, 'numeric'), sketchColumn(Array.from(reference, (x) => String(Math.round(x * 3))), 'categorical')]) {
       const parsed = ColumnSketch.parse(JSON.parse(JSON.stringify(sketch)));
-      const current = sketch.kind === 'numeric' ? window : ({ form: 'values', kind: 'categorical', values: Array.from(window.values as Float64Array, (x) => String(Math.round(x * 3))) } as const);
+      const current = sketch.kind === 'numeric' ? window : ({ form: 'values', kind: 'categorical', values: Array.from(windowValues, (x) => String(Math.round(x * 3))) } as const);
       expect(columnDrift(parsed, current)).toEqual(columnDrift(sketch, current));
     }
   });

@@ -1,4 +1,4 @@
-import { cleanNumbers, countCategories, distinctCounts, meanAndStd } from './clean-values.ts';
+import { cleanNumbers, countCategories, countDistinct, distinctCounts, meanAndStd } from './clean-values.ts';
 import { CATEGORY_LIMIT, EXACT_VALUES_LIMIT, QUANTILE_POINTS, type CategoricalSketch, type ColumnKind, type ColumnSketch, type NumericSketch } from './column-sample.ts';
 
 /**
@@ -20,8 +20,8 @@ function sketchNumbers(values: ArrayLike<number | null>): NumericSketch {
   const { sorted, missing, infinite } = cleanNumbers(values);
   const empty = sorted.length === 0;
   const { mean, std } = meanAndStd(sorted);
-  const support = distinctCounts(sorted);
-  const exact = support.values.length <= EXACT_VALUES_LIMIT;
+  const distinct = countDistinct(sorted);
+  const support = distinct <= EXACT_VALUES_LIMIT ? distinctCounts(sorted) : null;
   return {
     form: 'sketch',
     kind: 'numeric',
@@ -32,9 +32,9 @@ function sketchNumbers(values: ArrayLike<number | null>): NumericSketch {
     std: empty ? 0 : std,
     min: empty ? 0 : sorted[0]!,
     max: empty ? 0 : sorted[sorted.length - 1]!,
-    distinct: support.values.length,
-    exact: exact ? { values: [...support.values], counts: [...support.counts] } : null,
-    ...(exact ? { quantiles: null, levels: null } : quantilesAtLevels(sorted, quantileLevels(sorted.length, QUANTILE_POINTS))),
+    distinct,
+    exact: support ? { values: [...support.values], counts: [...support.counts] } : null,
+    ...(support ? { quantiles: null, levels: null } : quantilesAtLevels(sorted, quantileLevels(sorted.length, QUANTILE_POINTS))),
   };
 }
 
