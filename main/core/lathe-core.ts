@@ -15,6 +15,7 @@ import { pipelineCalls } from './pipelines/pipeline-calls.ts';
 import { sourceResourcesDir } from './paths.ts';
 import { registryCalls } from './registry/registry-calls.ts';
 import { remoteCalls } from './remote/remote-calls.ts';
+import { retrainCalls } from './retraining/retrain-calls.ts';
 import { modelBlobReferences } from './registry/registry-references.ts';
 import { simulateCalls } from './simulate/simulate-calls.ts';
 import { storeCalls } from './storage/store-calls.ts';
@@ -79,6 +80,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
   // A pipeline's steps make the core's own calls, through the same dispatch as every front door.
   const pipelines = pipelineCalls({ workspaces, events, jobs, dispatch: (name, input) => dispatch(handlers, name, input), allowOutsideFiles: options.frontDoor !== 'browser' });
   const sweeps = sweepCalls({ workspaces, events, dispatch: (name, input) => dispatch(handlers, name, input) });
+  const retraining = retrainCalls({ workspaces, events, dispatch: (name, input) => dispatch(handlers, name, input), watching: options.frontDoor === 'cli' ? null : { intervalMs: options.metricsIntervalMs ?? 15_000 } });
 
   const deploy = deployCalls({ workspaces, events, stateDir: options.stateDir, latheVersion: options.version, secrets: options.secrets, sampling: options.frontDoor === 'cli' ? null : { intervalMs: options.metricsIntervalMs ?? 15_000 } });
   // Alert rules and retraining triggers register with monitoring.onWindows(listener): told of every new window kept.
@@ -115,6 +117,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     monitoring.handlers,
     alerts.handlers,
     sweeps.handlers,
+    retraining.handlers,
     remoteCalls({ workspaces, events, allowUrls: options.frontDoor !== 'browser' }),
     simulateCalls({ workspaces, jobs, stateDir: options.stateDir }),
   );
@@ -125,6 +128,7 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     openWorkspace: (path) => workspaces.at(path),
     async close() {
       await alerts.close();
+      await retraining.close();
       await pipelines.close();
       await deploy.close();
       await sweeps.close();

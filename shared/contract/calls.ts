@@ -11,6 +11,7 @@ import * as monitoring from './monitoring.ts';
 import * as pipelines from './pipelines.ts';
 import * as registry from './registry.ts';
 import * as remote from './remote.ts';
+import * as retraining from './retraining.ts';
 import * as runs from './runs.ts';
 import * as scriptRuns from './script-runs.ts';
 import * as simulate from './simulate.ts';
@@ -105,6 +106,13 @@ export const calls = {
   'deploy:rollout': deployments.deployRollout,
   'deploy:export-kserve': deployments.deployExportKserve,
   'monitoring:series': deployments.monitoringSeries,
+  'retrain:policy': retraining.retrainPolicy,
+  'retrain:save-policy': retraining.retrainSavePolicy,
+  'retrain:start': retraining.retrainStart,
+  'retrain:approve': retraining.retrainApprove,
+  'retrain:reject': retraining.retrainReject,
+  'retrain:runs': retraining.retrainRuns,
+  'retrain:timeline': retraining.retrainTimeline,
   'monitoring:report': monitoring.monitoringReport,
   'monitoring:history': monitoring.monitoringHistory,
   'monitoring:configure': monitoring.monitoringConfigure,
@@ -131,6 +139,8 @@ export const events = {
   'data:transfer-progress': remote.transferProgress,
   'deployments:changed': deployments.deploymentsChanged,
   'deployments:progress': deployments.deploymentsProgress,
+  'retrain:changed': retraining.retrainChanged,
+  'retrain:needs-approval': retraining.retrainNeedsApproval,
   'monitoring:windows': monitoring.monitoringWindows,
   'alerts:raised': alerts.alertsRaised,
   'alerts:changed': alerts.alertsChanged,

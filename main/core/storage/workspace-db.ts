@@ -196,7 +196,9 @@ export const migrations: readonly string[] = [
    CREATE INDEX alerts_by_deployment ON alerts (deployment, state, raised_at);
    CREATE INDEX alerts_by_raised ON alerts (raised_at);
    CREATE UNIQUE INDEX alerts_open_once ON alerts (deployment, rule, subject) WHERE state = 'open'`,
-  // 6: retraining: each run a trigger started, and every step it took (the model's timeline).
+  // 6: retraining (main/core/retraining): each run a trigger started, with its steps and links
+  //    as JSON in `detail`; and every event of a model's retraining — triggers (also those the
+  //    policy turned away, with `run` null), approvals, steps, outcomes — in order (the timeline).
   `CREATE TABLE retrain_runs (
      id TEXT PRIMARY KEY,
      model TEXT NOT NULL,
@@ -208,14 +210,15 @@ export const migrations: readonly string[] = [
    ) STRICT;
    CREATE INDEX retrain_runs_by_model ON retrain_runs (model, started_at);
    CREATE TABLE retrain_events (
-     run TEXT NOT NULL REFERENCES retrain_runs (id),
-     seq INTEGER NOT NULL,
+     seq INTEGER PRIMARY KEY,
+     model TEXT NOT NULL,
+     run TEXT REFERENCES retrain_runs (id),
      at INTEGER NOT NULL,
      kind TEXT NOT NULL,
      message TEXT NOT NULL,
-     detail TEXT NOT NULL,
-     PRIMARY KEY (run, seq)
-   ) STRICT, WITHOUT ROWID`,
+     detail TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX retrain_events_by_model ON retrain_events (model, at, seq)`,
 ];
 
 /**
