@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CategoricalReference, NumericReference } from '../../../shared/contract/monitoring.ts';
-import { categoricalReference, countedReference, numericReference } from './column-reference.ts';
+import { categoricalReference, countedReference, evenQuantiles, numericReference } from './column-reference.ts';
 
 /** One training column as the agent judges drift against it: exact when small, quantiles when large, counts for categories. */
 describe('a numeric column reference', () => {
@@ -21,6 +21,12 @@ describe('a numeric column reference', () => {
     expect(reference.values[1000]).toBeCloseTo(2499.5, 9); // the median
     expect(reference.mean).toBeCloseTo(2499.5, 9);
     expect(reference.std).toBeCloseTo(Math.sqrt((5000 * 5000 - 1) / 12), 6);
+  });
+
+  it("places quantile points as numpy's default (linear) quantile does", () => {
+    // numpy.quantile([1, 2, 3, 4], [0, 0.5, 1]) → [1, 2.5, 4]; numpy.quantile([0, 10], [0, 0.25, 0.5, 0.75, 1]) → [0, 2.5, 5, 7.5, 10]
+    expect(evenQuantiles(Float64Array.from([1, 2, 3, 4]), 3)).toEqual([1, 2.5, 4]);
+    expect(evenQuantiles(Float64Array.from([0, 10]), 5)).toEqual([0, 2.5, 5, 7.5, 10]);
   });
 
   it('says an all-missing column has no rows rather than NaN statistics', () => {

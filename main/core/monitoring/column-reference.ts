@@ -1,7 +1,6 @@
 import { SMALL_REFERENCE_ROWS, type CategoricalReference, type NumericReference } from '../../../shared/contract/monitoring.ts';
 import { cleanNumbers, distinctCounts, meanAndStd } from './stats/clean-values.ts';
 import { CATEGORY_LIMIT, OTHER_CATEGORY, QUANTILE_POINTS } from './stats/column-sample.ts';
-import { quantilePoints } from './stats/sketch-column.ts';
 
 /**
  * One training column summarised as the agent judges drift against it (shared/contract/
@@ -27,9 +26,20 @@ export function numericReference(name: string, values: ArrayLike<number>): Numer
     std: rows === 0 ? 0 : std,
     min: rows === 0 ? 0 : sorted[0]!,
     max: rows === 0 ? 0 : sorted[rows - 1]!,
-    values: exact ? Array.from(sorted) : quantilePoints(sorted, QUANTILE_POINTS),
+    values: exact ? Array.from(sorted) : evenQuantiles(sorted, QUANTILE_POINTS),
     exact,
   };
+}
+
+/** numpy's default ('linear') quantiles of sorted values at the evenly spaced levels i / (points − 1): the wire format's quantile points. */
+export function evenQuantiles(sorted: Float64Array, points: number): number[] {
+  const last = sorted.length - 1;
+  return Array.from({ length: points }, (_, i) => {
+    const position = (i / (points - 1)) * last;
+    const low = Math.floor(position);
+    const fraction = position - low;
+    return low >= last || fraction === 0 ? sorted[Math.min(low, last)]! : sorted[low]! + (sorted[low + 1]! - sorted[low]!) * fraction;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { keptReport } from './kept-report.ts';
 import { fetchMonitoring } from './monitoring-fetch.ts';
 import type { WindowListeners } from './window-listeners.ts';
-import { keepWindows, latestClosedIndex } from './window-store.ts';
+import { keepWindows, keptWindows, latestClosedIndex } from './window-store.ts';
 
 /**
  * Fetching a deployment's windows from its agent into the workspace: the metrics sampler polls
@@ -48,12 +48,17 @@ export class WindowWatch {
     if (version === null) throw await notServed(target, model);
     const key = { target: target.name, model };
     const closed = latestClosedIndex(workspace.db, key);
-    let after = closed === null ? undefined : closed - REFRESHED_WINDOWS;
-    if (from !== undefined && (after === undefined || from - 1 < after)) after = from - 1;
-    const state = await fetchMonitoring(target, model, after);
-    const now = (this.#options.now ?? (() => new Date()))();
-    const { settings, reference, referenceProblem, recorder, concept, windows } = state;
-    const changed = keepWindows(workspace.db, key, { version, settings, reference, referenceProblem, recorder, concept }, windows, now, this.#options.retentionDays);
+    const after = closed === null ? undefined : closed - REFRESHED_WINDOWS;
+    const keep = async (since: number | undefined) => {
+      const { settings, reference, referenceProblem, recorder, concept, windows } = await fetchMonitoring(target, model, since);
+      const now = (this.#options.now ?? (() => new Date()))();
+      return keepWindows(workspace.db, key, { version, settings, reference, referenceProblem, recorder, concept }, windows, now, this.#options.retentionDays);
+    };
+    const changed = await keep(after);
+    // An older window asked for by name, not among those kept nor just fetched: fetched from it on.
+    if (from !== undefined && from - 1 < (after ?? Number.MAX_SAFE_INTEGER) && !keptWindows(workspace.db, { ...key, upTo: from, limit: 1 }).some((w) => w.index === from)) {
+      changed.push(...(await keep(from - 1)).filter((index) => !changed.includes(index)));
+    }
     if (changed.length > 0) {
       const report = keptReport(workspace.db, key, { stale: false, problem: null, limit: LISTENER_WINDOWS })!;
       this.#options.events?.emit('monitoring:windows', { workspace: workspace.dir, deployment: name, latest: Math.max(...changed) });

@@ -85,17 +85,20 @@ export function emptyState(model: string): MonitoringState {
 }
 
 /** A window summary: `drifted` names the features judged drifted (Wasserstein, as for a large reference). */
-export function windowSummary(model: string, index: number, options: { startedAt: string; endedAt: string | null; rows?: number; drifted?: readonly string[]; labelled?: number; accuracy?: number | null }): WindowSummary {
+export function windowSummary(model: string, index: number, options: { startedAt: string; endedAt: string | null; rows?: number; drifted?: readonly string[]; unjudged?: readonly string[]; labelled?: number; accuracy?: number | null }): WindowSummary {
   const rows = options.rows ?? 500;
   const feature = (name: string) => {
     const drift = options.drifted?.includes(name) ?? false;
+    const unjudged = options.unjudged?.includes(name) ?? false;
     return {
       name,
       kind: 'numeric' as const,
       rows,
       missing: 0,
       mean: 40,
-      drift: { method: 'wasserstein' as const, score: drift ? 0.31 : 0.02, threshold: 0.1, pValue: false, verdict: drift ? ('drift' as const) : ('no-drift' as const), reason: null },
+      drift: unjudged
+        ? { method: 'wasserstein' as const, score: 0, threshold: 0.1, pValue: false, verdict: 'not-enough-data' as const, reason: `${rows} values; 30 needed` }
+        : { method: 'wasserstein' as const, score: drift ? 0.31 : 0.02, threshold: 0.1, pValue: false, verdict: drift ? ('drift' as const) : ('no-drift' as const), reason: null },
       distribution: { bins: [30, 40, 50], reference: [0.5, 0.5], current: drift ? [0.1, 0.9] : [0.5, 0.5] },
     };
   };
