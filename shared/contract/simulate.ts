@@ -116,6 +116,11 @@ export function readDriftText(text: string): { drift: InjectedDrift } | { proble
   return { problem: `"${text}": "${kind}" is not a drift; ${usage}` };
 }
 
+/** A drift as the --drift flag writes it: `tenure:shift=12`. */
+export function driftText(drift: InjectedDrift): string {
+  return drift.kind === 'categories' ? `${drift.column}:categories=${drift.from}>${drift.to}` : `${drift.column}:${drift.kind}=${drift.by}`;
+}
+
 export function describeDrift(drift: InjectedDrift): string {
   if (drift.kind === 'shift') return `${drift.column} ${drift.by < 0 ? '−' : '+'}${Math.abs(drift.by)}`;
   if (drift.kind === 'scale') return `${drift.column} ×${drift.by}`;

@@ -1,4 +1,4 @@
-import { describeDrift, type InjectedDrift } from '../../../shared/contract/simulate.ts';
+import { driftText, type InjectedDrift } from '../../../shared/contract/simulate.ts';
 import { failure } from '../errors.ts';
 import type { CellValue, TrafficTable } from './traffic-table.ts';
 
@@ -19,25 +19,25 @@ export function planDrifts(drifts: readonly InjectedDrift[], table: TrafficTable
     const field = `drift.${index}`;
     const kind = inputs.get(drift.column);
     if (kind === undefined) {
-      throw failure('INVALID_INPUT', `--drift ${describeDrift(drift)}: ${JSON.stringify(drift.column)} is not an input of model ${model}; its inputs are ${[...inputs.keys()].join(', ')}.`, { location: { field } });
+      throw failure('INVALID_INPUT', `--drift ${driftText(drift)}: ${JSON.stringify(drift.column)} is not an input of model ${model}; its inputs are ${[...inputs.keys()].join(', ')}.`, { location: { field } });
     }
     if (drift.kind !== 'categories' && kind !== 'number') {
-      throw failure('INVALID_INPUT', `--drift ${describeDrift(drift)}: ${drift.column} is a ${kind} column; ${drift.kind}= takes a number column.`, {
+      throw failure('INVALID_INPUT', `--drift ${driftText(drift)}: ${drift.column} is a ${kind} column; ${drift.kind}= takes a number column.`, {
         hint: `Drift a text column with ${drift.column}:categories=FROM>TO.`,
         location: { field },
       });
     }
     if (drift.kind === 'categories') {
       if (kind === 'number') {
-        throw failure('INVALID_INPUT', `--drift ${describeDrift(drift)}: ${drift.column} is a number column; categories= takes a text column.`, { hint: `Drift a number column with ${drift.column}:shift=X or ${drift.column}:scale=X.`, location: { field } });
+        throw failure('INVALID_INPUT', `--drift ${driftText(drift)}: ${drift.column} is a number column; categories= takes a text column.`, { hint: `Drift a number column with ${drift.column}:shift=X or ${drift.column}:scale=X.`, location: { field } });
       }
       const categories = kind === 'boolean' ? ['true', 'false'] : table.categories(drift.column);
       if (!categories.includes(drift.from)) {
         const shown = categories.slice(0, 20).map((category) => JSON.stringify(category)).join(', ');
-        throw failure('INVALID_INPUT', `--drift ${describeDrift(drift)}: ${JSON.stringify(drift.from)} does not occur in ${drift.column} of ${table.label}; its categories are ${shown}${categories.length > 20 ? ', …' : ''}.`, { location: { field } });
+        throw failure('INVALID_INPUT', `--drift ${driftText(drift)}: ${JSON.stringify(drift.from)} does not occur in ${drift.column} of ${table.label}; its categories are ${shown}${categories.length > 20 ? ', …' : ''}.`, { location: { field } });
       }
       if (kind === 'boolean' && !['true', 'false'].includes(drift.to)) {
-        throw failure('INVALID_INPUT', `--drift ${describeDrift(drift)}: ${drift.column} is true/false; replace with true or false, not ${JSON.stringify(drift.to)}.`, { location: { field } });
+        throw failure('INVALID_INPUT', `--drift ${driftText(drift)}: ${drift.column} is true/false; replace with true or false, not ${JSON.stringify(drift.to)}.`, { location: { field } });
       }
     }
   });

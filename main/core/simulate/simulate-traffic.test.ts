@@ -119,8 +119,8 @@ describe('lathe simulate traffic', () => {
     expect(await refused(simulate({ dataset: 'churn' }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await refused(simulate({ drift: [{ column: 'Wing Span', kind: 'shift', by: 1 }] }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('"Wing Span" is not an input of model penguins; its inputs are Island, ') });
     expect(await refused(simulate({ drift: [{ column: 'Species', kind: 'shift', by: 1 }] }))).toMatchObject({ message: expect.stringContaining('"Species" is not an input of model penguins') });
-    expect(await refused(simulate({ drift: [{ column: 'Island', kind: 'scale', by: 2 }] }))).toMatchObject({ code: 'INVALID_INPUT', message: '--drift Island ×2: Island is a text column; scale= takes a number column.' });
-    expect(await refused(simulate({ drift: [{ column: 'Island', kind: 'categories', from: 'Atlantis', to: 'Dream' }] }))).toMatchObject({ message: '--drift Island: Atlantis → Dream: "Atlantis" does not occur in Island of penguins@1; its categories are "Torgersen", "Biscoe", "Dream".' });
+    expect(await refused(simulate({ drift: [{ column: 'Island', kind: 'scale', by: 2 }] }))).toMatchObject({ code: 'INVALID_INPUT', message: '--drift Island:scale=2: Island is a text column; scale= takes a number column.' });
+    expect(await refused(simulate({ drift: [{ column: 'Island', kind: 'categories', from: 'Atlantis', to: 'Dream' }] }))).toMatchObject({ message: '--drift Island:categories=Atlantis>Dream: "Atlantis" does not occur in Island of penguins@1; its categories are "Torgersen", "Biscoe", "Dream".' });
     expect(await refused(simulate({ rate: 0 }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('the rate is requests per second, more than 0') });
     expect(await refused(simulate({ rate: 1e6 }))).toMatchObject({ message: expect.stringContaining('the rate is at most 2000 requests per second') });
     expect(await refused(simulate({ duration: 7200 }))).toMatchObject({ message: expect.stringContaining('a simulation sends for at most 3600 s (an hour)') });
