@@ -23,6 +23,7 @@ import { agentCommand, agentPackCommand } from './commands/agent-commands.ts';
 import { targetCommands } from './commands/target-commands.ts';
 import { alertCommands } from './commands/alert-commands.ts';
 import { deployCommands } from './commands/deploy-commands.ts';
+import { simulateCommands } from './commands/simulate-commands.ts';
 import { monitorCommands } from './commands/monitor-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
@@ -57,6 +58,7 @@ export const commands: readonly CliCommand[] = [
   agentCommand,
   ...targetCommands,
   ...deployCommands,
+  ...simulateCommands,
   ...monitorCommands,
   ...alertCommands,
 ];
