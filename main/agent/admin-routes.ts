@@ -10,6 +10,7 @@ import { askForBody, bodyChunks, checkContentType, checkDeclaredLength, discardR
 import { MODEL_NAME } from './agent-state.ts';
 import { sendError, sendJson, sendRefused } from './agent-reply.ts';
 import type { ModelSlot, ModelSlots } from './model-slots.ts';
+import { handleMonitoring, isMonitoringPath, type MonitoringRoutesContext } from './monitoring/monitoring-routes.ts';
 import type { RolloutController } from './rollouts/rollout-controller.ts';
 import { handleRollouts, isRolloutPath } from './rollouts/rollout-routes.ts';
 
@@ -27,6 +28,8 @@ export interface AdminContext {
   checkToken: (given: string | undefined) => boolean;
   uploadsDir: string;
   maxBundleBytes: number;
+  /** /admin/models/{name}/reference|monitoring and /admin/monitoring/{name} (monitoring/monitoring-routes.ts). */
+  monitoring?: MonitoringRoutesContext['monitoring'] | undefined;
 }
 
 const PATH = /^\/admin\/models(?:\/([^/]+)(\/candidate)?)?$/;
@@ -43,6 +46,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   }
   const url = new URL(req.url ?? '/', 'http://agent');
   if (isRolloutPath(path)) return handleRollouts(req, res, url, context.rollouts);
+  if (context.monitoring && isMonitoringPath(path)) return handleMonitoring(req, res, url, { monitoring: context.monitoring, serves: (name) => context.slots.get(name) !== undefined });
   const match = PATH.exec(path);
   if (!match) return sendError(res, 404, `There is no admin resource at ${path.slice(0, 100)}; the admin API has /admin/models, /admin/models/{name}[/candidate] and /admin/rollouts.`);
   let name: string | undefined;

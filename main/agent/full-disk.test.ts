@@ -16,14 +16,16 @@ let root = '';
 let mountPoint = '';
 let mounted = false;
 let why = '';
+let diskBytes = 0;
 let bundles: TrainedBundles;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'lathe-agent-disk-'));
   bundles = await trainPenguinBundles(join(root, 'train'));
   mountPoint = await mkdtemp(join(tmpdir(), 'lathe-agent-small-disk-'));
-  const size = Math.ceil(((await stat(bundles.v1)).size * 3) / 4096) * 4096;
-  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint], { encoding: 'utf8' });
+  // Room for three bundles, and for the monitoring store (its database, WAL and shared-memory files).
+  diskBytes = Math.ceil(((await stat(bundles.v1)).size * 3 + 256 * 1024) / 4096) * 4096;
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${diskBytes}`, 'tmpfs', mountPoint], { encoding: 'utf8' });
   mounted = mount.status === 0;
   why = mounted ? '' : `cannot mount a tmpfs here (${(mount.stderr || mount.error?.message || 'not root').trim()})`;
 }, 120_000);
@@ -45,7 +47,7 @@ describe('lathe agent on a full disk', () => {
       const token = agent.newAdminToken!;
       const put = (body: Uint8Array) => send(agent.url, '/admin/models/penguins', { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body });
       expect((await put(await readFile(bundles.v1))).status).toBe(200);
-      const tooBig = await put(new Uint8Array(4 * (await stat(bundles.v1)).size).fill(7));
+      const tooBig = await put(new Uint8Array(diskBytes).fill(7));
       expect(tooBig.status, tooBig.text).toBe(507);
       expect(tooBig.json()).toMatchObject({ code: 'DISK_ERROR', error: expect.stringContaining('the disk is full (ENOSPC') });
       expect(await readdir(join(mountPoint, 'uploads'))).toEqual([]);

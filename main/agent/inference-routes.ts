@@ -10,6 +10,7 @@ import { sendError, sendJson } from './agent-reply.ts';
 import { parseV1Request, parseV2Request } from './inference-request.ts';
 import { modelMetadata, v1Reply, v2Outputs } from './inference-reply.ts';
 import type { ModelSlots } from './model-slots.ts';
+import type { MonitoringHub } from './monitoring/monitoring-hub.ts';
 import type { RolloutClock } from './rollouts/rollout-clock.ts';
 import type { RolloutController, Routed } from './rollouts/rollout-controller.ts';
 import { Overloaded, PredictionTimedOut } from './worker-pool.ts';
@@ -29,6 +30,8 @@ export interface InferenceContext {
   maxRequestBytes: number;
   /** Seconds a client is told to wait when the queue is full. */
   retryAfterSeconds: number;
+  /** Records every answered request (monitoring/); absent, nothing is recorded. */
+  monitoring?: Pick<MonitoringHub, 'observed'> | undefined;
 }
 
 type Target = { name: string; version: string | undefined; action: 'metadata' | 'ready' | 'infer'; protocol: Protocol };
@@ -101,8 +104,12 @@ async function infer(req: IncomingMessage, res: ServerResponse, target: Target, 
   const parsed = target.protocol === 'v2' ? parseV2Request(body.value, loaded.model) : parseV1Request(body.value, loaded.model);
   if (!parsed.ok) return answer(400, parsed.error);
   const requestId = (reply.requestId = parsed.id ?? randomUUID());
-  const told = (predictions: readonly Prediction[] | null, failed: boolean) =>
-    context.rollouts.answered({ model: target.name, routed, requestId, rows: parsed.rows, latencyMs: context.clock.elapsedMs() - startedMs, predictions, failed });
+  const told = (predictions: readonly Prediction[] | null, failed: boolean) => {
+    const answered = { model: target.name, routed, requestId, rows: parsed.rows, latencyMs: context.clock.elapsedMs() - startedMs, predictions, failed };
+    context.rollouts.answered(answered);
+    // Recorded after this callback has sent the answer (setImmediate): monitoring never delays or fails a request.
+    if (context.monitoring) setImmediate(() => context.monitoring?.observed({ ...answered, version: answered.routed.loaded.ref.version }));
+  };
   try {
     const predictions = await loaded.pool.predict(parsed.rows);
     told(predictions, false);

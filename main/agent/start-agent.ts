@@ -13,6 +13,7 @@ import { sendError, sendJson, sendRefused, sendText } from './agent-reply.ts';
 import { holdDataDir, loadOrCreateAdminToken, openAgentDataDir, type AgentDataDir } from './agent-state.ts';
 import { handleInference, inferenceTarget } from './inference-routes.ts';
 import { ModelSlots } from './model-slots.ts';
+import { MonitoringHub } from './monitoring/monitoring-hub.ts';
 import { realClock, type RolloutClock } from './rollouts/rollout-clock.ts';
 import { RolloutController } from './rollouts/rollout-controller.ts';
 import { rolloutFiles } from './rollouts/rollout-record.ts';
@@ -102,9 +103,12 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
   await slots.restore(options.warn);
   const clock = options.clock ?? realClock;
   const rollouts = new RolloutController({ slots, files: rolloutFiles(options.dataDir), clock, random: options.random, warn: options.warn, routed: (model, version, arm) => metrics.routed(model, version, arm) });
+  let monitoring: MonitoringHub;
   try {
     await rollouts.restore();
+    monitoring = await MonitoringHub.open({ dataDir: options.dataDir, warn: options.warn });
   } catch (error) {
+    await rollouts.close();
     await slots.drainAll();
     throw error;
   }
@@ -118,6 +122,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     await listen(server, host, options.port ?? DEFAULT_PORT);
   } catch (error) {
     await rollouts.close();
+    await monitoring.close();
     await slots.drainAll();
     throw error;
   }
@@ -143,13 +148,13 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
     if (path === '/v2') return sendJson(res, 200, { name: 'lathe-agent', version: options.latheVersion, extensions: [] });
     if (path === '/metrics') {
       const loaded = slots.all().flatMap((slot) => [slot.stable, ...(slot.candidate ? [slot.candidate] : [])].map((version) => ({ model: slot.name, version: version.ref.version, ...version.pool.load() })));
-      return sendText(res, 200, metrics.render(loaded), 'text/plain; version=0.0.4; charset=utf-8');
+      return sendText(res, 200, metrics.render(loaded) + monitoring.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
     }
     const feedback = FEEDBACK.exec(path);
-    if (feedback) return handleFeedback(req, res, feedback[1]!, rollouts);
+    if (feedback) return handleFeedback(req, res, feedback[1]!, rollouts, monitoring);
     const target = inferenceTarget(path);
-    if (target) return handleInference(req, res, target, { slots, rollouts, clock, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1 });
-    if (isAdminPath(path)) return handleAdmin(req, res, path, { slots, rollouts, checkToken: token.check, uploadsDir: dir.uploadsDir, maxBundleBytes: options.maxBundleBytes ?? 1024 * 1024 * 1024 });
+    if (target) return handleInference(req, res, target, { slots, rollouts, clock, metrics, maxRequestBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, retryAfterSeconds: 1, monitoring });
+    if (isAdminPath(path)) return handleAdmin(req, res, path, { slots, rollouts, checkToken: token.check, uploadsDir: dir.uploadsDir, maxBundleBytes: options.maxBundleBytes ?? 1024 * 1024 * 1024, monitoring });
     sendError(res, 404, `Nothing is served at ${path.slice(0, 100)}. This agent answers /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready|/infer|/feedback], /v1/models/{name}:predict, /metrics, /admin/models and /admin/rollouts.`);
   };
 
@@ -181,6 +186,7 @@ async function serve(options: AgentOptions, host: string, allowedHosts: readonly
         server.closeAllConnections();
         await stopped;
         await rollouts.close();
+        await monitoring.close();
         await slots.drainAll();
         await releaseDataDir();
       })();

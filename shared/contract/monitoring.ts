@@ -63,6 +63,12 @@ export const NumericReference = z.object({
   /** Every value, sorted, when `exact`; else evenly spaced quantile points of the reference. */
   values: z.array(z.number()),
   exact: z.boolean(),
+  /**
+   * The quantile levels (0 … 1, ascending, one per value) when `values` are quantile points that
+   * are not evenly spaced (stats/sketch-column.ts adds levels toward both tails); absent or null:
+   * evenly spaced.
+   */
+  levels: z.array(z.number().min(0).max(1)).nullable().optional(),
 });
 export type NumericReference = z.infer<typeof NumericReference>;
 

@@ -120,7 +120,8 @@ describe('A/B rollouts', () => {
     expect(right.json()).toMatchObject({ id: requestId, rollout: id, correct: true });
     const again = await feedback(agent.url, { id: requestId, label: predicted });
     expect(again.status).toBe(409);
-    expect(again.json().error).toBe(`Feedback for request ${requestId} was already counted.`);
+    // Every answered request is recorded (monitoring/), so the recorder is what refuses a second label.
+    expect(again.json().error).toMatch(new RegExp(`^Request "${requestId}" of model penguins was already labelled at .+; a label is never overwritten\\.$`));
     const other = (await predictions(agent.url, 1))[0]!;
     const mixed = await feedback(agent.url, { id: other.headers['x-request-id'], reward: 1 });
     expect(mixed.status).toBe(400);
@@ -132,11 +133,11 @@ describe('A/B rollouts', () => {
 
     const unknown = await feedback(agent.url, { id: 'never-sent', label: 'Adelie' });
     expect(unknown.status).toBe(404);
-    expect(unknown.json().error).toBe('No request with id "never-sent" answered by model penguins during an A/B rollout is known to this agent.');
+    expect(unknown.json().error).toBe('No prediction with request id "never-sent" was recorded for model penguins.');
     expect((await send(agent.url, '/v2/models/penguins/feedback', { headers: { 'Content-Type': 'application/json' }, body: '{"id": "x", "label":' })).json()).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringMatching(/^The request body is not valid JSON/) });
     const neither = await feedback(agent.url, { id: requestId });
     expect(neither.status).toBe(400);
-    expect(neither.json().hint).toBe('Send {"id": REQUEST_ID, "label": TRUE_LABEL} or {"id": REQUEST_ID, "reward": NUMBER}.');
+    expect(neither.json().hint).toBe('Send {"id": REQUEST_ID, "label": TRUE_LABEL}, {"id": REQUEST_ID, "labels": [ONE, PER, ROW]} or {"id": REQUEST_ID, "reward": NUMBER}.');
     expect((await feedback(agent.url, { id: requestId, label: 'Adelie', extra: 1 })).status).toBe(400);
     expect((await feedback(agent.url, { id: requestId, reward: 'lots' })).status).toBe(400);
     const huge = await feedback(agent.url, { id: requestId, label: 'x'.repeat(10_000) });

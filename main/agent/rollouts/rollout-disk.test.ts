@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** Files in the data folder other than the agent's own (a temp file left by a failed write would show here). */
-const leftovers = async (dir: string) => (await readdir(dir)).filter((file) => !['admin-token.json', 'agent.lock', 'agent.lock-journal', 'agent.lock.owner', 'bundles', 'uploads', 'models.json', 'rollouts.json', 'rollout-decisions.jsonl'].includes(file));
+const leftovers = async (dir: string) => (await readdir(dir)).filter((file) => !['admin-token.json', 'agent.lock', 'agent.lock-journal', 'agent.lock.owner', 'bundles', 'uploads', 'models.json', 'rollouts.json', 'rollout-decisions.jsonl', 'monitoring'].includes(file));
 
 describe('rollouts on a full disk', () => {
   it('rolls a failing candidate back even when models.json cannot be written, and says so', async () => {
