@@ -25,6 +25,7 @@ import { alertCommands } from './commands/alert-commands.ts';
 import { deployCommands } from './commands/deploy-commands.ts';
 import { simulateCommands } from './commands/simulate-commands.ts';
 import { monitorCommands } from './commands/monitor-commands.ts';
+import { retrainCommands } from './commands/retrain-commands.ts';
 import type { LatheFiles } from './lathe-files.ts';
 import { safeJsonText, visible } from './terminal-text.ts';
 
@@ -61,6 +62,7 @@ export const commands: readonly CliCommand[] = [
   ...simulateCommands,
   ...monitorCommands,
   ...alertCommands,
+  ...retrainCommands,
 ];
 
 const globalOptions: OptionSpec = {
