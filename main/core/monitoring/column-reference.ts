@@ -1,5 +1,5 @@
 import { SMALL_REFERENCE_ROWS, type CategoricalReference, type NumericReference } from '../../../shared/contract/monitoring.ts';
-import { cleanNumbers, distinctCounts, meanAndStd } from './stats/clean-values.ts';
+import { cleanNumbers, meanAndStd } from './stats/clean-values.ts';
 import { CATEGORY_LIMIT, OTHER_CATEGORY, QUANTILE_POINTS } from './stats/column-sample.ts';
 
 /**
@@ -14,7 +14,7 @@ export function numericReference(name: string, values: ArrayLike<number>): Numer
   const { sorted, missing, infinite } = cleanNumbers(values);
   const rows = sorted.length;
   const { mean, std } = meanAndStd(sorted);
-  const distinct = Math.min(distinctCounts(sorted).values.length, 1000);
+  const distinct = distinctUpTo(sorted, 1000);
   const exact = rows <= SMALL_REFERENCE_ROWS;
   return {
     kind: 'numeric',
@@ -29,6 +29,13 @@ export function numericReference(name: string, values: ArrayLike<number>): Numer
     values: exact ? Array.from(sorted) : evenQuantiles(sorted, QUANTILE_POINTS),
     exact,
   };
+}
+
+/** Distinct values of a sorted array, counted up to `cap` (the walk stops there). */
+function distinctUpTo(sorted: Float64Array, cap: number): number {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length && distinct < cap; i += 1) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct += 1;
+  return distinct;
 }
 
 /** numpy's default ('linear') quantiles of sorted values at the evenly spaced levels i / (points − 1): the wire format's quantile points. */
