@@ -57,14 +57,20 @@ export function columnDrift(reference: ColumnSample, current: ColumnSample, opti
 function numericDrift(reference: NumericReference, values: ArrayLike<number | null>, options: ColumnDriftOptions, minRows: number): ColumnDrift {
   const window = cleanNumbers(values);
   const current = window.sorted;
-  const method = options.method ?? defaultMethod('numeric', reference.count, distinctNumbers(reference, current));
+  const countless: string[] = [];
+  let method = options.method ?? defaultMethod('numeric', reference.count, distinctNumbers(reference, current));
+  if (!options.method && !reference.exact && (method === 'chisquare' || method === 'z')) {
+    // Evidently would count each value; a quantile sketch cannot, so the test for numbers stands in.
+    countless.push(`the reference sketch keeps quantiles, not a count per value, so KS stands in for ${method === 'z' ? 'the Z-test' : 'chi-square'}`);
+    method = 'ks';
+  }
   const shortage = notEnough(reference.count, reference.count + reference.missing + reference.infinite, current.length, values.length, minRows);
   if (shortage) return unjudged(method, options, shortage);
   if (method === 'chisquare' || method === 'z') {
     if (!reference.exact) throw failure('INVALID_INPUT', `Drift method '${method}' counts each value, and this reference has ${reference.distinct.toLocaleString('en')} distinct values.`, { hint: 'Use ks, wasserstein, jensenshannon or psi for a numeric column with many values.' });
   }
   const scored = scoreNumeric(method, reference, current);
-  const leftOut = [...leftOutNotes('reference', reference.missing, reference.infinite), ...leftOutNotes('window', window.missing, window.infinite)];
+  const leftOut = [...countless, ...leftOutNotes('reference', reference.missing, reference.infinite), ...leftOutNotes('window', window.missing, window.infinite)];
   if (reference.min === reference.max) leftOut.push(`the reference is constant (every value is ${reference.min})`);
   return judged(method, options, scored, leftOut);
 }

@@ -17,7 +17,8 @@ export interface BinnedShares {
 export const VALUE_BINS_LIMIT = 20;
 
 export function numericShares(reference: NumericReference, current: Float64Array): BinnedShares {
-  if (reference.distinct > VALUE_BINS_LIMIT) {
+  // A quantile sketch keeps no count per value: it is binned, whatever its distinct count.
+  if (reference.distinct > VALUE_BINS_LIMIT || !reference.exact) {
     const edges = sturgesEdges(Math.min(reference.min, current[0]!), Math.max(reference.max, current[current.length - 1]!), reference.count + current.length);
     const referenceBelow = edges.map((edge) => countBelow(reference, edge));
     const currentBelow = edges.map((edge) => firstAtLeast(current, edge));
@@ -27,7 +28,7 @@ export function numericShares(reference: NumericReference, current: Float64Array
     const shares = (below: number[], total: number) => below.slice(1).map((upTo, i) => (upTo - below[i]!) / total);
     return { reference: shares(referenceBelow, reference.count), current: shares(currentBelow, current.length), bins: { kind: 'sturges', count: edges.length - 1 } };
   }
-  const exact = reference.exact!;
+  const exact = reference.exact;
   const referenceCounts = new Map<number, number>();
   exact.values.forEach((value, i) => referenceCounts.set(value, exact.counts[i]!));
   const currentCounts = new Map<number, number>();

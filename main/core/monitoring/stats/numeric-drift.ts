@@ -1,6 +1,6 @@
 import { chiSquare } from './chi-square.ts';
 import type { DriftMethod } from './drift-methods.ts';
-import { numericShares } from './evidently-binning.ts';
+import { numericShares, VALUE_BINS_LIMIT } from './evidently-binning.ts';
 import { jensenShannon } from './jensen-shannon.ts';
 import { ksFromStatistic } from './ks-test.ts';
 import { ksAgainst, wassersteinAgainst, type NumericReference } from './numeric-reference.ts';
@@ -31,6 +31,7 @@ export function scoreNumeric(method: DriftMethod, reference: NumericReference, c
     case 'jensenshannon':
     case 'psi': {
       const shares = numericShares(reference, current);
+      if (!reference.exact && reference.distinct <= VALUE_BINS_LIMIT) notes.push(`the reference sketch keeps quantiles, not a count per value, so its ${reference.distinct} values go into Sturges bins rather than one bin each`);
       return { score: method === 'psi' ? psi(shares.reference, shares.current) : jensenShannon(shares.reference, shares.current), notes };
     }
     case 'chisquare':

@@ -107,6 +107,33 @@ describe('sketchColumn', () => {
   });
 });
 
+describe('a quantile sketch of a column with few values (as one built without counts per value)', () => {
+  const random = mulberry32(11);
+  const reference = Float64Array.from({ length: 200_000 }, () => Math.floor(random() * random() * 4));
+  const window = Float64Array.from({ length: 5_000 }, () => Math.floor(random() * random() * 4.4));
+  const exact = sketchColumn(reference, 'numeric');
+  const quantiles = Array.from({ length: 2001 }, (_, i) => reference.slice().sort()[Math.round((i / 2000) * (reference.length - 1))]!);
+  const countless = NumericSketch.parse({ ...exact, exact: null, quantiles, levels: null });
+
+  it('is judged with Sturges bins, close to the exact value counts, and says so', () => {
+    const fromCounts = columnDrift(exact, numbers(window));
+    const fromQuantiles = columnDrift(countless, numbers(window));
+    expect(fromQuantiles.method).toBe('jensenshannon');
+    // Other bins, and each jump between values smeared over one quantile band: 0.057 against
+    // 0.053 here, a tenth of the threshold apart at most.
+    expect(Math.abs(fromQuantiles.score - fromCounts.score)).toBeLessThan(1e-2);
+    expect(fromQuantiles.verdict).toBe(fromCounts.verdict);
+    expect(fromQuantiles.reason).toContain('its 4 values go into Sturges bins rather than one bin each');
+  });
+
+  it('gets KS where Evidently would count values with chi-square', () => {
+    const small = NumericSketch.parse({ ...countless, count: 900, exact: null });
+    const drift = columnDrift(small, numbers(window));
+    expect(drift.method).toBe('ks');
+    expect(drift.reason).toContain('KS stands in for chi-square');
+  });
+});
+
 describe('the sketch schemas refuse sketches that do not hold together', () => {
   const good = sketchColumn(draws(5_000, 9, 'normal'), 'numeric');
   const problem = (sketch: unknown) => {
