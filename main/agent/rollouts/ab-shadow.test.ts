@@ -140,7 +140,7 @@ describe('A/B rollouts', () => {
     expect(neither.json().hint).toBe('Send {"id": REQUEST_ID, "label": TRUE_LABEL}, {"id": REQUEST_ID, "labels": [ONE, PER, ROW]} or {"id": REQUEST_ID, "reward": NUMBER}.');
     expect((await feedback(agent.url, { id: requestId, label: 'Adelie', extra: 1 })).status).toBe(400);
     expect((await feedback(agent.url, { id: requestId, reward: 'lots' })).status).toBe(400);
-    const huge = await feedback(agent.url, { id: requestId, label: 'x'.repeat(10_000) });
+    const huge = await feedback(agent.url, { id: requestId, label: 'x'.repeat(2_000_000) });
     expect(huge.status).toBe(413);
     expect(huge.json().code).toBe('TOO_LARGE');
     expect((await send(agent.url, '/v2/models/penguins/feedback', { headers: { 'Content-Type': 'text/plain' }, body: '{}' })).status).toBe(415);

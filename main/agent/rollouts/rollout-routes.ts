@@ -13,7 +13,8 @@ import type { RolloutController } from './rollout-controller.ts';
  * inference). Bodies are JSON, small, and checked against shared/contract/agent-admin.ts.
  */
 export const MAX_ADMIN_JSON_BYTES = 64 * 1024;
-export const MAX_FEEDBACK_BYTES = 4 * 1024;
+/** Room for one label per row of the largest request (10,000 rows of labels up to ~100 characters). */
+export const MAX_FEEDBACK_BYTES = 1024 * 1024;
 
 const ROLLOUTS = /^\/admin\/rollouts(?:\/([^/]+)(?:\/([^/]+))?)?$/;
 export const FEEDBACK = /^\/v2\/models\/([^/]+)\/feedback$/;
@@ -103,8 +104,10 @@ function joinFeedback(model: string, feedback: Feedback, rollouts: RolloutContro
     try {
       rollout = rollouts.feedback(model, feedback.id, { label: single });
     } catch (error) {
-      // The label is kept already; a rollout that never answered this request has nothing to count.
-      if (recorded === null || !(error instanceof LatheFailure) || error.error.code !== 'NOT_FOUND') throw recorded === null ? unrecorded : error;
+      // Once the label is kept, the rollout's refusal (it never answered this request, it has
+      // ended, it measures rewards) is the rollout's alone: the label stands, the answer says so
+      // with rollout: null. Without a kept label, the recorder's "not found" says most.
+      if (recorded === null) throw error instanceof LatheFailure && error.error.code === 'NOT_FOUND' ? unrecorded : error;
     }
   }
   if (recorded === null && rollout === null) throw unrecorded;
