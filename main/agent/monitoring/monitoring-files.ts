@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MonitoringSettings, ReferenceProfile, WindowSummary } from '../../../shared/contract/monitoring.ts';
 import { toLatheError } from '../../core/errors.ts';
-import { writeFileAtomic } from '../../core/storage/atomic-file.ts';
+import { sweepAbandonedTempFiles, writeFileAtomic } from '../../core/storage/atomic-file.ts';
+import { isProcessAlive } from '../../core/storage/blob-store.ts';
 import { versionedRecord } from '../../core/storage/versioned-record.ts';
 import { DetectorRecord } from './concept-detectors.ts';
 
@@ -84,7 +85,11 @@ export class MonitoringFiles {
     }
     const store = await this.#readRecord(join(this.root, 'store.json'), (text, file) => storeSettingsRecord.parse(text, file).settings);
     const models = new Map<string, SavedModel>();
-    for (const model of await readdir(join(this.root, 'models'))) models.set(model, await this.#loadModel(model));
+    const names = await readdir(join(this.root, 'models'));
+    // Temp files of writes a kill cut off (the agent holds its data folder alone, so none is in use).
+    const dirs = [this.root, ...names.flatMap((model) => ['', 'references', 'windows'].map((sub) => join(this.#modelDir(model), sub)))];
+    await sweepAbandonedTempFiles(dirs, isProcessAlive).catch(() => 0);
+    for (const model of names) models.set(model, await this.#loadModel(model));
     return { store, models };
   }
 

@@ -1,8 +1,9 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MonitoringState } from '../../../shared/contract/monitoring.ts';
 import { LatheFailure } from '../../core/errors.ts';
+import { startScript } from '../../core/testing/child-process.ts';
 import { useTempDirs } from '../../core/testing/temp-dir.ts';
 import { churnReference, churnRows, requestsOf } from './monitoring-fixtures.ts';
 import { MonitoringHub } from './monitoring-hub.ts';
@@ -223,6 +224,32 @@ describe('monitoring hub: a restart', () => {
     const second = await openHub(first.dir);
     expect(second.hub.state('churn').windows.map((w) => [w.index, w.rows, w.endedAt === null])).toEqual([[0, 10, false], [1, 3, true]]);
     await second.hub.close();
+  });
+
+  it('keeps every acknowledged prediction and every window when its process is killed mid-stream', { timeout: 60_000 }, async () => {
+    for (const killAfter of [37, 123]) {
+      const dir = await tempDir();
+      const child = startScript(new URL('./monitoring-hub-kill-child.ts', import.meta.url), [dir]);
+      let acked = 0;
+      await child.line((line) => {
+        acked = Number(/^acked (\d+)$/.exec(line)?.[1] ?? acked);
+        return acked >= killAfter;
+      });
+      child.child.kill('SIGKILL');
+      expect(await child.exited).toBe(null);
+
+      const { hub, warnings } = await openHub(dir);
+      const { windows, recorder } = hub.state('churn');
+      expect(warnings).toEqual([]);
+      expect(recorder.recorded).toBeGreaterThanOrEqual(acked);
+      // Windows 0, 1, 2 … with none missing, each closed one full, the last one open.
+      expect(windows.map((w) => w.index)).toEqual(windows.map((_, i) => i));
+      expect(windows.slice(0, -1).every((w) => w.rows === 10 && w.endedAt !== null && w.features.length === 3)).toBe(true);
+      expect(windows.reduce((sum, w) => sum + w.rows, 0)).toBe(recorder.recorded);
+      expect(windows.at(-1)!.endedAt === null || windows.at(-1)!.rows === 10).toBe(true);
+      expect((await readdir(join(dir, 'monitoring', 'models', 'churn', 'windows'))).filter((name) => !name.endsWith('.json'))).toEqual([]);
+      await hub.close();
+    }
   });
 
   it('keeps DDM and ADWIN where they were', async () => {
