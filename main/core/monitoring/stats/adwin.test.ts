@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LatheError } from '../../../../shared/contract/result.ts';
 import { seededRandom } from '../../sweeps/seeded-random.ts';
-import { Adwin } from './adwin.ts';
+import { Adwin, type AdwinOptions } from './adwin.ts';
 
 const river = JSON.parse(readFileSync(new URL('./testing/river-streams.json', import.meta.url), 'utf8')) as {
   adwin: { stream: number[]; drifts: { index: number; value: number }[] };
+  transcribed: { adwin: { name: string; options: AdwinOptions; stream: number[]; detections: number[] }[] };
 };
 
 function detections(adwin: Adwin, stream: readonly number[]): { index: number; value: number }[] {
@@ -26,6 +27,16 @@ describe('ADWIN', () => {
     expect(detections(new Adwin(), river.adwin.stream)).toEqual(river.adwin.drifts);
     expect(river.adwin.drifts).toEqual([{ index: 1023, value: 4 }]);
   });
+
+  // river cannot be installed here: these streams were run through a line-for-line Python
+  // transcription of river's adwin_c.pyx (testing/river-streams.py), which first has to print
+  // what river's docstring prints. They exercise what the docstring does not: clock 1, a
+  // gradual change, real-valued losses, another delta and bucket count.
+  for (const example of river.transcribed.adwin) {
+    it(`detects where the Python transcription of river does: ${example.name} → ${example.detections.join(', ')}`, () => {
+      expect(detections(new Adwin(example.options), example.stream).map(({ index }) => index)).toEqual(example.detections);
+    });
+  }
 
   it('cuts the old values out of its window when it detects the change, then follows the new mean', () => {
     const adwin = new Adwin();

@@ -6,6 +6,7 @@ import { Ddm, type DdmVerdict } from './ddm.ts';
 
 const river = JSON.parse(readFileSync(new URL('./testing/river-streams.json', import.meta.url), 'utf8')) as {
   ddm: { stream: number[]; printed: { event: 'warning' | 'drift'; index: number }[] };
+  transcribed: { ddm: { name: string; stream: number[]; changes: [number, DdmVerdict][] }[] };
 };
 
 /** river's docstring loop: print the first warning after the start or after each drift, and every drift. */
@@ -50,6 +51,18 @@ describe('DDM', () => {
       { event: 'warning', index: 1492 },
     ]);
   });
+
+  // river cannot be installed here: this stream was run through a line-for-line Python
+  // transcription of river's DDM (testing/river-streams.py), which first has to print what the
+  // docstring prints. It checks every warning and its end, not only the first of each.
+  for (const example of river.transcribed.ddm) {
+    it(`gives every verdict the Python transcription of river gives: ${example.name}`, () => {
+      const ddm = new Ddm();
+      const verdicts = example.stream.map((bit) => ddm.update(bit === 1));
+      const changes = verdicts.flatMap((verdict, i) => (verdict !== (i > 0 ? verdicts[i - 1] : 'stable') ? [[i, verdict]] : []));
+      expect(changes).toEqual(example.changes);
+    });
+  }
 
   it('says nothing during the warm start, even when every prediction is wrong', () => {
     const ddm = new Ddm();
