@@ -122,6 +122,27 @@ describe('the sampler keeps windows', () => {
     await sampler.tick();
     expect((await fixture.call('monitoring:history', { workspace: fixture.workspace, deployment: 'edge-1/penguins' })).windows).toHaveLength(1);
   });
+
+  it('keeps nothing of a fetch the database refuses (a full disk), says so once, and keeps what it had', async () => {
+    const { sampler, warnings, told, listeners, listen } = sampling(() => new Date(at(5)));
+    listeners.add((_workspace, deployment, report) => listen(report, deployment));
+    agent.state.windows = [windowSummary('penguins', 0, { startedAt: at(0), endedAt: null, rows: 10 })];
+    await sampler.tick();
+    // The second window's row cannot be written: the transaction rolls back, the open window 0 stays as it was.
+    writer.db.use((sql) => sql.exec("CREATE TRIGGER full_disk BEFORE INSERT ON monitoring_windows WHEN NEW.window_index = 1 BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"));
+    agent.state.windows = [windowSummary('penguins', 0, { startedAt: at(0), endedAt: at(2), rows: 500 }), windowSummary('penguins', 1, { startedAt: at(2), endedAt: null, rows: 3 })];
+    await sampler.tick();
+    await sampler.tick();
+    expect(warnings).toEqual([expect.stringMatching(/^The monitoring windows of edge-1\/penguins could not be fetched: The windows of edge-1\/penguins were fetched but could not be kept in the workspace: The workspace database .* could not be used: database or disk is full/)]);
+    expect(told).toHaveLength(1);
+    const history = await fixture.call('monitoring:history', { workspace: fixture.workspace, deployment: 'edge-1/penguins' });
+    expect(history.windows.map((w) => [w.index, w.rows, w.endedAt])).toEqual([[0, 10, null]]);
+    const refused = await refusal(fixture.call('monitoring:report', { workspace: fixture.workspace, deployment: 'edge-1/penguins' }));
+    expect(refused.code).toBe('DISK_ERROR');
+    writer.db.use((sql) => sql.exec('DROP TRIGGER full_disk'));
+    await sampler.tick();
+    expect(told.at(-1)!.indexes).toEqual([0, 1]);
+  });
 });
 
 describe('monitoring:report', () => {

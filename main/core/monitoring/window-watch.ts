@@ -52,7 +52,13 @@ export class WindowWatch {
     const keep = async (since: number | undefined) => {
       const { settings, reference, referenceProblem, recorder, concept, windows } = await fetchMonitoring(target, model, since);
       const now = (this.#options.now ?? (() => new Date()))();
-      return keepWindows(workspace.db, key, { version, settings, reference, referenceProblem, recorder, concept }, windows, now, this.#options.retentionDays);
+      try {
+        return keepWindows(workspace.db, key, { version, settings, reference, referenceProblem, recorder, concept }, windows, now, this.#options.retentionDays);
+      } catch (error) {
+        // One transaction: nothing of this fetch was kept, what was kept before stands.
+        const said = toLatheError(error);
+        throw failure(said.code, `The windows of ${name} were fetched but could not be kept in the workspace: ${said.message}`, { ...(said.hint ? { hint: said.hint } : {}), ...(said.location ? { location: said.location } : {}) });
+      }
     };
     const changed = await keep(after);
     // An older window asked for by name, not among those kept nor just fetched: fetched from it on.
