@@ -12,7 +12,7 @@ const MAX_SHOWN = 3;
 const SHOWN_SECONDS = 30;
 
 /**
- * App-wide, top-right: an alert just raised on a deployment of this window's workspace, with a
+ * App-wide, bottom right: an alert just raised on a deployment of this window's workspace, with a
  * link to its Monitoring page. The desktop app also shows a system notification (main/app).
  */
 export function AlertToasts() {

@@ -3,6 +3,7 @@ import type { Alert } from '../../../../shared/contract/alerts.ts';
 import type { LatheError } from '../../../../shared/contract/result.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { Icon } from '../../components/icon.tsx';
+import { InlineCodeText } from '../../components/inline-code-text.tsx';
 import { useServices } from '../../app/services-context.tsx';
 import { formatDateTime, formatRelativeTime } from '../../lib/format.ts';
 import { useAnswer } from '../models/use-answer.ts';
@@ -47,7 +48,9 @@ export function AlertsPanel({ deployment }: { deployment: string }) {
       </h3>
       {loaded.state === 'failed' ? <ErrorBanner error={loaded.error} title={`Could not read the alerts of ${deployment}`} /> : null}
       {ackProblem ? <ErrorBanner error={ackProblem} title="Could not acknowledge the alert" onDismiss={() => setAckProblem(null)} /> : null}
-      {loaded.state === 'ready' && alerts.length === 0 ? <p className="faint">No open alerts. Rules live in lathe.alerts.json (see `lathe alerts rules`).</p> : null}
+      {loaded.state === 'ready' && alerts.length === 0 ? <p className="faint">
+          <InlineCodeText text="No open alerts. The rules are the workspace's `lathe.alerts.json` (`lathe alerts rules` shows them)." />
+        </p> : null}
       {alerts.length > 0 ? (
         <ul className="alert-list" aria-label="Alerts">
           {alerts.map((alert) => (

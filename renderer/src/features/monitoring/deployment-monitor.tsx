@@ -8,15 +8,31 @@ import { useRefreshWhile, useWorkspacePath } from '../deployments/use-deploy.ts'
 import { AlertsPanel } from './alerts-panel.tsx';
 import { DeploymentHeader } from './deployment-header.tsx';
 import { DriftSection } from './drift-section.tsx';
-import { mergeWindows } from './drift-strip-rows.ts';
+import { mergeWindows, windowsSignature } from './drift-strip-rows.ts';
 import { useMonitoringCommands } from './monitoring-commands.ts';
 import { PerformanceSection } from './performance-section.tsx';
+import { RetrainingPanel } from './retraining-panel.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 import { SimulateDialog } from './simulate-dialog.tsx';
 import { TrafficSection } from './traffic-section.tsx';
 
 /** The agent's open window changes between the sampler's fetches: ask it again this often. */
 const LIVE_REFRESH_MS = 5_000;
+
+/**
+ * The last value whose signature differed: a refresh that brings the same windows keeps the same
+ * array, so a dozen charts do not redraw every few seconds for nothing.
+ */
+function useUnchanged<T>(value: T, signature: (value: T) => string): T {
+  const now = signature(value);
+  const [kept, setKept] = useState({ value, signature: now });
+  if (kept.signature !== now) {
+    // React's pattern for state derived from the previous render: re-render at once with it.
+    setKept({ value, signature: now });
+    return value;
+  }
+  return kept.value;
+}
 
 /** Ask again when main kept new windows for this deployment. */
 function useWindowsKept(deployment: string, onChange: () => void): void {
@@ -27,7 +43,7 @@ function useWindowsKept(deployment: string, onChange: () => void): void {
 
 /**
  * One deployment, TARGET/MODEL: its header, open alerts, drift (heat strip, distributions,
- * scores), performance (accuracy or its estimate) and traffic.
+ * scores), performance (accuracy or its estimate), traffic, and its model's retraining.
  */
 export function DeploymentMonitor({ target, model, latest }: { target: string; model: string; latest: DeploymentWithEvents | null }) {
   const name = deploymentName(target, model);
@@ -46,10 +62,8 @@ export function DeploymentMonitor({ target, model, latest }: { target: string; m
   const [dialog, setDialog] = useState<'simulate' | 'settings' | null>(null);
 
   const reportValue = report.loaded.state === 'ready' ? report.loaded.value : null;
-  const windows = useMemo(
-    () => mergeWindows(history.loaded.state === 'ready' ? history.loaded.value.windows : [], reportValue?.windows ?? []),
-    [history.loaded, reportValue],
-  );
+  const merged = useMemo(() => mergeWindows(history.loaded.state === 'ready' ? history.loaded.value.windows : [], reportValue?.windows ?? []), [history.loaded, reportValue]);
+  const windows = useUnchanged(merged, windowsSignature);
   const loading = report.loaded.state !== 'ready' && report.loaded.state !== 'failed';
 
   const actions = (
@@ -80,6 +94,7 @@ export function DeploymentMonitor({ target, model, latest }: { target: string; m
         </>
       )}
       <TrafficSection target={target} model={model} />
+      <RetrainingPanel model={model} />
       {dialog === 'simulate' ? <SimulateDialog deployment={name} onClose={() => setDialog(null)} /> : null}
       {dialog === 'settings' && reportValue ? <SettingsDialog deployment={name} settings={reportValue.settings} onClose={() => setDialog(null)} onSaved={reloadBoth} /> : null}
     </section>

@@ -10,7 +10,7 @@ import { datasetShareRows, scoreSeries, thinWindows } from './window-series.ts';
 /** A chart a few hundred pixels wide shows at most this many windows; more are thinned. */
 const CHART_WINDOWS = 150;
 const SCORE_COLOR = '#4e79a7';
-const SHARE_COLOR = '#e15759';
+const SHARE_COLOR = '#f28e2b';
 
 /**
  * Drift, window by window: the heat strip (click a cell for its distributions), the share of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftLevel, driftStrip, mergeWindows, thresholdRatio, verdictSentence } from './drift-strip-rows.ts';
+import { driftLevel, driftStrip, mergeWindows, thresholdRatio, verdictSentence, windowsSignature } from './drift-strip-rows.ts';
 import { categoricalColumn, numericColumn, windowOf } from './window-fixtures.ts';
 
 describe('the drift heat strip', () => {
@@ -63,5 +63,13 @@ describe('the drift heat strip', () => {
     const merged = mergeWindows(kept, [open, windowOf(2, [])]);
     expect(merged.map((window) => window.index)).toEqual([0, 1, 2]);
     expect(merged[1]).toBe(open);
+  });
+
+  it('tells windows that changed (more rows, closed, labels arrived) from a refresh that brought the same', () => {
+    const open = windowOf(1, [], { endedAt: null, rows: 20 });
+    expect(windowsSignature([windowOf(0, []), open])).toBe(windowsSignature([windowOf(0, []), { ...open }]));
+    expect(windowsSignature([open])).not.toBe(windowsSignature([{ ...open, rows: 21 }]));
+    expect(windowsSignature([open])).not.toBe(windowsSignature([{ ...open, endedAt: 'T' }]));
+    expect(windowsSignature([open])).not.toBe(windowsSignature([{ ...open, performance: { ...open.performance, labelled: 5 } }]));
   });
 });

@@ -124,3 +124,8 @@ export function mergeWindows(kept: readonly WindowSummary[], live: readonly Wind
   for (const window of live) byIndex.set(window.index, window);
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
+
+/** What changes when a window changes: its rows, whether it closed, its labels. Equal signatures: nothing new to draw. */
+export function windowsSignature(windows: readonly WindowSummary[]): string {
+  return windows.map((window) => `${window.index}:${window.rows}:${window.endedAt ?? 'open'}:${window.performance.labelled}:${window.reference?.version ?? '-'}`).join(',');
+}

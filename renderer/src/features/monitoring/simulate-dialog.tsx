@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { JobInfo } from '../../../../shared/contract/jobs.ts';
 import type { LatheError } from '../../../../shared/contract/result.ts';
-import { describeDrift, type SimulationResult } from '../../../../shared/contract/simulate.ts';
+import { describeDrift, type InjectedDrift, type SimulationResult } from '../../../../shared/contract/simulate.ts';
 import { ErrorBanner } from '../../components/error-banner.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
@@ -9,7 +9,7 @@ import { useServices } from '../../app/services-context.tsx';
 import { useAnswer } from '../models/use-answer.ts';
 import { useWorkspacePath } from '../deployments/use-deploy.ts';
 import { useMonitoringCommands } from './monitoring-commands.ts';
-import { emptyDrift, initialDraft, readSimulateDraft, type DraftProblems, type DriftDraft, type SimulateDraft } from './simulate-form.ts';
+import { emptyDrift, initialDraft, readSimulateDraft, type DraftProblems, type DriftDraft, type SimulateDraft, type SimulateRequest } from './simulate-form.ts';
 
 /** The simulation's job as main last reported it (progress, then how it ended). */
 function useJob(jobId: string | null): JobInfo | null {
@@ -35,9 +35,9 @@ export function SimulateDialog({ deployment, onClose }: { deployment: string; on
   const versions = useAnswer(workspace && draft.dataset ? `${workspace}\n${draft.dataset}` : null, () => commands.datasetVersions(draft.dataset));
   const [problems, setProblems] = useState<DraftProblems>({});
   const [error, setError] = useState<LatheError | null>(null);
-  const [started, setStarted] = useState<SimulationResult | null>(null);
+  const [started, setStarted] = useState<{ result: SimulationResult; request: SimulateRequest } | null>(null);
   const [starting, setStarting] = useState(false);
-  const job = useJob(started?.jobId ?? null);
+  const job = useJob(started?.result.jobId ?? null);
 
   const change = (patch: Partial<SimulateDraft>) => {
     setDraft({ ...draft, ...patch });
@@ -57,10 +57,10 @@ export function SimulateDialog({ deployment, onClose }: { deployment: string; on
     const result = await commands.simulate(read.request);
     setStarting(false);
     if (!result.ok) setError(result.error);
-    else setStarted(result.value);
+    else setStarted({ result: result.value, request: read.request });
   }
 
-  const status = job?.status ?? started?.status ?? null;
+  const status = job?.status ?? started?.result.status ?? null;
   const running = status === 'running';
   return (
     <ModalDialog label="Simulate traffic" onClose={onClose} wide>
@@ -73,7 +73,7 @@ export function SimulateDialog({ deployment, onClose }: { deployment: string; on
           </p>
         </div>
         {started ? (
-          <SimulationProgress started={started} job={job} />
+          <SimulationProgress started={started.result} drift={started.request.drift ?? []} job={job} />
         ) : (
           <>
             <div className="simulate-dialog__row">
@@ -130,7 +130,7 @@ export function SimulateDialog({ deployment, onClose }: { deployment: string; on
         {error ? <ErrorBanner error={error} title="Could not start the simulation" /> : null}
         <div className="dialog__actions">
           {started && running ? (
-            <button type="button" className="button" onClick={() => void commands.cancelJob(started.jobId)}>
+            <button type="button" className="button" onClick={() => void commands.cancelJob(started.result.jobId)}>
               Cancel simulation
             </button>
           ) : null}
@@ -183,7 +183,7 @@ function DriftRow({ index, row, problem, onChange, onRemove }: { index: number; 
   );
 }
 
-function SimulationProgress({ started, job }: { started: SimulationResult; job: JobInfo | null }) {
+function SimulationProgress({ started, drift, job }: { started: SimulationResult; drift: readonly InjectedDrift[]; job: JobInfo | null }) {
   const status = job?.status ?? started.status;
   const done = job?.progress?.done ?? started.sent;
   const total = job?.progress?.total ?? started.planned;
@@ -191,7 +191,7 @@ function SimulationProgress({ started, job }: { started: SimulationResult; job: 
     <div className="simulate-progress" aria-label="Simulation">
       <p className="simulate-progress__what">
         {started.dataset} → <span className="mono">{started.deployment}</span>: {started.rate} requests/s for {started.duration} s
-        {started.drift.length > 0 ? `, drift: ${started.drift.map((one) => one.description || describeDrift(one.drift)).join('; ')}` : ', no drift'}
+        {drift.length > 0 ? `, drift: ${drift.map(describeDrift).join('; ')}` : ', no drift'}
         {started.labelColumn ? `; labels from ${started.labelColumn}` : ''}
       </p>
       {status === 'running' ? <ProgressBar value={done} max={total} label="Requests sent" /> : null}
