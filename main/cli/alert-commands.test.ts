@@ -119,5 +119,8 @@ describe('lathe alerts', () => {
     expect(tested.code, tested.err).toBe(0);
     expect(tested.out).toBe('Delivered: 127.0.0.1 (127.0.0.1) answered HTTP 200.');
     expect(bodies).toEqual([expect.objectContaining({ test: true, text: expect.stringContaining('Test alert') })]);
+
+    expect((await lathe('alerts', 'webhook', 'remove')).out).toBe('Removed the alert webhook; alerts are kept and shown, and sent nowhere.');
+    expect((await lathe('alerts', 'webhook', 'show')).out).toContain('No alert webhook is set.');
   });
 });

@@ -295,6 +295,13 @@ export const alertsWebhookGet = defineCall(
   z.object({ webhook: WebhookInfo.nullable() }),
 );
 
+export const alertsWebhookRemove = defineCall(
+  'alerts:webhook-remove',
+  'Stop sending alerts to a webhook: forget its URL (from the secret store too)',
+  z.object({}),
+  z.object({ removed: z.boolean() }),
+);
+
 export const alertsWebhookTest = defineCall(
   'alerts:webhook-test',
   'POST a test alert to the webhook, with every check a real one gets, and say how it went',

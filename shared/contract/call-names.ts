@@ -104,4 +104,5 @@ export const callNames = [
   'alerts:webhook-set',
   'alerts:webhook-get',
   'alerts:webhook-test',
+  'alerts:webhook-remove',
 ] as const;

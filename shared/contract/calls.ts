@@ -124,6 +124,7 @@ export const calls = {
   'alerts:webhook-set': alerts.alertsWebhookSet,
   'alerts:webhook-get': alerts.alertsWebhookGet,
   'alerts:webhook-test': alerts.alertsWebhookTest,
+  'alerts:webhook-remove': alerts.alertsWebhookRemove,
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {

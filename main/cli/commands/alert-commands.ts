@@ -113,6 +113,17 @@ export const alertsWebhookShowCommand: CliCommand = {
   },
 };
 
+export const alertsWebhookRemoveCommand: CliCommand = {
+  path: ['alerts', 'webhook', 'remove'],
+  summary: 'Stop sending alerts to the webhook (its URL is forgotten; alerts are still kept and shown)',
+  usage: 'lathe alerts webhook remove',
+  options: {},
+  async run(context) {
+    const { removed } = await callCore(context, 'alerts:webhook-remove', {});
+    return { json: { removed }, human: removed ? 'Removed the alert webhook; alerts are kept and shown, and sent nowhere.' : 'No alert webhook was set.' };
+  },
+};
+
 export const alertsWebhookTestCommand: CliCommand = {
   path: ['alerts', 'webhook', 'test'],
   summary: 'POST a test alert to the webhook, with every check a real one gets, and say how it went',
@@ -124,7 +135,7 @@ export const alertsWebhookTestCommand: CliCommand = {
   },
 };
 
-export const alertCommands: readonly CliCommand[] = [alertsListCommand, alertsAckCommand, alertsRulesCommand, alertsWebhookSetCommand, alertsWebhookShowCommand, alertsWebhookTestCommand];
+export const alertCommands: readonly CliCommand[] = [alertsListCommand, alertsAckCommand, alertsRulesCommand, alertsWebhookSetCommand, alertsWebhookShowCommand, alertsWebhookRemoveCommand, alertsWebhookTestCommand];
 
 /** What a rule watches, in words: "bill_length_mm drifts 3 windows in a row". */
 export function ruleCondition(rule: AlertRule): string {

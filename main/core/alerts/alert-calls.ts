@@ -60,6 +60,7 @@ export function alertCalls(context: AlertCallsContext): AlertCapability {
     },
     'alerts:webhook-set': async (request) => webhook.set(request),
     'alerts:webhook-get': async () => ({ webhook: await webhook.info() }),
+    'alerts:webhook-remove': async () => ({ removed: await webhook.remove() }),
     'alerts:webhook-test': async () => {
       const target = await webhook.target();
       if (!target) {
@@ -87,7 +88,7 @@ export function alertCalls(context: AlertCallsContext): AlertCapability {
  * the run's test metrics); null for a regressor, without a reference, or when the registry has
  * no such version (a workspace that did not deploy it).
  */
-async function registeredTestAccuracy(dispatch: AlertCallsContext['dispatch'], workspace: string, report: MonitoringReport): Promise<number | null> {
+export async function registeredTestAccuracy(dispatch: AlertCallsContext['dispatch'], workspace: string, report: MonitoringReport): Promise<number | null> {
   const reference = report.reference;
   if (!reference) return null;
   const result = await dispatch('models:get-version', { workspace, ref: `${reference.model}@${reference.version}` });

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { EventHub } from '../events.ts';
 import { coreOnNewWorkspace } from '../testing/core-fixture.ts';
 import { refusal } from '../testing/refusal.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
+import { registeredTestAccuracy } from './alert-calls.ts';
 import { AlertWatcher } from './alert-watcher.ts';
 import { postWebhook } from './webhook.ts';
 import { WebhookSettings } from './webhook-settings.ts';
@@ -53,7 +54,7 @@ async function setUp() {
   const watcher = new AlertWatcher({ events, webhook, testAccuracy: async () => null, post: (target, body) => postWebhook(target, body) });
   const workspace = await fixture.core.openWorkspace(fixture.workspace);
   const tell = (windows: WindowSummary[], dropped = 0) => watcher.onWindows(workspace, deployment, report(windows, dropped));
-  return { ...fixture, watcher, seen, tell };
+  return { ...fixture, watcher, seen, tell, state: join(root, 'state') };
 }
 
 async function receiver(): Promise<{ url: string; bodies: unknown[] }> {
@@ -163,6 +164,19 @@ describe('the webhook', () => {
     expect(bodies).toEqual([]);
   });
 
+  it('is forgotten on request, its URL gone from the secret store too', async () => {
+    const { call, state } = await setUp();
+    const kept = async () => (await readdir(tokensDir(state))).filter((name) => name.startsWith('alerts-webhook-'));
+    await call('alerts:webhook-set', { url: 'https://hooks.example.com/services/s3cr3t', allowHosts: ['hooks.example.com'] });
+    await call('alerts:webhook-set', { url: 'https://hooks.example.com/services/an0ther', allowHosts: ['hooks.example.com'] });
+    expect(await kept()).toHaveLength(1);
+    expect(await call('alerts:webhook-remove', {})).toEqual({ removed: true });
+    expect(await call('alerts:webhook-get', {})).toEqual({ webhook: null });
+    expect(await kept()).toEqual([]);
+    expect(await call('alerts:webhook-remove', {})).toEqual({ removed: false });
+    expect(await refusal(call('alerts:webhook-test', {}))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses a URL with a user and password, another scheme, a host not allowed, and a test without a webhook', async () => {
     const { call } = await setUp();
     expect(await refusal(call('alerts:webhook-test', {}))).toMatchObject({ code: 'NOT_FOUND', hint: expect.stringContaining('lathe alerts webhook set') });
@@ -171,5 +185,21 @@ describe('the webhook', () => {
     expect(await refusal(call('alerts:webhook-set', { url: 'https://hooks.example.com/x', allowHosts: ['other.example.com'] }))).toMatchObject({ code: 'INVALID_INPUT', message: 'The webhook\'s host hooks.example.com is not among the hosts you allow (other.example.com).' });
     expect(await refusal(call('alerts:webhook-set', { url: 'https://hooks.example.com/x', allowHosts: [] }))).toMatchObject({ code: 'INVALID_INPUT' });
     expect(await call('alerts:webhook-get', {})).toEqual({ webhook: null });
+  });
+});
+
+describe('the test accuracy a relative floor is measured from', () => {
+  it("is the registry's accuracy of the version the windows were judged against, and unknown otherwise", async () => {
+    const asked: unknown[] = [];
+    const registry = (metrics: Record<string, number> | null) => async (name: string, input: unknown) => {
+      asked.push({ name, input });
+      return metrics ? { ok: true as const, value: { metrics } } : { ok: false as const, error: { code: 'NOT_FOUND' as const, message: 'no such version' } };
+    };
+    const withReference = report([window(1)]);
+    expect(await registeredTestAccuracy(registry({ accuracy: 0.93, macro_f1: 0.9 }), '/ws', withReference)).toBe(0.93);
+    expect(asked).toEqual([{ name: 'models:get-version', input: { workspace: '/ws', ref: 'penguins-clf@3' } }]);
+    expect(await registeredTestAccuracy(registry({ rmse: 2.5 }), '/ws', withReference)).toBeNull();
+    expect(await registeredTestAccuracy(registry(null), '/ws', withReference)).toBeNull();
+    expect(await registeredTestAccuracy(registry({ accuracy: 0.93 }), '/ws', report([]))).toBeNull();
   });
 });
