@@ -62,13 +62,20 @@ export function distinctCounts(sorted: Float64Array): { values: Float64Array; co
   return { values, counts };
 }
 
-/** Mean and population standard deviation (numpy's np.std, ddof 0), two passes. */
+/**
+ * Mean and population standard deviation (numpy's np.std, ddof 0), two passes. Values past
+ * ±1e150 are scaled down first, so squares and sums that would overflow a double do not turn
+ * the std into Infinity or NaN.
+ */
 export function meanAndStd(values: Float64Array): { mean: number; std: number } {
   if (values.length === 0) return { mean: Number.NaN, std: Number.NaN };
+  let largest = 0;
+  for (const value of values) largest = Math.max(largest, Math.abs(value));
+  const scale = largest > 1e150 ? largest : 1;
   let sum = 0;
-  for (const value of values) sum += value;
+  for (const value of values) sum += value / scale;
   const mean = sum / values.length;
   let squares = 0;
-  for (const value of values) squares += (value - mean) * (value - mean);
-  return { mean, std: Math.sqrt(squares / values.length) };
+  for (const value of values) squares += (value / scale - mean) * (value / scale - mean);
+  return { mean: mean * scale, std: Math.sqrt(squares / values.length) * scale };
 }

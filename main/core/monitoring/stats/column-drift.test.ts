@@ -145,6 +145,33 @@ describe('windows that cannot be judged say so, never "no drift"', () => {
   });
 });
 
+describe('values at the edge of a double', () => {
+  const reference = Array.from({ length: 3000 }, (_, i) => Math.sin(i));
+  const window: ColumnSample = { form: 'values', kind: 'numeric', values: [...Array.from({ length: 100 }, (_, i) => Math.cos(i)), 1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE] };
+  const references: [string, ColumnSample][] = [
+    ['3,000 raw values', { form: 'values', kind: 'numeric', values: reference }],
+    ['500 raw values', { form: 'values', kind: 'numeric', values: reference.slice(0, 500) }],
+    ['a sketch', sketchColumn(reference, 'numeric')],
+  ];
+  for (const [name, sample] of references) {
+    it(`gives every method a finite score against ${name}, and a Wasserstein distance that flags the outliers`, () => {
+      for (const method of ['ks', 'wasserstein', 'jensenshannon', 'psi'] as const) {
+        const drift = columnDrift(sample, window, { method });
+        expect(Number.isFinite(drift.score), `${method}: ${drift.score}`).toBe(true);
+        expect(drift.verdict).not.toBe('not-enough-data');
+      }
+      expect(columnDrift(sample, window, { method: 'wasserstein' }).verdict).toBe('drift');
+    });
+  }
+  it('keeps the standard deviation of values near ±1e308 finite, so the distance is not divided by Infinity', () => {
+    const huge = Array.from({ length: 3000 }, (_, i) => (i % 2 ? 1e308 : -1e308) * (((i % 7) + 1) / 8));
+    const drift = columnDrift({ form: 'values', kind: 'numeric', values: huge }, { form: 'values', kind: 'numeric', values: huge.slice(0, 500).map((x) => x / 2) });
+    expect(drift.method).toBe('wasserstein');
+    expect(drift.score).toBeGreaterThan(0.1);
+    expect(Number.isFinite(drift.score)).toBe(true);
+  });
+});
+
 describe('options that cannot work are refused, naming what to change', () => {
   const numbers: ColumnSample = { form: 'values', kind: 'numeric', values: [1, 2, 3] };
   const words: ColumnSample = { form: 'values', kind: 'categorical', values: ['a', 'b'] };
@@ -173,7 +200,7 @@ describe('options that cannot work are refused, naming what to change', () => {
   });
   it('chi-square by value on a sketch that kept only quantiles', () => {
     const many = sketchColumn(Array.from({ length: 5000 }, (_, i) => i), 'numeric');
-    expect(refused(() => columnDrift(many, { form: 'values', kind: 'numeric', values: Array.from({ length: 50 }, (_, i) => i) }, { method: 'chisquare' })).message).toBe("Drift method 'chisquare' counts each value, and this reference has 5,000 distinct values.");
+    expect(refused(() => columnDrift(many, { form: 'values', kind: 'numeric', values: Array.from({ length: 50 }, (_, i) => i) }, { method: 'chisquare' })).message).toBe("Drift method 'chisquare' counts each value, and this reference sketch keeps quantiles, not counts (5,000 distinct values).");
   });
   it('a values array that is not what its kind says', () => {
     expect(() => columnDrift({ form: 'values', kind: 'numeric', values: ['1'] as never }, numbers)).toThrow(/value 0 is string "1", not a number/);

@@ -67,7 +67,7 @@ function numericDrift(reference: NumericReference, values: ArrayLike<number | nu
   const shortage = notEnough(reference.count, reference.count + reference.missing + reference.infinite, current.length, values.length, minRows);
   if (shortage) return unjudged(method, options, shortage);
   if (method === 'chisquare' || method === 'z') {
-    if (!reference.exact) throw failure('INVALID_INPUT', `Drift method '${method}' counts each value, and this reference has ${reference.distinct.toLocaleString('en')} distinct values.`, { hint: 'Use ks, wasserstein, jensenshannon or psi for a numeric column with many values.' });
+    if (!reference.exact) throw failure('INVALID_INPUT', `Drift method '${method}' counts each value, and this reference sketch keeps quantiles, not counts (${reference.distinct.toLocaleString('en')} distinct values).`, { hint: 'Use ks, wasserstein, jensenshannon or psi, or sketch the reference with sketchColumn, which keeps counts up to 1,000 distinct values.' });
   }
   const scored = scoreNumeric(method, reference, current);
   const leftOut = [...countless, ...leftOutNotes('reference', reference.missing, reference.infinite), ...leftOutNotes('window', window.missing, window.infinite)];
@@ -119,9 +119,14 @@ function unjudged(method: DriftMethod, options: ColumnDriftOptions, reason: stri
 function judged(method: DriftMethod, options: ColumnDriftOptions, scored: Scored, leftOut: string[]): ColumnDrift {
   const spec = DRIFT_METHODS[method];
   const threshold = options.threshold ?? spec.threshold;
-  const score = Number.isNaN(scored.score) ? (spec.pValue ? 1 : 0) : scored.score;
   const notes = [...scored.notes, ...leftOut];
-  if (Number.isNaN(scored.score)) notes.push(`the ${spec.name} could not be computed`);
+  // A score no double can hold is no verdict either way.
+  if (Number.isNaN(scored.score)) return unjudged(method, options, capitalise([`the ${spec.name} could not be computed from these values (too large for double precision?)`, ...notes].join('; ')));
+  let score = scored.score;
+  if (!Number.isFinite(score)) {
+    notes.push(`the ${spec.name} overflows a double; it is reported as the largest double`);
+    score = Math.sign(score) * Number.MAX_VALUE;
+  }
   return { method, score, threshold, pValue: spec.pValue, verdict: spec.drifts(score, threshold) ? 'drift' : 'no-drift', reason: notes.length ? capitalise(notes.join('; ')) : null };
 }
 

@@ -5,6 +5,8 @@ import { countBelow, type NumericReference } from './numeric-reference.ts';
  * more than 20 distinct values goes into numpy's Sturges bins over both samples together
  * (`np.histogram_bin_edges(concat(reference, current), bins='sturges')`); any other column gets
  * one bin per value or category seen in either. Each side's bins are shares of its own rows.
+ * PSI then floors empty bins (psi.ts); Jensen–Shannon does not (Evidently passes
+ * `feel_zeroes=False` for it), since 0 · log 0 = 0 keeps it finite.
  */
 export interface BinnedShares {
   reference: number[];
@@ -62,7 +64,14 @@ export function sturgesEdges(min: number, max: number, size: number): number[] {
     first -= 0.5;
     last += 0.5;
   }
-  const width = (max - min) / (Math.log2(size) + 1);
+  const sturges = Math.log2(size) + 1;
+  if (!Number.isFinite(last - first)) {
+    // A range past the largest double, where numpy gives up: Sturges' count, steps taken in halves.
+    const bins = Math.ceil(sturges);
+    const step = last / bins - first / bins;
+    return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? last : first + i * step));
+  }
+  const width = (max - min) / sturges;
   const bins = width ? Math.ceil((last - first) / width) : 1;
   const step = (last - first) / bins;
   const edges = new Array<number>(bins + 1);

@@ -80,6 +80,11 @@ function levelAt(quantiles: { values: Float64Array; levels: Float64Array }, x: n
   return levels[low]! + (levels[high]! - levels[low]!) * (above === below ? 1 : (x - below) / (above - below));
 }
 
+/** x + w·(y − x), written so that x and y near ±1e308 do not overflow on the way. */
+function between(x: number, y: number, w: number): number {
+  return x * (1 - w) + y * w;
+}
+
 /** The KS statistic D between the reference and a sorted window. */
 export function ksAgainst(reference: NumericReference, current: Float64Array): number {
   if (reference.exact) return ksStatistic(reference.exact.values, reference.exact.counts, current);
@@ -124,13 +129,13 @@ export function wassersteinAgainst(reference: NumericReference, current: Float64
     const segmentEnd = levels[i + 1]!;
     const stepEnd = (j + 1) / n;
     const end = Math.min(segmentEnd, stepEnd);
-    const slope = (values[i + 1]! - values[i]!) / (levels[i + 1]! - levels[i]!);
-    const a = values[i]! + slope * (t - levels[i]!) - current[j]!;
-    const b = values[i]! + slope * (end - levels[i]!) - current[j]!;
+    const a = between(values[i]!, values[i + 1]!, (t - levels[i]!) / (levels[i + 1]! - levels[i]!)) - current[j]!;
+    const b = between(values[i]!, values[i + 1]!, (end - levels[i]!) / (levels[i + 1]! - levels[i]!)) - current[j]!;
     const width = end - t;
-    const piece = (a >= 0) === (b >= 0) || a === b ? (width * Math.abs(a + b)) / 2 : (width * (a * a + b * b)) / (2 * (Math.abs(a) + Math.abs(b)));
+    // Same sign: the trapezoid; a sign change: the two triangles, (a² + b²) / 2(|a| + |b|) wide.
+    const piece = (a >= 0) === (b >= 0) ? width * Math.abs(a / 2 + b / 2) : (width * (Math.abs(a) / (Math.abs(a) + Math.abs(b))) * Math.abs(a)) / 2 + (width * (Math.abs(b) / (Math.abs(a) + Math.abs(b))) * Math.abs(b)) / 2;
     const sum = area + piece;
-    carry += Math.abs(area) >= Math.abs(piece) ? area - sum + piece : piece - sum + area;
+    if (Number.isFinite(sum)) carry += Math.abs(area) >= Math.abs(piece) ? area - sum + piece : piece - sum + area;
     area = sum;
     t = end;
     if (end === segmentEnd) i += 1;

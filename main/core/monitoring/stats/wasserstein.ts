@@ -31,7 +31,7 @@ export function wassersteinSorted(u: Float64Array, uWeights: Float64Array | null
     const term = Math.abs(uBelow / uTotal - vBelow / vTotal) * (next - x);
     // Neumaier's compensated sum: a million small slices.
     const sum = area + term;
-    carry += Math.abs(area) >= Math.abs(term) ? area - sum + term : term - sum + area;
+    if (Number.isFinite(sum)) carry += Math.abs(area) >= Math.abs(term) ? area - sum + term : term - sum + area;
     area = sum;
     x = next;
   }
