@@ -3,6 +3,7 @@ import type { AgentAddress } from '../deploy/agent-http.ts';
 import { toLatheError } from '../errors.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { sendReference } from './monitoring-fetch.ts';
+import { cachedReference } from './reference-cache.ts';
 import { buildReferenceProfile } from './reference-profile.ts';
 
 /**
@@ -15,7 +16,7 @@ export async function sendTrainingReference(workspace: Workspace, target: AgentA
   const label = `${version.name}@${version.version}`;
   let profile;
   try {
-    profile = await buildReferenceProfile(workspace, version);
+    profile = await cachedReference(workspace, version, () => buildReferenceProfile(workspace, version));
   } catch (error) {
     return { sent: false, message: `Drift will not be judged for ${label} on ${target.name}: ${sentence(toLatheError(error).message)}` };
   }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { rename } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,7 @@ describe('deploy sends the training reference', () => {
     await call('targets:add', { name: 'edge-1', url: front.url, token: front.token });
     const { manifest } = await findVersion(writer, 'penguins', 1);
     const blob = writer.blobs.pathOf(manifest.contentHash);
+    await rm(join(writer.latheDir, 'monitoring', 'references'), { recursive: true, force: true });
     await rename(blob, `${blob}.away`);
     try {
       const deployment = await call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' });
@@ -156,6 +157,32 @@ describe('deploy sends the training reference', () => {
     expect(front.references).toEqual([]);
     const [recorded] = await call('deploy:history', { workspace, limit: 1 });
     expect(recorded!.events.find((e) => e.kind === 'monitoring')!.message).toBe("Drift will not be judged for penguins@1 on edge-1: the reference penguins@1 cannot be read: its bytes are not in this machine's store (run `lathe data pull`).");
+  });
+
+  it('is built once per version: a later deploy sends the one kept in .lathe/monitoring, without reading the dataset again', async () => {
+    const { call, workspace, writer } = trained();
+    const front = await agentBehindFront(accepted);
+    await call('targets:add', { name: 'edge-1', url: front.url, token: front.token });
+    await rm(join(writer.latheDir, 'monitoring', 'references'), { recursive: true, force: true });
+    await call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' });
+    expect(await readdir(join(writer.latheDir, 'monitoring', 'references'))).toEqual([expect.stringMatching(/^penguins@1-[0-9a-f]{32}\.json$/)]);
+    const { manifest } = await findVersion(writer, 'penguins', 1);
+    const blob = writer.blobs.pathOf(manifest.contentHash);
+    await rename(blob, `${blob}.away`);
+    try {
+      await call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' });
+    } finally {
+      await rename(`${blob}.away`, blob);
+    }
+    expect(front.references).toHaveLength(2);
+    expect(front.references[1]).toEqual(front.references[0]);
+
+    // A kept file that does not read back as a reference (cut short, edited) is built again.
+    const [kept] = await readdir(join(writer.latheDir, 'monitoring', 'references'));
+    await writeFile(join(writer.latheDir, 'monitoring', 'references', kept!), '{"schemaVersion":1,"model":');
+    await call('deploy:start', { workspace, ref: 'penguins@1', target: 'edge-1' });
+    expect(front.references).toHaveLength(3);
+    expect({ ...(front.references[2] as object), createdAt: null }).toEqual({ ...(front.references[0] as object), createdAt: null });
   });
 
   it('still deploys when the agent will not take the reference, saying why', async () => {
