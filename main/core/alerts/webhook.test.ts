@@ -117,6 +117,23 @@ describe('postWebhook', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('gives up on a receiver that starts answering and never finishes', async () => {
+    const { port } = await receiver((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('still thinking');
+    });
+    const attempt = await postWebhook({ url: `http://127.0.0.1:${port}/hook`, allowedHosts: ['127.0.0.1'], allowPrivate: true }, alert, { timeoutMs: 200 });
+    expect(attempt).toMatchObject({ ok: false, address: '127.0.0.1' });
+    expect(attempt.reason).toMatch(/^127\.0\.0\.1 \(127\.0\.0\.1\) (did not answer within 200 ms|closed the connection without answering)$/);
+  });
+
+  it('checks IPv6 literals and numeric spellings of an address as the address they are', async () => {
+    expect((await postWebhook({ url: 'http://[::1]:9/hook', allowedHosts: ['::1'], allowPrivate: false }, alert)).reason).toBe('::1 is a loopback address (this machine); a webhook goes there only when you allow private targets (--allow-private)');
+    expect((await postWebhook({ url: 'http://2130706433:9/hook', allowedHosts: ['2130706433'], allowPrivate: true }, alert)).reason).toBe('127.0.0.1 is not one of the hosts you allowed (2130706433); set the webhook again with --allow-host 127.0.0.1');
+    expect((await postWebhook({ url: 'http://0x7f.1:9/hook', allowedHosts: ['127.0.0.1'], allowPrivate: false }, alert)).reason).toContain('127.0.0.1 is a loopback address');
+    expect((await postWebhook({ url: 'http://[::ffff:169.254.169.254]/latest', allowedHosts: ['::ffff:a9fe:a9fe'], allowPrivate: true }, alert)).reason).toContain("the cloud metadata service's address");
+  });
+
   it('reads only a few KiB of an error answer and reports its start', async () => {
     const { port } = await receiver((_req, res) => {
       res.writeHead(500);
