@@ -18,7 +18,7 @@ import { KEEP_WINDOWS, MonitoringFiles, type ModelSettings, type SavedModel, typ
 import { OpenWindow } from './open-window.ts';
 import { PredictionStore, type StoredPrediction } from './prediction-store.ts';
 import { UnopenedStore, type RecordStore } from './unopened-store.ts';
-import { referenceInfo, summariseWindow } from './summarise-window.ts';
+import { finish, referenceInfo, summariseWindow, summariseWindowSteps, type WindowInput } from './summarise-window.ts';
 import { isCorrect, sliceColumnsOf, taskOf, windowPerformance } from './window-performance.ts';
 
 /**
@@ -95,6 +95,9 @@ export class MonitoringHub {
   #storeSettings: StoreSettings;
   readonly #warned = new Set<string>();
   #closed = false;
+  /** Windows closed and being judged, oldest first. */
+  readonly #closing: { monitor: ModelMonitor; steps: Generator<void, WindowSummary> }[] = [];
+  #judging = false;
   /** Retention by age also when no window closes (no traffic). */
   readonly #pruning: NodeJS.Timeout;
 
@@ -264,9 +267,10 @@ export class MonitoringHub {
     this.#retryStore(now);
     const monitor = this.#monitor(model);
     this.#closeIfOver(monitor, now);
+    this.#finishClosing(monitor);
     this.#refreshRelabelled(monitor);
     const closed = after === undefined ? monitor.closed.slice(-DEFAULT_WINDOWS) : monitor.closed.filter((window) => window.index > after);
-    const open = monitor.open && (after === undefined || monitor.open.index > after) ? [this.#summarise(monitor, monitor.open, null)] : [];
+    const open = monitor.open && (after === undefined || monitor.open.index > after) ? [summariseWindow({ ...this.#summaryInput(monitor, monitor.open, null), labelled: this.#store.labelledRows(model, monitor.open.index) })] : [];
     const version = monitor.lastVersion;
     const reference = version !== null ? monitor.references.get(version) : this.#latestReference(monitor);
     return {
@@ -286,6 +290,7 @@ export class MonitoringHub {
     for (const model of [...this.#saved.keys()]) this.#monitor(model);
     const models = [...this.#models.values()].map((monitor) => {
       this.#closeIfOver(monitor, now);
+      this.#finishClosing(monitor);
       this.#refreshRelabelled(monitor);
       return { model: monitor.name, latest: monitor.closed.at(-1) ?? null, recorder: this.#recorder(monitor), sampledOut: monitor.sampledOut, concept: monitor.detectors.state() };
     });
@@ -293,6 +298,7 @@ export class MonitoringHub {
   }
 
   async close(): Promise<void> {
+    this.#finishClosing();
     this.#closed = true;
     clearInterval(this.#pruning);
     await this.#files.settled();
@@ -371,8 +377,50 @@ export class MonitoringHub {
     }
   }
 
+  /**
+   * A closed window is judged a column per turn of the event loop (summarise-window.ts's steps), so a wide
+   * window never holds up the requests behind it; `state` finishes what is still being judged.
+   */
   #close(monitor: ModelMonitor, window: OpenWindow, endedAt: number): void {
-    const summary = this.#summarise(monitor, window, endedAt);
+    this.#closing.push({ monitor, steps: summariseWindowSteps(this.#summaryInput(monitor, window, endedAt), () => this.#store.labelledRows(monitor.name, window.index)) });
+    this.#judgeLater();
+  }
+
+  #judgeLater(): void {
+    if (this.#judging || this.#closing.length === 0 || this.#closed) return;
+    this.#judging = true;
+    setImmediate(() => {
+      this.#judging = false;
+      const next = this.#closing[0];
+      if (!next) return;
+      try {
+        const step = next.steps.next();
+        if (step.done) {
+          this.#closing.shift();
+          this.#keep(next.monitor, step.value);
+        }
+      } catch (error) {
+        this.#closing.shift();
+        this.#warnOnce('judge', `Monitoring could not judge a window of model ${next.monitor.name}: ${toLatheError(error).message} It is summarised again at the next start.`);
+      }
+      this.#judgeLater();
+    });
+  }
+
+  /** Finishes judging the windows of `monitor` that closed (all models' when none is named). */
+  #finishClosing(monitor?: ModelMonitor): void {
+    for (const closing of [...this.#closing]) {
+      if (monitor && closing.monitor !== monitor) continue;
+      this.#closing.splice(this.#closing.indexOf(closing), 1);
+      try {
+        this.#keep(closing.monitor, finish(closing.steps));
+      } catch (error) {
+        this.#warnOnce('judge', `Monitoring could not judge a window of model ${closing.monitor.name}: ${toLatheError(error).message} It is summarised again at the next start.`);
+      }
+    }
+  }
+
+  #keep(monitor: ModelMonitor, summary: WindowSummary): void {
     monitor.closed.push(summary);
     if (monitor.closed.length > KEEP_WINDOWS) monitor.closed.splice(0, monitor.closed.length - KEEP_WINDOWS);
     void this.#files.saveWindow(monitor.name, summary).catch(() => {});
@@ -386,17 +434,16 @@ export class MonitoringHub {
     return { ...stats, dropped: stats.dropped + before, droppedBy: { ...stats.droppedBy, 'disk-error': (stats.droppedBy['disk-error'] ?? 0) + before }, sampledOut: monitor.sampledOut };
   }
 
-  #summarise(monitor: ModelMonitor, window: OpenWindow, endedAt: number | null): WindowSummary {
+  #summaryInput(monitor: ModelMonitor, window: OpenWindow, endedAt: number | null): Omit<WindowInput, 'labelled'> {
     const version = window.mainVersion() ?? monitor.lastVersion;
-    return summariseWindow({
+    return {
       model: monitor.name,
       window,
       endedAt,
       reference: version === null ? null : (monitor.references.get(version) ?? null),
       referenceProblem: this.#referenceProblem(monitor.name, version),
       minRows: monitor.settings.minRows,
-      labelled: this.#store.labelledRows(monitor.name, window.index),
-    });
+    };
   }
 
   /** Late labels: the windows they joined get their performance recomputed from the store (the rest of the summary stands). */

@@ -1,7 +1,7 @@
 import type { ColumnWindow, Interval, ReferenceInfo, ReferenceProfile, WindowSummary } from '../../../shared/contract/monitoring.ts';
 import { estimateAccuracy, type CbpeModel } from '../../core/monitoring/stats/cbpe.ts';
 import type { OpenWindow, WindowRow } from './open-window.ts';
-import { judgeWindow } from './window-drift.ts';
+import { judgeWindowSteps, type WindowDrift } from './window-drift.ts';
 import { sliceColumnsOf, taskOf, windowPerformance, type LabelledRow } from './window-performance.ts';
 
 /**
@@ -24,11 +24,27 @@ export interface WindowInput {
 }
 
 export function summariseWindow(input: WindowInput): WindowSummary {
+  return finish(summariseWindowSteps(input, () => input.labelled));
+}
+
+/** Runs steps to their end. */
+export function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The summary a column at a time (the hub runs one step per turn of the event loop, so closing a
+ * window of many columns never holds up the requests behind it); the labels are read at the end.
+ */
+export function* summariseWindowSteps(input: Omit<WindowInput, 'labelled'>, labelled: () => readonly LabelledRow[]): Generator<void, WindowSummary> {
   const { window, reference } = input;
   const profile = reference?.profile ?? null;
-  const drift = sayIfSampled(window, judgeWindow(window.sample, profile, input.minRows, input.referenceProblem));
+  const drift = sayIfSampled(window, yield* judgeWindowSteps(window.sample, profile, input.minRows, input.referenceProblem));
   const task = taskOf(profile, window.sample[0]?.predicted);
-  const performance = windowPerformance(input.labelled, task, sliceColumnsOf(profile, window.sample));
+  const performance = windowPerformance(labelled(), task, sliceColumnsOf(profile, window.sample));
   const estimate = reference?.cbpe && profile?.task.kind === 'classification' ? accuracyEstimate(reference.cbpe, profile.task.classes, window.sample) : null;
   return {
     model: input.model,
@@ -46,7 +62,7 @@ export function summariseWindow(input: WindowInput): WindowSummary {
 }
 
 /** A time window's drift is judged on its reservoir when it saw more rows than it holds: each judged column says so. */
-function sayIfSampled(window: OpenWindow, drift: ReturnType<typeof judgeWindow>): ReturnType<typeof judgeWindow> {
+function sayIfSampled(window: OpenWindow, drift: WindowDrift): WindowDrift {
   if (!window.sampled) return drift;
   const note = `judged on a uniform sample of ${window.sample.length} of the window's ${window.rows} rows (a time window holds at most ${window.capacity} in memory)`;
   const said = (column: ColumnWindow): ColumnWindow =>

@@ -12,9 +12,16 @@ import { referenceSample } from './reference-sample.ts';
  * columns. A column with fewer than `minRows` values is "not enough data", never "no drift"; with
  * no reference nothing is judged and every column says why.
  */
-export function judgeWindow(rows: readonly WindowRow[], reference: ReferenceProfile | null, minRows: number, referenceProblem: string): Pick<WindowSummary, 'features' | 'prediction' | 'dataset'> {
+export type WindowDrift = Pick<WindowSummary, 'features' | 'prediction' | 'dataset'>;
+
+/** The same, a column at a time: it yields after each, so the agent can answer requests between columns. */
+export function* judgeWindowSteps(rows: readonly WindowRow[], reference: ReferenceProfile | null, minRows: number, referenceProblem: string): Generator<void, WindowDrift> {
   const columns = reference ? reference.features.map((feature) => ({ name: feature.name, kind: feature.kind, reference: feature as ColumnReference | null })) : columnsSeen(rows);
-  const features = columns.map((column) => judgeColumn(column.name, column.kind, column.reference, rows.map((row) => row.inputs[column.name]), minRows, reference ? null : referenceProblem));
+  const features: ColumnWindow[] = [];
+  for (const column of columns) {
+    features.push(judgeColumn(column.name, column.kind, column.reference, rows.map((row) => row.inputs[column.name]), minRows, reference ? null : referenceProblem));
+    yield;
+  }
   const predictedKind = reference ? (reference.prediction?.kind ?? (reference.task.kind === 'classification' ? 'categorical' : 'numeric')) : typeof rows[0]?.predicted === 'number' ? 'numeric' : 'categorical';
   const withoutPrediction = reference && !reference.prediction ? `the training run of ${reference.model} version ${reference.version} kept no test predictions to compare with` : null;
   const prediction = rows.length === 0 ? null : judgeColumn('prediction', predictedKind, reference?.prediction ?? null, rows.map((row) => row.predicted), minRows, reference ? withoutPrediction : referenceProblem);
