@@ -15,7 +15,7 @@ function describePolicy(view: RetrainPolicyView): string {
     policy.triggers.newData ? 'a new version of its training data' : null,
     policy.triggers.everyHours === null ? null : `every ${policy.triggers.everyHours} h`,
   ].filter(Boolean);
-  const asks = (['train', 'register', 'deploy'] as const).filter((step) => policy.approval[step] === 'ask');
+  const asks = (['train', 'register', 'deploy'] as const).filter((step) => policy.approval[step] === 'ask' && (step !== 'deploy' || policy.deploy !== null));
   const deploy = policy.deploy;
   return [
     `Retraining of ${visible(policy.model)}: ${policy.enabled ? 'ON' : 'OFF'}${view.exists ? ` (${view.file})` : ` (no ${view.file} yet: the default)`}`,

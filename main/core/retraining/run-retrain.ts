@@ -133,7 +133,7 @@ function finish(run: RunRecord, state: 'succeeded' | 'stopped' | 'failed', why: 
   const outcome =
     state === 'succeeded'
       ? `Retrain run ${run.id} succeeded: ${run.links.deploymentId ? `${run.model}@${run.links.modelVersion} was promoted on ${run.policy.deploy?.target}` : `${run.model}@${run.links.modelVersion} is the challenger`}.`
-      : `Retrain run ${run.id} ${state}: ${why}.`;
+      : `Retrain run ${run.id} ${state}: ${why?.replace(/\.$/, '')}.`;
   hooks.records.save(run, { at: now, kind: 'outcome', message: outcome });
   hooks.changed(run);
   return run;
