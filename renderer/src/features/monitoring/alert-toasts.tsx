@@ -7,13 +7,13 @@ import { useWorkspacePath } from '../deployments/use-deploy.ts';
 import { hashOf } from './monitoring-route.ts';
 import './alert-toasts.css';
 
-/** At most this many alerts on screen at once; older ones give way (they stay in Monitoring). */
+/** At most this many alerts on screen at once; older ones give way (they stay listed in Monitoring). */
 const MAX_SHOWN = 3;
-const SHOWN_SECONDS = 30;
 
 /**
  * App-wide, bottom right: an alert just raised on a deployment of this window's workspace, with a
- * link to its Monitoring page. The desktop app also shows a system notification (main/app).
+ * link to its Monitoring page. It stays until dismissed (an alert is not a passing notice); the
+ * newest three are shown. The desktop app also shows a system notification (main/app).
  */
 export function AlertToasts() {
   const { api } = useServices();
@@ -28,11 +28,6 @@ export function AlertToasts() {
       }),
     [api, workspace],
   );
-  useEffect(() => {
-    if (shown.length === 0) return;
-    const timer = setTimeout(() => setShown((current) => current.slice(0, -1)), SHOWN_SECONDS * 1000);
-    return () => clearTimeout(timer);
-  }, [shown]);
 
   const dismiss = (id: string) => setShown((current) => current.filter((one) => one.id !== id));
   return (

@@ -11,6 +11,7 @@ import { DriftSection } from './drift-section.tsx';
 import { mergeWindows, windowsSignature } from './drift-strip-rows.ts';
 import { useMonitoringCommands } from './monitoring-commands.ts';
 import { PerformanceSection } from './performance-section.tsx';
+import { testMetricOf } from './report-words.ts';
 import { RetrainingPanel } from './retraining-panel.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 import { SimulateDialog } from './simulate-dialog.tsx';
@@ -64,6 +65,10 @@ export function DeploymentMonitor({ target, model, latest }: { target: string; m
   const reportValue = report.loaded.state === 'ready' ? report.loaded.value : null;
   const merged = useMemo(() => mergeWindows(history.loaded.state === 'ready' ? history.loaded.value.windows : [], reportValue?.windows ?? []), [history.loaded, reportValue]);
   const windows = useUnchanged(merged, windowsSignature);
+  // The serving version's test-split metric, for the accuracy chart's reference line.
+  const serving = reportValue?.version ?? null;
+  const registered = useAnswer(workspace && serving && `${workspace}\n${model}@${serving}`, () => commands.version(model, serving ?? ''));
+  const testMetric = registered.loaded.state === 'ready' ? testMetricOf(registered.loaded.value.metrics) : null;
   const loading = report.loaded.state !== 'ready' && report.loaded.state !== 'failed';
 
   const actions = (
@@ -90,7 +95,7 @@ export function DeploymentMonitor({ target, model, latest }: { target: string; m
         <>
           <AlertsPanel deployment={name} />
           <DriftSection windows={windows} />
-          <PerformanceSection windows={windows} testMetric={null} />
+          <PerformanceSection windows={windows} testMetric={testMetric} />
         </>
       )}
       <TrafficSection target={target} model={model} />

@@ -33,6 +33,7 @@ export function createMonitoringCommands({ api, store }: { api: Pick<LatheApi, '
     acknowledge: (id: string) => inWorkspace('alerts:ack', { id }),
     simulate: (input: Omit<SimulateTrafficInput, 'workspace' | 'wait'>) => inWorkspace('simulate:traffic', { ...input, wait: false }),
     cancelJob: (jobId: string) => inWorkspace('jobs:cancel', { jobId }),
+    version: (model: string, version: string) => inWorkspace('models:get-version', { ref: `${model}@${version}` }),
     datasets: () => inWorkspace('datasets:list', {}),
     datasetVersions: (name: string) => inWorkspace('datasets:log', { name }),
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecorderStats } from '../../../../shared/contract/monitoring.ts';
-import { conceptFact, freshnessFact, recorderFact, referenceFact } from './report-words.ts';
+import { conceptFact, freshnessFact, recorderFact, referenceFact, testMetricOf } from './report-words.ts';
 
 const healthy: RecorderStats = { recorded: 1250, sampledOut: 0, dropped: 0, droppedBy: { 'store-full': 0, 'disk-error': 0, 'queue-full': 0 }, labelled: 300, storeBytes: 10_000, oldestAt: null, problem: null };
 const reference = { model: 'penguin-species', version: 3, dataset: 'penguins@3', datasetRows: 344, createdAt: '2026-11-30T10:00:00Z' };
@@ -37,5 +37,12 @@ describe('the deployment header in words', () => {
       text: 'The agent could not be asked: edge-1 did not answer at http://127.0.0.1:9. Showing what the workspace kept, fetched T.',
       tone: 'bad',
     });
+  });
+
+  it('takes the test split’s accuracy, else its RMSE, as the line live numbers are compared with', () => {
+    expect(testMetricOf({ f1_macro: 0.9, accuracy: 0.97 })).toEqual({ name: 'accuracy', value: 0.97 });
+    expect(testMetricOf({ rmse: 3.2, mae: 2 })).toEqual({ name: 'rmse', value: 3.2 });
+    expect(testMetricOf({ accuracy: Number.NaN })).toBeNull();
+    expect(testMetricOf({})).toBeNull();
   });
 });

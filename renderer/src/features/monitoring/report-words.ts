@@ -57,3 +57,14 @@ export function freshnessFact(report: Pick<MonitoringReport, 'stale' | 'problem'
   if (!report.stale) return null;
   return { text: `The agent could not be asked${report.problem ? `: ${report.problem}` : ''}. Showing what the workspace kept, fetched ${format(report.fetchedAt)}.`, tone: 'bad' };
 }
+
+/**
+ * What the model scored on its test split, to draw beside the live numbers: accuracy for a
+ * classifier, RMSE for a regressor (the registry's metrics of the serving version); null when
+ * it kept neither.
+ */
+export function testMetricOf(metrics: Readonly<Record<string, number>>): { name: 'accuracy' | 'rmse'; value: number } | null {
+  if (typeof metrics.accuracy === 'number' && Number.isFinite(metrics.accuracy)) return { name: 'accuracy', value: metrics.accuracy };
+  if (typeof metrics.rmse === 'number' && Number.isFinite(metrics.rmse)) return { name: 'rmse', value: metrics.rmse };
+  return null;
+}
