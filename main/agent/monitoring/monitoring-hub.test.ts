@@ -191,6 +191,9 @@ describe('monitoring hub: labels, however late', () => {
     expect(failureOf(() => hub.labelled('churn', 'nope', 'yes'))).toMatchObject({ code: 'NOT_FOUND' });
     hub.labelled('churn', 'r0', 'yes');
     expect(failureOf(() => hub.labelled('churn', 'r0', 'no'))).toMatchObject({ code: 'CONFLICT' });
+    expect(failureOf(() => hub.labelled('made-up', 'r1', 'yes'))).toMatchObject({ code: 'NOT_FOUND', message: 'No prediction of a model named "made-up" was recorded on this agent.' });
+    expect(failureOf(() => hub.labelled('../../etc', 'r1', 'yes'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(hub.metricsText()).not.toContain('made-up');
     await hub.close();
   });
 });

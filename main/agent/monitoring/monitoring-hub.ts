@@ -184,6 +184,10 @@ export class MonitoringHub {
   }
 
   labelled(model: string, id: string, label: FeedbackLabel | readonly FeedbackLabel[]): { version: string; correct: boolean | null; late: boolean } {
+    // A made-up model name finds nothing, and leaves nothing behind (no monitor, no gauges).
+    if (!MODEL_NAME.test(model) || !this.knows(model)) {
+      throw failure('NOT_FOUND', `No prediction of a model named ${JSON.stringify(model.slice(0, 100))} was recorded on this agent.`, { hint: 'Send feedback to /v2/models/{name}/feedback with the name the prediction was asked of.' });
+    }
     const monitor = this.#monitor(model);
     const reference = this.#latestReference(monitor);
     const task = reference?.profile.task ?? { kind: this.#guessTask(monitor) };
@@ -253,12 +257,13 @@ export class MonitoringHub {
     monitor.settings = settings;
     this.#storeSettings = store;
     this.#store.configure({ maxBytes: store.maxStoreBytes, retentionMs: store.retentionDays * DAY_MS });
+    this.#store.prune();
     return this.#settingsOf(monitor);
   }
 
   /** Whether the hub holds anything for `model` (recorded windows, settings or a reference). */
   knows(model: string): boolean {
-    return this.#models.has(model) || this.#saved.has(model);
+    return this.#models.has(model) || this.#saved.has(model) || this.#store.lastWindow(model) !== null;
   }
 
   state(model: string, after?: number): MonitoringState {
