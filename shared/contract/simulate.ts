@@ -93,27 +93,28 @@ export const simulateTraffic = defineCall(
   SimulationResult,
 );
 
-/** `--drift COLUMN:shift=X|scale=X|categories=A>B`, as the CLI and the dialog read it. */
+/**
+ * `--drift COLUMN:shift=X|scale=X|categories=A>B`, as the CLI and the dialog read it. The column
+ * is everything before the last `:shift=`, `:scale=` or `:categories=` (a column name may hold
+ * colons); a category is split from its replacement at the first `>`.
+ */
 export function readDriftText(text: string): { drift: InjectedDrift } | { problem: string } {
-  const colon = text.lastIndexOf(':');
   const usage = 'write COLUMN:shift=X, COLUMN:scale=X or COLUMN:categories=A>B';
-  if (colon <= 0) return { problem: `"${text}" names no column: ${usage}` };
-  const column = text.slice(0, colon);
-  const change = text.slice(colon + 1);
-  const equals = change.indexOf('=');
-  const kind = equals < 0 ? change : change.slice(0, equals);
-  const value = equals < 0 ? '' : change.slice(equals + 1);
-  if (kind === 'shift' || kind === 'scale') {
-    const by = value.trim() === '' ? Number.NaN : Number(value);
-    if (!Number.isFinite(by)) return { problem: `"${text}": ${kind}= takes a number, not "${value}"` };
-    return { drift: { column, kind, by } };
+  const match = /^(.+):(shift|scale|categories)=(.*)$/s.exec(text);
+  if (!match) {
+    const colon = text.lastIndexOf(':');
+    if (colon <= 0) return { problem: `"${text}" names no column: ${usage}` };
+    return { problem: `"${text}": "${text.slice(colon + 1).split('=')[0]}" is not a drift; ${usage}` };
   }
+  const [, column, kind, value] = match as unknown as [string, string, 'shift' | 'scale' | 'categories', string];
   if (kind === 'categories') {
     const arrow = value.indexOf('>');
     if (arrow < 0) return { problem: `"${text}": categories= takes FROM>TO, like categories=Biscoe>Dream` };
     return { drift: { column, kind, from: value.slice(0, arrow), to: value.slice(arrow + 1) } };
   }
-  return { problem: `"${text}": "${kind}" is not a drift; ${usage}` };
+  const by = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(by)) return { problem: `"${text}": ${kind}= takes a number, not "${value}"` };
+  return { drift: { column, kind, by } };
 }
 
 /** A drift as the --drift flag writes it: `tenure:shift=12`. */
