@@ -129,7 +129,7 @@ export class AlertStore {
   }
 
   #alert(row: Row): Alert {
-    const where = `alert ${row.id} in ${this.#db.file}`;
+    const where = (column: string) => `alert ${row.id} in ${this.#db.file} (its ${column})`;
     return {
       id: row.id,
       deployment: row.deployment,
@@ -144,8 +144,8 @@ export class AlertStore {
       ackedAt: row.acked_at === null ? null : new Date(row.acked_at).toISOString(),
       ackedBy: row.acked_by,
       summary: row.summary,
-      detail: parseJson(AlertDetail, row.detail, where),
-      delivery: row.delivery === null ? { state: 'not-configured' } : parseJson(AlertDelivery, row.delivery, where),
+      detail: parseJson(AlertDetail, row.detail, where('detail')),
+      delivery: row.delivery === null ? { state: 'not-configured' } : parseJson(AlertDelivery, row.delivery, where('delivery')),
     };
   }
 }
@@ -166,14 +166,17 @@ function transaction(db: DatabaseSync, work: () => void): void {
   }
 }
 
-function parseJson<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, text: string, where: string): T {
+function parseJson<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, text: string, where: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    value = undefined;
+    throw failure('DATA_DAMAGED', `The workspace database holds a damaged ${where}: it is not valid JSON.`);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw failure('DATA_DAMAGED', `The workspace database holds a damaged ${where}: ${parsed.success === false ? parsed.error.message : ''}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw failure('DATA_DAMAGED', `The workspace database holds a damaged ${where}: ${issue ? `${issue.path.map(String).join('.') || 'the value'}: ${issue.message}` : 'it does not match what Lathe writes'}.`);
+  }
   return parsed.data;
 }
