@@ -5,7 +5,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { deploymentTarget, unknownDeployment, wasDeployed } from './deployment-target.ts';
 import { keptReport } from './kept-report.ts';
 import type { WindowWatch } from './window-watch.ts';
-import { keptRange } from './window-store.ts';
+import { keptRange, keptState } from './window-store.ts';
 
 export interface ReportRequest {
   deployment: DeploymentName;
@@ -17,7 +17,8 @@ export interface ReportRequest {
  * `monitoring:report`, as its algorithm: ask the deployment's agent for what is new (kept in the
  * workspace as the sampler keeps it, telling the listeners), then answer from what the workspace
  * keeps — the last `windows` windows up to the one asked for. When the agent cannot be reached,
- * the same from what was kept before, with `stale: true` and the reason in `problem`.
+ * or no longer serves the model, the same from what was kept before, with `stale: true` and the
+ * reason in `problem`.
  */
 export async function monitoringReport(context: { targets: TargetContext; watch: WindowWatch }, workspace: Workspace, request: ReportRequest): Promise<MonitoringReport> {
   const { target, model, address } = await deploymentTarget(context.targets, request.deployment);
@@ -27,8 +28,10 @@ export async function monitoringReport(context: { targets: TargetContext; watch:
   try {
     await context.watch.refresh(workspace, address, model, upTo);
   } catch (error) {
+    // Unreachable, or no longer serving the model: what was kept is still worth showing, marked stale.
     const said = toLatheError(error);
-    if (said.code !== 'UNAVAILABLE') throw error;
+    if (said.code !== 'UNAVAILABLE' && said.code !== 'NOT_FOUND') throw error;
+    if (said.code === 'NOT_FOUND' && keptState(workspace.db, key) === null) throw error;
     problem = said.message;
   }
   const report = keptReport(workspace.db, key, { stale: problem !== null, problem, limit: request.windows, upTo });

@@ -160,6 +160,12 @@ describe('monitoring:report', () => {
     const missing = await refusal(call('monitoring:report', { workspace, deployment: 'edge-1/penguins', window: 9 }));
     expect(missing).toMatchObject({ code: 'NOT_FOUND', message: 'edge-1/penguins has no window 9; the windows kept are 0–2.', location: { field: 'window' } });
 
+    // The model taken off the agent: the kept report, saying so.
+    agent.version = null;
+    const gone = await call('monitoring:report', { workspace, deployment: 'edge-1/penguins' });
+    expect(gone).toMatchObject({ stale: true, problem: 'edge-1/penguins: edge-1 serves no model named penguins; it serves nothing yet.' });
+    agent.version = '1';
+
     const lastAnswered = Date.now();
     await agent.close();
     const stale = await call('monitoring:report', { workspace, deployment: 'edge-1/penguins' });
