@@ -1,4 +1,4 @@
-import { alertsRaised } from '../../../shared/contract/alerts.ts';
+import type { LatheEvent } from '../../../shared/contract/calls.ts';
 import type { Result } from '../../../shared/contract/result.ts';
 import type { Handlers } from '../dispatch.ts';
 import { LatheFailure } from '../errors.ts';
@@ -48,12 +48,6 @@ export function retrainCalls(context: RetrainCallsContext): RetrainCalls {
   const services = (workspace: Workspace): RetrainServices => ({
     workspace: workspace.dir,
     call: call as RetrainServices['call'],
-    callIfPresent: async (name, input) => {
-      const result = await context.dispatch(name, input);
-      if (!result.ok && result.error.code === 'NOT_FOUND' && result.error.message.startsWith('There is no call named')) return null;
-      if (!result.ok) throw new LatheFailure(result.error);
-      return result.value;
-    },
     now,
   });
   const loop = new RetrainLoop({ events: context.events, services });
@@ -115,26 +109,27 @@ export function retrainCalls(context: RetrainCallsContext): RetrainCalls {
   };
   if (context.watching) {
     stopListening = context.events.on((event) => {
-      const workspacePath = (event.payload as { workspace?: unknown }).workspace;
-      if (typeof workspacePath !== 'string') return;
-      watched.add(workspacePath);
-      void reactTo(event.name as string, event.payload, workspacePath).catch(() => undefined);
+      const path = (event.payload as { workspace?: unknown }).workspace;
+      if (typeof path === 'string') watched.add(path);
+      void reactTo(event).catch(() => undefined);
     });
     timer = setInterval(() => void tick(), context.watching.intervalMs);
     timer.unref();
   }
 
-  /** A trigger's failure (a broken policy file, a full disk) must not stop the core; it shows on `lathe retrain policy`. */
-  async function reactTo(name: string, payload: unknown, path: string): Promise<void> {
-    if (name === 'alerts:raised') {
-      const raised = alertsRaised.payload.parse(payload);
-      await loop.alertRaised(await context.workspaces.at(path), raised.alert);
-    } else if (name === 'datasets:changed') {
-      const workspace = await context.workspaces.at(path);
-      await newDataArrived(loop, workspace, (payload as { name: string }).name, services(workspace));
-    } else if (name === 'deployments:changed') {
-      const { id, state } = payload as { id: string; state: string };
-      if (state !== 'rolling-out' && state !== 'deploying') await loop.checkRollouts(await context.workspaces.at(path), id);
+  /**
+   * The triggers heard as events: an alert raised, a dataset changed, a deployment that ended.
+   * A trigger's failure (a disk error) must not stop the core; a policy file that cannot be read
+   * is noted on the model's timeline by the alert it turned away, and `lathe retrain policy` says why.
+   */
+  async function reactTo(event: LatheEvent): Promise<void> {
+    if (event.name === 'alerts:raised') {
+      await loop.alertRaised(await context.workspaces.at(event.payload.workspace), event.payload.alert);
+    } else if (event.name === 'datasets:changed') {
+      const workspace = await context.workspaces.at(event.payload.workspace);
+      await newDataArrived(loop, workspace, event.payload.name, services(workspace));
+    } else if (event.name === 'deployments:changed' && event.payload.state !== 'rolling-out' && event.payload.state !== 'deploying') {
+      await loop.checkRollouts(await context.workspaces.at(event.payload.workspace), event.payload.id);
     }
   }
 

@@ -12,6 +12,7 @@ import { loadOrCreateSigningKey } from '../bundles/signing-keys.ts';
 import { dispatch } from '../dispatch.ts';
 import { LatheFailure } from '../errors.ts';
 import { recordGateReport } from '../gates/gate-results.ts';
+import { AlertStore } from '../alerts/alert-store.ts';
 import { gitCli } from '../testing/git-cli.ts';
 import { refusal } from '../testing/refusal.ts';
 import { useTrainedWorkspace } from '../testing/trained-workspace.ts';
@@ -88,8 +89,21 @@ function raise(id: string, ruleKind: Alert['ruleKind'] = 'feature-drift', deploy
     detail: { windows: [3, 4], measurements: [], dropped: null },
     delivery: { state: 'not-configured' },
   };
-  // As engineer D's alerts capability tells the core (alerts:raised).
-  (trained().core.events.emit as (name: string, payload: unknown) => void)('alerts:raised', { workspace: trained().workspace, alert });
+  announce(alert);
+}
+
+/** As the alerts capability tells the core of an alert it raised. */
+function announce(alert: Alert): void {
+  trained().core.events.emit('alerts:raised', { workspace: trained().workspace, alert });
+}
+
+/** An alert kept in the workspace's alerts as the rules raise one (so the timeline finds it), then announced. */
+function raiseStored(): Alert {
+  const store = new AlertStore(trained().writer.db, () => new Date(clock.now));
+  const summary = 'bill_length_mm drifted in 2 windows in a row (Wasserstein 0.31 ≥ 0.1)';
+  const { raised } = store.apply({ raise: [{ deployment: 'edge-1/penguins', ruleId: 'drift', ruleKind: 'feature-drift', severity: 'warning', subject: 'bill_length_mm', summary, detail: { windows: [3, 4], measurements: [], dropped: null } }], resolve: [], update: [] }, { state: 'not-configured' });
+  announce(raised[0]!);
+  return raised[0]!;
 }
 
 function policy(changes: Partial<RetrainPolicy> = {}): RetrainPolicy {
@@ -151,17 +165,17 @@ describe('retraining that closes the loop', () => {
     clock.now = day(1);
     await usePolicy();
     const out = runEvent(rollingOut)();
-    raise('al-drift-1');
+    const alert = raiseStored();
     const run = await out;
     expect(run).toMatchObject({ state: 'running', why: null });
-    expect(run.trigger).toEqual({ kind: 'alert', detail: 'al-drift-1 (feature-drift on edge-1/penguins)' });
+    expect(run.trigger).toEqual({ kind: 'alert', detail: `${alert.id} (feature-drift on edge-1/penguins)` });
     expect(run.steps.map((s) => [s.name, s.status])).toEqual([['train', 'passed'], ['register', 'passed'], ['gates', 'passed'], ['deploy', 'passed'], ['rollout', 'running']]);
-    expect(run.links).toMatchObject({ alertId: 'al-drift-1', modelVersion: 2 });
+    expect(run.links).toMatchObject({ alertId: alert.id, modelVersion: 2 });
 
     // The new version says where it came from.
     const version = await call('models:get-version', { workspace, ref: 'penguins@2' });
     expect(version.description).toContain(`retrain run ${run.id}`);
-    expect(version.description).toContain('Alert al-drift-1');
+    expect(version.description).toContain(`Alert ${alert.id}`);
     expect(version.aliases).toContain('challenger');
     const [deployment] = await call('deploy:history', { workspace, model: 'penguins', limit: 1 });
     expect(deployment).toMatchObject({ id: run.links.deploymentId, strategy: 'canary', version: 2, state: 'rolling-out' });
@@ -177,12 +191,13 @@ describe('retraining that closes the loop', () => {
     expect(await done).toMatchObject({ id: run.id, state: 'succeeded', why: null });
 
     const { entries } = await retrainCall('retrain:timeline', { workspace, model: 'penguins' });
-    const ours = entries.filter((entry) => entry.runId === run.id || entry.links.alertId === 'al-drift-2');
-    expect(ours.map((entry) => entry.kind)).toEqual(['trigger', 'run', 'run', 'version', 'gates', 'rollout', 'skipped', 'rollout', 'outcome']);
-    expect(ours[0]!.links.alertId).toBe('al-drift-1');
+    const ours = entries.filter((entry) => entry.runId === run.id || entry.links.alertId === alert.id || entry.links.alertId === 'al-drift-2');
+    expect(ours.map((entry) => entry.kind)).toEqual(['alert', 'trigger', 'run', 'run', 'version', 'gates', 'rollout', 'skipped', 'rollout', 'outcome']);
+    expect(ours[0]!.message).toBe(`Alert on edge-1/penguins (feature-drift, warning): ${alert.summary}`);
+    expect(ours[1]!.links.alertId).toBe(alert.id);
     expect(ours.find((e) => e.kind === 'gates')!.links.gateReportId).toBeTruthy();
     expect(ours.find((e) => e.kind === 'version')!.links.modelVersion).toBe(2);
-    expect(ours[6]!.message).toMatch(/^Alert al-drift-2 .*: not retrained, because the challenger of retrain run rt-.* is still rolling out/);
+    expect(ours[7]!.message).toMatch(/^Alert al-drift-2 .*: not retrained, because the challenger of retrain run rt-.* is still rolling out/);
     expect(ours.at(-2)!.message).toMatch(/^Rollout of penguins@2 on edge-1 ended: Promoted/);
     expect(ours.at(-1)!.message).toBe(`Retrain run ${run.id} succeeded: penguins@2 was promoted on edge-1.`);
     // What happened before any retrain is on the same timeline: version 1 registered, deployed by hand.

@@ -9,7 +9,5 @@ export interface RetrainServices {
   /** The workspace's folder (real path). */
   workspace: string;
   call: <N extends CallName>(name: N, input: InputOf<N>) => Promise<OutputOf<N>>;
-  /** A call another capability may not have registered yet (alerts:list): null when this core has no such call. */
-  callIfPresent: (name: string, input: unknown) => Promise<unknown>;
   now: () => number;
 }

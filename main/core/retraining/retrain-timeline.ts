@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { Alert } from '../../../shared/contract/alerts.ts';
 import type { RetrainLinks, TimelineEntry } from '../../../shared/contract/retraining.ts';
 import { LatheFailure } from '../errors.ts';
 import { noLinks, type EventRow } from './retrain-records.ts';
@@ -25,8 +23,7 @@ export async function modelTimeline(model: string, events: readonly EventRow[], 
     order: 1,
   }));
 
-  const listed = await optional(services.callIfPresent('alerts:list', { workspace: services.workspace, state: 'all', limit: 5000 }), null);
-  const alerts = listed === null ? [] : z.object({ alerts: z.array(Alert) }).parse(listed).alerts;
+  const { alerts } = await optional(services.call('alerts:list', { workspace: services.workspace, state: 'all', limit: 5000 }), { alerts: [] });
   for (const alert of alerts) {
     if (!alert.deployment.endsWith(`/${model}`)) continue;
     entries.push({ at: alert.raisedAt, kind: 'alert', message: `Alert on ${alert.deployment} (${alert.ruleKind}, ${alert.severity}): ${alert.summary}`, runId: null, links: { ...noLinks(), alertId: alert.id }, order: 0 });
