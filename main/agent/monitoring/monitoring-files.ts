@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MonitoringSettings, ReferenceProfile, WindowSummary } from '../../../shared/contract/monitoring.ts';
-import { toLatheError } from '../../core/errors.ts';
+import { failedTo, toLatheError } from '../../core/errors.ts';
 import { sweepAbandonedTempFiles, writeFileAtomic } from '../../core/storage/atomic-file.ts';
 import { isProcessAlive } from '../../core/storage/blob-store.ts';
 import { versionedRecord } from '../../core/storage/versioned-record.ts';
@@ -55,9 +55,9 @@ export interface SavedModel {
 export class MonitoringFiles {
   readonly root: string;
   readonly #warn: (text: string) => void;
-  /** One write at a time per file; a newer content replaces one still waiting (the latest wins). */
-  readonly #waiting = new Map<string, () => string>();
+  /** One write at a time per file: the one under way, and the next one waiting. */
   readonly #writing = new Map<string, Promise<void>>();
+  readonly #waiting = new Map<string, { content: () => string; done: Promise<void>; resolve: () => void; reject: (error: unknown) => void }>();
   #problem: string | null = null;
 
   constructor(dataDir: string, warn: (text: string) => void) {
@@ -162,29 +162,50 @@ export class MonitoringFiles {
     }
   }
 
+  /**
+   * Writes `file` atomically; a write asked for while one is under way waits for it, and a newer
+   * content replaces one still waiting (the latest wins, and its callers share its outcome). A
+   * failure is a DISK_ERROR (or the like) naming the file, also warned about for callers that do
+   * not wait.
+   */
   #write(file: string, content: () => string): Promise<void> {
-    const pending = this.#writing.get(file);
-    if (pending) {
-      this.#waiting.set(file, content);
-      return pending;
+    if (!this.#writing.has(file)) return this.#start(file, content);
+    const waiting = this.#waiting.get(file);
+    if (waiting) {
+      waiting.content = content;
+      return waiting.done;
     }
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<void>((resolved, rejected) => {
+      resolve = resolved;
+      reject = rejected;
+    });
+    this.#waiting.set(file, { content, done, resolve, reject });
+    return done;
+  }
+
+  #start(file: string, content: () => string): Promise<void> {
     const run = (async () => {
-      let next: (() => string) | undefined = content;
-      while (next) {
-        this.#waiting.delete(file);
-        try {
-          await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-          await writeFileAtomic(file, next(), { mode: 0o600 });
-          this.#problem = null;
-        } catch (error) {
-          this.#problem = `Could not write ${file}: ${toLatheError(error).message}`;
-          this.#warn(`Monitoring: ${this.#problem}`);
+      try {
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file, content(), { mode: 0o600 });
+        this.#problem = null;
+      } catch (error) {
+        const failed = failedTo(`write ${file}`, error, 'It keeps what it held before.');
+        this.#problem = failed.message;
+        this.#warn(`Monitoring: ${failed.message}`);
+        throw failed;
+      } finally {
+        this.#writing.delete(file);
+        const next = this.#waiting.get(file);
+        if (next) {
+          this.#waiting.delete(file);
+          this.#start(file, next.content).then(next.resolve, next.reject);
         }
-        next = this.#waiting.get(file);
       }
-      this.#writing.delete(file);
     })();
-    this.#writing.set(file, run);
+    this.#writing.set(file, run.catch(() => {}));
     return run;
   }
 

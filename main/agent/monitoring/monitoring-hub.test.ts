@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MonitoringState } from '../../../shared/contract/monitoring.ts';
 import { LatheFailure } from '../../core/errors.ts';
 import { startScript } from '../../core/testing/child-process.ts';
+import { failNthWrite } from '../../core/testing/fs-faults.ts';
 import { useTempDirs } from '../../core/testing/temp-dir.ts';
 import { churnReference, churnRows, requestsOf } from './monitoring-fixtures.ts';
 import { MonitoringHub } from './monitoring-hub.ts';
@@ -198,6 +199,49 @@ describe('monitoring hub: labels, however late', () => {
   });
 });
 
+describe('monitoring hub: performance', () => {
+  it('estimates a classifier\'s accuracy from its probabilities (CBPE) before any label arrives, with its band', async () => {
+    const { hub } = await openHub();
+    await hub.setReference('churn', churnReference({ cbpe: true }));
+    await hub.configure('churn', { window: { kind: 'count', rows: 200 } });
+    observeAll(hub, churnRows(200, 32));
+    const { performance } = hub.state('churn').windows[0]!;
+    expect(performance.labelled).toBe(0);
+    expect(performance.accuracy).toBeNull();
+    // The fixture's confidence is uniform on 0.5 … 0.8 for the class it predicts: about 0.65 right.
+    expect(performance.estimate!.value).toBeGreaterThan(0.55);
+    expect(performance.estimate!.value).toBeLessThan(0.75);
+    expect(performance.estimate!.low).toBeLessThan(performance.estimate!.value);
+    expect(performance.estimate!.high).toBeGreaterThan(performance.estimate!.value);
+    await hub.close();
+  });
+
+  it('measures a regressor by RMSE and MAE with their intervals, and takes only numbers as its labels', async () => {
+    const { hub } = await openHub();
+    const reference = { ...churnReference(), task: { kind: 'regression' as const }, prediction: null, cbpe: null, testMetric: { name: 'rmse' as const, value: 1 } };
+    await hub.setReference('churn', reference);
+    await hub.configure('churn', { window: { kind: 'count', rows: 10 } });
+    const rows = churnRows(10, 33);
+    rows.forEach((row, i) => hub.observed({ model: 'churn', version: '3', requestId: `q${i}`, rows: [row], predictions: [{ predicted: 10 + i }], latencyMs: 2, failed: false }));
+    rows.forEach((_, i) => hub.labelled('churn', `q${i}`, 10 + i + (i % 2 === 0 ? 2 : -2)));
+    const { performance, prediction } = hub.state('churn').windows[0]!;
+    expect(prediction!.drift.reason).toBe('the training run of churn version 3 kept no test predictions to compare with');
+    expect(performance).toMatchObject({ labelled: 10, accuracy: null, rmse: { value: 2 }, mae: { value: 2 } });
+    expect(performance.rmse!.low).toBeLessThanOrEqual(2);
+    expect(failureOf(() => hub.labelled('churn', 'q0', 'high'))).toMatchObject({ code: 'INVALID_INPUT', message: 'Model churn is a regressor: its label is a number; "high" is not one.' });
+    await hub.close();
+  });
+
+  it('counts failed requests as the window\'s errors and times the answered ones', async () => {
+    const { hub } = await openHub();
+    observeAll(hub, churnRows(4, 34));
+    hub.observed({ model: 'churn', version: '3', requestId: 'broken', rows: [{}], predictions: null, latencyMs: 30_000, failed: true });
+    const [window] = hub.state('churn').windows;
+    expect(window).toMatchObject({ rows: 4, errors: 1, latency: { p50Ms: 2, p99Ms: 4 } });
+    await hub.close();
+  });
+});
+
 describe('monitoring hub: a restart', () => {
   it('keeps the rows of the window it was counting and continues its index', async () => {
     const first = await openHub();
@@ -312,6 +356,35 @@ describe('monitoring hub: a store that cannot be opened', () => {
     clock.now += 60_000;
     observeAll(hub, churnRows(3, 30), { first: 5 });
     expect(hub.state('churn').recorder).toMatchObject({ recorded: 3, dropped: 5, problem: null });
+    await hub.close();
+  });
+});
+
+describe('monitoring hub: a disk that refuses a write', () => {
+  it('refuses a reference or settings it could not keep with DISK_ERROR, keeps nothing half-written, and takes them once the disk has room', async () => {
+    for (const step of [1, 2, 3, 4, 5]) {
+      const { hub, dir } = await openHub();
+      const faults = await failNthWrite(join(dir, 'monitoring'), step, 'ENOSPC');
+      try {
+        await expect(hub.setReference('churn', churnReference())).rejects.toMatchObject({ error: { code: 'DISK_ERROR', message: expect.stringContaining('the disk is full') } });
+      } finally {
+        faults.restore();
+      }
+      expect(hub.state('churn').reference).toBeNull();
+      const references = join(dir, 'monitoring', 'models', 'churn', 'references');
+      expect((await readdir(references).catch(() => [])).filter((name) => !name.endsWith('.json'))).toEqual([]);
+      expect((await hub.setReference('churn', churnReference())).version).toBe(3);
+      expect(hub.state('churn').reference?.version).toBe(3);
+      await hub.close();
+    }
+    const { hub, dir } = await openHub();
+    const faults = await failNthWrite(join(dir, 'monitoring'), 1, 'ENOSPC');
+    try {
+      await expect(hub.configure('churn', { sampleRate: 0.5 })).rejects.toMatchObject({ error: { code: 'DISK_ERROR' } });
+    } finally {
+      faults.restore();
+    }
+    expect(hub.state('churn').settings.sampleRate).toBe(1);
     await hub.close();
   });
 });
