@@ -1,41 +1,11 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { RecorderStats } from '../../../shared/contract/monitoring.ts';
 import { failure, LatheFailure } from '../../core/errors.ts';
-import { DAMAGED_CODES, EXPIRED_IDS_KEPT, FULL_CODE, sqliteCode, STORE_SCHEMA, STORE_SCHEMA_VERSION } from './prediction-store-schema.ts';
+import { openStoreFile } from './open-store-file.ts';
+import { DAMAGED_CODES, EXPIRED_IDS_KEPT, FULL_CODE, sqliteCode } from './prediction-store-schema.ts';
+import { estimateBytes, toStored, type PredictionRow, type StoredPrediction } from './stored-prediction.ts';
 
-/**
- * Every recorded prediction, in a bounded SQLite file in the agent's data folder
- * (monitoring/predictions.db), and the labels that arrive for them however late.
- *
- * Durability: WAL with synchronous = NORMAL; what a flush committed survives a killed process (a
- * power cut may lose the commits since the WAL's last sync; a kill does not). `append` queues and
- * a flush writes the queue in one transaction at most FLUSH_MS later (or at FLUSH_ROWS rows): one
- * transaction per request cost ~60 µs at the median and milliseconds at p99 on the serving thread
- * here, a batch ~10 µs a row (`npm run bench:monitor` prints both). So a kill loses the rows
- * appended in the last FLUSH_MS (at 1,000 req/s about 25 requests); `close()` flushes, and every
- * read (`label`, `windowRows`, `lastWindow`, `stats`) flushes first, so what was answered is seen.
- *
- * Serving never waits on it failing: `append` never throws. A full disk, a broken file or the size
- * cap drop the records, counted by reason, with `problem` set; the next append tries again, so it
- * recovers once the disk has room. Retention (age, then size, oldest first) is `prune`.
- */
-export interface StoredPrediction {
-  requestId: string;
-  row: number;
-  model: string;
-  version: string;
-  /** ms since the epoch. */
-  at: number;
-  window: number;
-  inputs: Record<string, unknown>;
-  predicted: string | number;
-  probabilities: Record<string, number> | null;
-  latencyMs: number;
-  label: string | number | null;
-  labelAt: number | null;
-}
+export type { StoredPrediction } from './stored-prediction.ts';
 
 export type StoreLabel = string | number;
 export type DropReason = 'store-full' | 'disk-error' | 'queue-full';
@@ -53,8 +23,6 @@ export interface PredictionStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** Bytes SQLite spends on a row beyond its values (record header, index entries), roughly. */
-const ROW_OVERHEAD = 120;
 /** When the cap is reached, prune down to this share of it, so the next appends have room. */
 const PRUNE_TO = 0.9;
 const ALL = '*';
@@ -67,21 +35,24 @@ export const FLUSH_ROWS = 256;
 /** Rows waiting beyond this (the disk stalls) are dropped as queue-full rather than held in memory. */
 export const MAX_QUEUED_ROWS = 20_000;
 
-type Row = {
-  request_id: string;
-  row: number;
-  model: string;
-  version: string;
-  at: number;
-  window: number;
-  inputs: string;
-  predicted: string;
-  probabilities: string | null;
-  latency_ms: number;
-  label: string | null;
-  label_at: number | null;
-};
 
+/**
+ * Every recorded prediction, in a bounded SQLite file in the agent's data folder
+ * (monitoring/predictions.db), and the labels that arrive for them however late.
+ *
+ * Durability: WAL with synchronous = NORMAL; what a flush committed survives a killed process (a
+ * power cut may lose the commits since the WAL's last sync; a kill does not). `append` queues and
+ * a flush writes the queue in one transaction at most FLUSH_MS later (or at FLUSH_ROWS rows): one
+ * transaction per request cost ~50 µs at the median and up to 15 ms at p99 on the serving thread
+ * (a busy 2-core machine), the queued append 23 µs a request on average, 13 µs at p99
+ * (`npm run bench:monitor` prints both). So a kill loses the rows
+ * appended in the last FLUSH_MS (at 1,000 req/s about 25 requests); `close()` flushes, and every
+ * read (`label`, `windowRows`, `lastWindow`, `stats`) flushes first, so what was answered is seen.
+ *
+ * Serving never waits on it failing: `append` never throws. A full disk, a broken file or the size
+ * cap drop the records, counted by reason, with `problem` set; the next append tries again, so it
+ * recovers once the disk has room. Retention (age, then size, oldest first) is `prune`.
+ */
 export class PredictionStore {
   readonly file: string;
   readonly #db: DatabaseSync;
@@ -132,47 +103,11 @@ export class PredictionStore {
    * `warn`, counted) and a fresh one started; only a file that cannot be opened at all is refused.
    */
   static open(file: string, options: PredictionStoreOptions): PredictionStore {
-    const warn = options.warn ?? (() => {});
-    let movedAside = 0;
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-    } catch (error) {
-      throw cannotOpen(file, error);
-    }
-    for (;;) {
-      let db: DatabaseSync | null = null;
-      try {
-        db = new DatabaseSync(file);
-        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000;');
-        const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-        if (version > STORE_SCHEMA_VERSION) {
-          throw failure('UNAVAILABLE', `The prediction store ${file} was written by a newer Lathe agent (store version ${version}; this agent knows ${STORE_SCHEMA_VERSION}).`, {
-            hint: 'Update this agent, or move that file aside to start a fresh store.',
-            location: { file },
-          });
-        }
-        db.exec(STORE_SCHEMA);
-        db.exec(`PRAGMA user_version = ${STORE_SCHEMA_VERSION}`);
-        // Touch the tables' last pages: a damaged file usually says so here rather than mid-serving.
-        db.prepare('SELECT max(seq) FROM predictions').get();
-        const moved = db.prepare("SELECT value FROM counters WHERE model = '*' AND name = 'moved-aside'").get() as { value: number } | undefined;
-        const store = new PredictionStore(file, db, options, (moved?.value ?? 0) + movedAside);
-        if (movedAside > 0) store.#count(ALL, 'moved-aside', movedAside);
-        return store;
-      } catch (error) {
-        db?.close();
-        if (error instanceof LatheFailure) throw error;
-        if (!DAMAGED_CODES.has(sqliteCode(error)) || movedAside > 0) throw cannotOpen(file, error);
-        const aside = `${file}.damaged-${new Date(options.now?.() ?? Date.now()).toISOString().replaceAll(':', '-')}`;
-        try {
-          for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
-        } catch (moveError) {
-          throw cannotOpen(file, moveError);
-        }
-        movedAside += 1;
-        warn(`The prediction store ${file} was damaged (${(error as Error).message}); it was moved aside to ${aside} and a fresh store started. Predictions recorded before are in that file.`);
-      }
-    }
+    const { db, movedAside } = openStoreFile(file, { now: options.now ?? Date.now, warn: options.warn ?? (() => {}) });
+    const moved = db.prepare("SELECT value FROM counters WHERE model = '*' AND name = 'moved-aside'").get() as { value: number } | undefined;
+    const store = new PredictionStore(file, db, options, (moved?.value ?? 0) + movedAside);
+    if (movedAside > 0) store.#count(ALL, 'moved-aside', movedAside);
+    return store;
   }
 
   /**
@@ -237,7 +172,7 @@ export class PredictionStore {
    */
   label(model: string, requestId: string, label: StoreLabel | readonly StoreLabel[], now: number): { rows: StoredPrediction[]; late: boolean } {
     this.flush();
-    const rows = this.#use('reading a request', () => (this.#statements.byRequest.all(model, requestId) as Row[]).map(toStored));
+    const rows = this.#use('reading a request', () => (this.#statements.byRequest.all(model, requestId) as PredictionRow[]).map(toStored));
     const shown = JSON.stringify(requestId.slice(0, 128));
     if (rows.length === 0) throw this.#notFound(model, requestId, shown);
     const already = rows.find((row) => row.labelAt !== null);
@@ -271,12 +206,12 @@ export class PredictionStore {
 
   windowRows(model: string, window: number): StoredPrediction[] {
     this.flush();
-    return this.#use('reading a window', () => (this.#statements.window.all(model, window) as Row[]).map(toStored));
+    return this.#use('reading a window', () => (this.#statements.window.all(model, window) as PredictionRow[]).map(toStored));
   }
 
   labelledRows(model: string, window: number): StoredPrediction[] {
     this.flush();
-    return this.#use('reading a window', () => (this.#statements.labelled.all(model, window) as Row[]).map(toStored));
+    return this.#use('reading a window', () => (this.#statements.labelled.all(model, window) as PredictionRow[]).map(toStored));
   }
 
   /** The newest window of `model` and its rows: where counting resumes after a restart. */
@@ -457,38 +392,6 @@ export class PredictionStore {
     if (DAMAGED_CODES.has(code)) return `The prediction store ${this.file} is damaged (${doing}: ${message}); restart the agent to move it aside and start a fresh one.`;
     return `The prediction store ${this.file} failed (${doing}: ${message}).`;
   }
-}
-
-function toStored(row: Row): StoredPrediction {
-  return {
-    requestId: row.request_id,
-    row: row.row,
-    model: row.model,
-    version: row.version,
-    at: row.at,
-    window: row.window,
-    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
-    predicted: JSON.parse(row.predicted) as string | number,
-    probabilities: row.probabilities === null ? null : (JSON.parse(row.probabilities) as Record<string, number>),
-    latencyMs: row.latency_ms,
-    label: row.label === null ? null : (JSON.parse(row.label) as string | number),
-    labelAt: row.label_at,
-  };
-}
-
-function estimateBytes(record: StoredPrediction): number {
-  let bytes = ROW_OVERHEAD + record.requestId.length * 2 + record.model.length * 2 + record.version.length;
-  for (const [key, value] of Object.entries(record.inputs)) bytes += key.length + 3 + (typeof value === 'string' ? value.length + 2 : 8);
-  if (record.probabilities) for (const key in record.probabilities) bytes += key.length + 24;
-  return bytes + (typeof record.predicted === 'string' ? record.predicted.length : 8);
-}
-
-function cannotOpen(file: string, error: unknown): LatheFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  return failure('DISK_ERROR', `The prediction store ${file} cannot be opened: ${message}.`, {
-    hint: "Check that the agent's data folder is on a writable disk with free space; the agent needs it to record predictions.",
-    location: { file },
-  });
 }
 
 function formatBytes(bytes: number): string {
