@@ -128,12 +128,13 @@ export function createLatheCore(options: LatheCoreOptions): LatheCore {
     openWorkspace: (path) => workspaces.at(path),
     async close() {
       await alerts.close();
-      await retraining.close();
       await pipelines.close();
       await deploy.close();
       await sweeps.close();
       await training.close();
       await scripts.close();
+      // After training and pipelines are cancelled: a retrain driving one ends (failed, saying so) instead of holding the close.
+      await retraining.close();
       await workspaces.closeAll();
     },
   };
