@@ -344,6 +344,10 @@ describe('retraining that closes the loop', () => {
     raise('al-broken');
     await noted;
     expect((await retrainCall('retrain:timeline', { workspace, model: 'penguins' })).entries.at(-1)!.message).toMatch(/^Alert al-broken .*: not retrained, because its policy cannot be read: retraining\/penguins\.json is not a valid retraining policy: triggers\.alerts\.0/);
+    await writeFile(file, `{"schemaVersion": 1, "pad": "${'x'.repeat(70_000)}"}`);
+    expect(await refusal(retrainCall('retrain:policy', { workspace, model: 'penguins' }))).toMatchObject({ code: 'TOO_LARGE', location: { file: 'retraining/penguins.json' } });
+    // A name that would leave the folder never reaches it.
+    expect(await refusal(retrainCall('retrain:policy', { workspace, model: '../lathe' }))).toMatchObject({ code: 'INVALID_INPUT' });
     await usePolicy({ enabled: false }); // puts the file back as Lathe writes it
   });
 
