@@ -113,7 +113,7 @@ export function retrainCalls(context: RetrainCallsContext): RetrainCalls {
       if (typeof path === 'string') watched.add(path);
       void reactTo(event).catch(() => undefined);
     });
-    timer = setInterval(() => void tick(), context.watching.intervalMs);
+    timer = setInterval(() => void tick(), watchInterval(context.watching.intervalMs));
     timer.unref();
   }
 
@@ -144,4 +144,10 @@ export function retrainCalls(context: RetrainCallsContext): RetrainCalls {
       await loop.idle();
     },
   };
+}
+
+/** LATHE_METRICS_INTERVAL_MS (1000–3600000) sets this round too, as it sets the metrics sampler's: an e2e run wants both short. */
+function watchInterval(fallback: number): number {
+  const given = Number(process.env.LATHE_METRICS_INTERVAL_MS);
+  return Number.isInteger(given) && given >= 1000 && given <= 3_600_000 ? given : fallback;
 }
