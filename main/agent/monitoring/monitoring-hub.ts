@@ -11,14 +11,16 @@ import { failure, toLatheError, type LatheFailure } from '../../core/errors.ts';
 import { cbpeModelFrom, type CbpeModel } from '../../core/monitoring/stats/cbpe.ts';
 import type { Prediction } from '../../core/serving/serving-messages.ts';
 import { MODEL_NAME } from '../agent-state.ts';
-import { ConceptDetectors } from './concept-detectors.ts';
 import { checkLabel, type FeedbackLabel } from './feedback-label.ts';
 import { monitoringMetricsText } from './monitoring-metrics.ts';
 import { KEEP_WINDOWS, MonitoringFiles, type ModelSettings, type SavedModel, type StoreSettings } from './monitoring-files.ts';
 import { OpenWindow } from './open-window.ts';
-import { PredictionStore, type StoredPrediction } from './prediction-store.ts';
-import { UnopenedStore, type RecordStore } from './unopened-store.ts';
-import { finish, referenceInfo, summariseWindow, summariseWindowSteps, type WindowInput } from './summarise-window.ts';
+import type { StoredPrediction } from './prediction-store.ts';
+import { RecordingStore } from './recording-store.ts';
+import type { RecordStore } from './unopened-store.ts';
+import { referenceInfo, summariseWindow, summariseWindowSteps, type WindowInput } from './summarise-window.ts';
+import { WindowJudging } from './window-judging.ts';
+import { restoreMonitor, type ModelMonitor, type Reference } from './model-monitor.ts';
 import { isCorrect, sliceColumnsOf, taskOf, windowPerformance } from './window-performance.ts';
 
 /**
@@ -55,38 +57,12 @@ export interface Observed {
 /** Windows GET /admin/monitoring/{name} answers when no ?after= is given. */
 export const DEFAULT_WINDOWS = 50;
 
-interface Reference {
-  profile: ReferenceProfile;
-  cbpe: CbpeModel | null;
-}
-
-interface ModelMonitor {
-  name: string;
-  settings: ModelSettings;
-  references: Map<string, Reference>;
-  detectors: ConceptDetectors;
-  /** Closed windows, oldest first (the last KEEP_WINDOWS). */
-  closed: WindowSummary[];
-  open: OpenWindow | null;
-  nextIndex: number;
-  /** Closed windows that got labels since their summary was made. */
-  relabelled: Set<number>;
-  sampledOut: number;
-  /** The version that answered last: the one `state` names the reference of. */
-  lastVersion: string | null;
-}
-
-const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
-const REOPEN_EVERY_MS = 60_000;
 
 export class MonitoringHub {
   readonly #files: MonitoringFiles;
-  #store: RecordStore;
+  readonly #store: RecordingStore;
   /** When the store could not be opened: when it was last tried, and what was dropped meanwhile (kept after it opens). */
-  #lastOpenTry = 0;
-  #lastOpenFailure: string | null = null;
-  readonly #droppedUnopened = new Map<string, number>();
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #warn: (text: string) => void;
@@ -95,13 +71,14 @@ export class MonitoringHub {
   #storeSettings: StoreSettings;
   readonly #warned = new Set<string>();
   #closed = false;
-  /** Windows closed and being judged, oldest first. */
-  readonly #closing: { monitor: ModelMonitor; steps: Generator<void, WindowSummary> }[] = [];
-  #judging = false;
+  readonly #judging = new WindowJudging<ModelMonitor>(
+    (monitor, summary) => this.#keep(monitor, summary),
+    (monitor, error) => this.#warnOnce('judge', `Monitoring could not judge a window of model ${monitor.name}: ${toLatheError(error).message} It is summarised again at the next start.`),
+  );
   /** Retention by age also when no window closes (no traffic). */
   readonly #pruning: NodeJS.Timeout;
 
-  private constructor(options: HubOptions, files: MonitoringFiles, store: RecordStore, saved: Map<string, SavedModel>, storeSettings: StoreSettings) {
+  private constructor(options: HubOptions, files: MonitoringFiles, store: RecordingStore, saved: Map<string, SavedModel>, storeSettings: StoreSettings) {
     this.#files = files;
     this.#store = store;
     this.#now = options.now ?? Date.now;
@@ -117,39 +94,16 @@ export class MonitoringHub {
     const loaded = await files.load();
     const defaults = MonitoringSettings.parse({});
     const storeSettings = loaded.store ?? { retentionDays: defaults.retentionDays, maxStoreBytes: defaults.maxStoreBytes };
-    const hub = new MonitoringHub(options, files, options.store ?? new UnopenedStore(failure('UNAVAILABLE', 'The prediction store is not open yet.')), loaded.models, storeSettings);
-    if (!options.store) hub.#openStore();
-    hub.#store.prune();
-    return hub;
-  }
-
-  /** Opens monitoring/predictions.db; when it cannot be opened, the agent serves anyway and records nothing (said in `recorder.problem`). */
-  #openStore(): void {
-    this.#lastOpenTry = this.#now();
-    const settings = this.#storeSettings;
-    try {
-      const opened = PredictionStore.open(this.#files.storeFile, { maxBytes: settings.maxStoreBytes, retentionMs: settings.retentionDays * DAY_MS, warn: this.#warn, now: this.#now });
-      if (this.#store instanceof UnopenedStore) for (const [model, n] of this.#store.dropped) this.#droppedUnopened.set(model, (this.#droppedUnopened.get(model) ?? 0) + n);
-      this.#store = opened;
-      this.#lastOpenFailure = null;
-    } catch (error) {
-      // The first failure is said once; later tries keep the store that counts the drops.
-      if (this.#lastOpenFailure !== null) return;
-      this.#store = new UnopenedStore(error);
-      this.#lastOpenFailure = this.#store.stats().problem;
-      this.#warn(`Monitoring: ${this.#lastOpenFailure}`);
-    }
-  }
-
-  #retryStore(now: number): void {
-    if (this.#store instanceof UnopenedStore && now - this.#lastOpenTry >= REOPEN_EVERY_MS) this.#openStore();
+    const store = new RecordingStore(files.storeFile, storeSettings, { now: options.now ?? Date.now, warn: options.warn, given: options.store });
+    store.prune();
+    return new MonitoringHub(options, files, store, loaded.models, storeSettings);
   }
 
   observed(event: Observed): void {
     if (this.#closed) return;
     try {
       const now = this.#now();
-      this.#retryStore(now);
+      this.#store.retry(now);
       const monitor = this.#monitor(event.model);
       this.#closeIfOver(monitor, now);
       monitor.lastVersion = event.version;
@@ -256,8 +210,7 @@ export class MonitoringHub {
     }
     monitor.settings = settings;
     this.#storeSettings = store;
-    this.#store.configure({ maxBytes: store.maxStoreBytes, retentionMs: store.retentionDays * DAY_MS });
-    this.#store.prune();
+    this.#store.configure(store);
     return this.#settingsOf(monitor);
   }
 
@@ -269,10 +222,10 @@ export class MonitoringHub {
   state(model: string, after?: number): MonitoringState {
     checkModelName(model);
     const now = this.#now();
-    this.#retryStore(now);
+    this.#store.retry(now);
     const monitor = this.#monitor(model);
     this.#closeIfOver(monitor, now);
-    this.#finishClosing(monitor);
+    this.#judging.finish(monitor);
     this.#refreshRelabelled(monitor);
     const closed = after === undefined ? monitor.closed.slice(-DEFAULT_WINDOWS) : monitor.closed.filter((window) => window.index > after);
     const open = monitor.open && (after === undefined || monitor.open.index > after) ? [summariseWindow({ ...this.#summaryInput(monitor, monitor.open, null), labelled: this.#store.labelledRows(model, monitor.open.index) })] : [];
@@ -295,7 +248,7 @@ export class MonitoringHub {
     for (const model of [...this.#saved.keys()]) this.#monitor(model);
     const models = [...this.#models.values()].map((monitor) => {
       this.#closeIfOver(monitor, now);
-      this.#finishClosing(monitor);
+      this.#judging.finish(monitor);
       this.#refreshRelabelled(monitor);
       return { model: monitor.name, latest: monitor.closed.at(-1) ?? null, recorder: this.#recorder(monitor), sampledOut: monitor.sampledOut, concept: monitor.detectors.state() };
     });
@@ -303,7 +256,8 @@ export class MonitoringHub {
   }
 
   async close(): Promise<void> {
-    this.#finishClosing();
+    this.#judging.finish();
+    this.#judging.stop();
     this.#closed = true;
     clearInterval(this.#pruning);
     await this.#files.settled();
@@ -314,31 +268,7 @@ export class MonitoringHub {
   #monitor(model: string): ModelMonitor {
     let monitor = this.#models.get(model);
     if (monitor) return monitor;
-    const saved = this.#saved.get(model);
-    const defaults = MonitoringSettings.parse({});
-    const references = new Map<string, Reference>();
-    for (const [version, profile] of saved?.references ?? []) {
-      let cbpe: CbpeModel | null = null;
-      try {
-        cbpe = profile.cbpe === null ? null : cbpeModelFrom(profile.cbpe);
-      } catch (error) {
-        this.#warn(`Monitoring: the CBPE model in the reference of ${model} version ${version} is not usable (${toLatheError(error).message}); accuracy is not estimated for it.`);
-      }
-      references.set(version, { profile, cbpe });
-    }
-    const closed = saved?.windows ?? [];
-    monitor = {
-      name: model,
-      settings: saved?.settings ?? { sampleRate: defaults.sampleRate, window: defaults.window, minRows: defaults.minRows },
-      references,
-      detectors: ConceptDetectors.restore(saved?.detectors ?? null, this.#warn),
-      closed,
-      open: null,
-      nextIndex: (closed.at(-1)?.index ?? -1) + 1,
-      relabelled: new Set(),
-      sampledOut: 0,
-      lastVersion: null,
-    };
+    monitor = restoreMonitor(model, this.#saved.get(model), this.#warn);
     this.#models.set(model, monitor);
     this.#saved.delete(model);
     this.#resume(monitor);
@@ -382,47 +312,9 @@ export class MonitoringHub {
     }
   }
 
-  /**
-   * A closed window is judged a column per turn of the event loop (summarise-window.ts's steps), so a wide
-   * window never holds up the requests behind it; `state` finishes what is still being judged.
-   */
+  /** A closed window is judged a column per turn of the event loop (window-judging.ts); reading the state finishes it. */
   #close(monitor: ModelMonitor, window: OpenWindow, endedAt: number): void {
-    this.#closing.push({ monitor, steps: summariseWindowSteps(this.#summaryInput(monitor, window, endedAt), () => this.#store.labelledRows(monitor.name, window.index)) });
-    this.#judgeLater();
-  }
-
-  #judgeLater(): void {
-    if (this.#judging || this.#closing.length === 0 || this.#closed) return;
-    this.#judging = true;
-    setImmediate(() => {
-      this.#judging = false;
-      const next = this.#closing[0];
-      if (!next) return;
-      try {
-        const step = next.steps.next();
-        if (step.done) {
-          this.#closing.shift();
-          this.#keep(next.monitor, step.value);
-        }
-      } catch (error) {
-        this.#closing.shift();
-        this.#warnOnce('judge', `Monitoring could not judge a window of model ${next.monitor.name}: ${toLatheError(error).message} It is summarised again at the next start.`);
-      }
-      this.#judgeLater();
-    });
-  }
-
-  /** Finishes judging the windows of `monitor` that closed (all models' when none is named). */
-  #finishClosing(monitor?: ModelMonitor): void {
-    for (const closing of [...this.#closing]) {
-      if (monitor && closing.monitor !== monitor) continue;
-      this.#closing.splice(this.#closing.indexOf(closing), 1);
-      try {
-        this.#keep(closing.monitor, finish(closing.steps));
-      } catch (error) {
-        this.#warnOnce('judge', `Monitoring could not judge a window of model ${closing.monitor.name}: ${toLatheError(error).message} It is summarised again at the next start.`);
-      }
-    }
+    this.#judging.add(monitor, summariseWindowSteps(this.#summaryInput(monitor, window, endedAt), () => this.#store.labelledRows(monitor.name, window.index)));
   }
 
   #keep(monitor: ModelMonitor, summary: WindowSummary): void {
@@ -433,10 +325,7 @@ export class MonitoringHub {
   }
 
   #recorder(monitor: ModelMonitor): RecorderStats {
-    const { movedAside: _, ...stats } = this.#store.stats(monitor.name);
-    const before = this.#droppedUnopened.get(monitor.name) ?? 0;
-    if (before === 0) return { ...stats, sampledOut: monitor.sampledOut };
-    return { ...stats, dropped: stats.dropped + before, droppedBy: { ...stats.droppedBy, 'disk-error': (stats.droppedBy['disk-error'] ?? 0) + before }, sampledOut: monitor.sampledOut };
+    return this.#store.recorder(monitor.name, monitor.sampledOut);
   }
 
   #summaryInput(monitor: ModelMonitor, window: OpenWindow, endedAt: number | null): Omit<WindowInput, 'labelled'> {
