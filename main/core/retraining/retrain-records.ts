@@ -56,7 +56,6 @@ export interface EventRow {
 }
 
 export const noLinks = (): RetrainLinks => ({ alertId: null, pipelineRunId: null, trainingRunId: null, gateReportId: null, modelVersion: null, deploymentId: null });
-const UNDER_WAY: readonly RetrainRunState[] = ['running', 'waiting-approval'];
 
 export function newRetrainRunId(now: number): string {
   return `rt-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -170,7 +169,7 @@ export class RetrainRecords {
     return {
       startedToday: count,
       lastStartedAt: last,
-      underWay: run && UNDER_WAY.includes(run.state) ? { id: run.id, state: run.state, step: step?.name ?? null, detail: step?.message ?? '' } : null,
+      underWay: run ? { id: run.id, state: run.state, step: step?.name ?? null, detail: step?.message ?? '' } : null,
     };
   }
 
