@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MonitoringSettings, MonitoringState, type ReferenceProfile } from '../../../shared/contract/monitoring.ts';
+import { parsePrometheusText } from '../../core/deploy/prometheus-text.ts';
 import { useTempDirs } from '../../core/testing/temp-dir.ts';
 import { startAgent, type RunningAgent } from '../start-agent.ts';
 import { json, send, tensorsOf } from '../test-support/agent-client.ts';
@@ -111,6 +112,10 @@ describe('agent monitoring routes', () => {
     expect(metrics.text).toContain('lathe_predictions_sampled_out_total{model="penguins"} 0');
     expect(metrics.text).toContain('lathe_concept_drift{model="penguins",detector="ddm"} 0');
     expectValidExposition(metrics.text);
+    // The app's own strict reader (the sampler scrapes /metrics with it) takes the page whole.
+    const parsed = parsePrometheusText(metrics.text, agent.url);
+    expect(parsed.types.get('lathe_drift_score')).toBe('gauge');
+    expect(parsed.samples.filter((sample) => sample.name === 'lathe_drift_score')).toHaveLength(6);
   });
 
   it('keeps what it recorded across a restart of the agent', async () => {
