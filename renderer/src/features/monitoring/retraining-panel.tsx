@@ -89,7 +89,8 @@ function WaitingRun({ run, onDone }: { run: RetrainRun; onDone: () => void }) {
   return (
     <div className="retraining__waiting" role="group" aria-label={`Run ${run.id} waits for approval`}>
       <p>
-        <strong>Waiting for you:</strong> {step.message || `run ${run.id} asks before its ${step.name} step`} <span className="faint">(triggered by {run.trigger.kind}: {run.trigger.detail})</span>
+        <strong>Waiting for you:</strong> the {step.name} step of retrain run <span className="mono">{run.id}</span>
+        {step.message && !/^waiting for approval\.?$/i.test(step.message) ? ` — ${step.message}` : ''} <span className="faint">(started by {run.trigger.kind}: {run.trigger.detail})</span>
       </p>
       {rejecting ? (
         <form
