@@ -5,9 +5,11 @@
 //       beside recording off in the same run (sample rate 1e-6: the hub's cheapest path, one draw
 //       per request; the agent has no switch that removes the hub). Two rounds, alternating, and
 //       the ratio of the p99s. The aim (issue 10): under 10 % added.
-//   (b) the prediction store alone: one transaction per request (append + flush) beside the
+//   (b) the monitoring hub in this process, per answered request (what recording adds to the
+//       serving thread, without HTTP or a load generator competing for the cores).
+//   (c) the prediction store alone: one transaction per request (append + flush) beside the
 //       queued append the agent uses (a flush every 25 ms or 256 rows), per request.
-//   (c) drift for 50 features, a 1,000,000-row reference against a 100,000-row window
+//   (d) drift for 50 features, a 1,000,000-row reference against a 100,000-row window
 //       (bench-drift.ts's benchDrift, in seconds).
 //   LATHE_BENCH_SECONDS=10 npm run bench:monitor    (default 5 per paced run)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ColumnReference, ReferenceProfile } from '../../shared/contract/monitoring.ts';
+import { MonitoringHub } from '../agent/monitoring/monitoring-hub.ts';
 import { PredictionStore, type StoredPrediction } from '../agent/monitoring/prediction-store.ts';
 import { tensorsOf } from '../agent/test-support/agent-client.ts';
 import { ADELIE, trainPenguinBundles } from '../agent/test-support/trained-bundles.ts';
@@ -119,7 +122,32 @@ console.log(`p99 with recording / without (best of 2 each): ${ratio.toFixed(3)} 
 const state = (await (await fetch(`${on}/metrics`)).text()).split('\n').filter((line) => /^lathe_predictions_(recorded|dropped)_total/.test(line));
 console.log(`the recording agent's own count: ${state.join('; ') || '(no recorder gauges on /metrics)'}`);
 
-// (b) The store alone: what one request's record costs on the serving thread.
+// (b) The hub in this process: its work per answered request on the serving thread (sampling, the
+// open window, the store's queued append; every 500th closes a window and judges it), load-free.
+async function hubBench(): Promise<string> {
+  const hub = await MonitoringHub.open({ dataDir: join(dir, 'hub'), warn: () => {} });
+  await hub.setReference('penguins', penguinsReference());
+  await hub.configure('penguins', { sampleRate: 1, window: { kind: 'count', rows: 500 } });
+  const n = 20_000;
+  const times = new Float64Array(n);
+  const predictions = [{ predicted: 'Adelie', probabilities: { Adelie: 0.9, Chinstrap: 0.06, Gentoo: 0.04 } }];
+  const started = performance.now();
+  for (let i = 0; i < n; i += 1) {
+    const rows = [{ ...ADELIE, 'Body Mass (g)': 3000 + (i % 2000) }];
+    const t = performance.now();
+    hub.observed({ model: 'penguins', version: '1', requestId: `r${i}`, rows, predictions, latencyMs: 1.5, failed: false });
+    times[i] = (performance.now() - t) * 1000;
+  }
+  const total = (performance.now() - started) * 1000;
+  await hub.close();
+  times.sort();
+  const at = (q: number) => times[Math.min(n - 1, Math.floor(q * n))]!.toFixed(1);
+  return `${'hub.observed, 20,000 one-row requests'.padEnd(46)} mean ${(total / n).toFixed(1).padStart(6)} µs   p50 ${at(0.5).padStart(6)} µs   p99 ${at(0.99).padStart(7)} µs   max ${at(1).padStart(8)} µs (a window closed and judged every 500)`;
+}
+console.log('\nThe monitoring hub in process, per answered request on the serving thread (no HTTP, no load generator):');
+console.log(await hubBench());
+
+// (c) The store alone: what one request's record costs on the serving thread.
 function storeBench(label: string, flushEach: boolean): string {
   const path = join(dir, `store-${flushEach ? 'sync' : 'queued'}`, 'predictions.db');
   const store = PredictionStore.open(path, { maxBytes: 1024 ** 3, retentionMs: 30 * 86_400_000 });
@@ -146,6 +174,6 @@ const queuedLine = storeBench('queued append (flush every 25 ms / 256 rows)', fa
 console.log(syncLine);
 console.log(queuedLine);
 
-// (c) Drift at scale.
+// (d) Drift at scale.
 printDriftBench(benchDrift({ features: 50, referenceRows: 1_000_000, windowRows: 100_000 }));
 process.exit(0);
