@@ -13,8 +13,8 @@ function cellClass(cell: StripCell, chosen: boolean): string {
 
 /**
  * Drift per feature over windows: a row per feature, then the prediction; a column per window.
- * Red shades drifted (darker: further past the threshold), green shades did not (darker: closer
- * to it); "not enough data" is hatched grey and an unjudged window plain grey, never green.
+ * Red shades drifted (stronger: further past the threshold), green shades did not (stronger:
+ * closer to it); "not enough data" is hatched grey and an unjudged window plain grey, never green.
  * Each cell is a button: it opens the reference and current distributions of that window.
  */
 export const DriftStripView = memo(function DriftStripView({ strip, chosen, onChoose }: { strip: DriftStrip; chosen: ChosenCell | null; onChoose: (cell: ChosenCell) => void }) {
@@ -80,12 +80,12 @@ function DriftLegend() {
       <span className="drift-legend__key">
         <span className="drift-cell drift-cell--ok drift-cell--level-0" aria-hidden="true" />
         <span className="drift-cell drift-cell--ok drift-cell--level-2" aria-hidden="true" />
-        no drift (darker: nearer the threshold)
+        no drift (stronger: nearer the threshold)
       </span>
       <span className="drift-legend__key">
         <span className="drift-cell drift-cell--drift drift-cell--level-3" aria-hidden="true" />
         <span className="drift-cell drift-cell--drift drift-cell--level-5" aria-hidden="true" />
-        drift (darker: further past it)
+        drift (stronger: further past it)
       </span>
       <span className="drift-legend__key">
         <span className="drift-cell drift-cell--thin" aria-hidden="true" />
