@@ -92,7 +92,7 @@ describe('feedback, however late', () => {
       expect(unknown.json().error).toBe('No prediction with request id "never-sent" was recorded for model penguins.');
       const otherModel = await send(agent.url, '/v2/models/churn/feedback', json({ id: first.id, label: 'yes' }));
       expect(otherModel.status).toBe(404);
-      expect(otherModel.json().error).toBe(`Request "${first.id}" was answered by model penguins, not churn.`);
+      expect(otherModel.json().error).toBe('No prediction of a model named "churn" was recorded on this agent.');
     } finally {
       await agent.close();
     }
