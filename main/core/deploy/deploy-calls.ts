@@ -60,6 +60,7 @@ export function deployCalls(context: DeployCallsContext): DeployCapability {
           intervalMs,
           retentionDays,
           windows: () => windows,
+          settled: (workspace, deployment) => context.events.emit('deployments:changed', { workspace: workspace.dir, id: deployment.id, state: deployment.state }),
           workspaces: async () => (await Promise.all([...watched].map((dir) => context.workspaces.at(dir).catch(() => null)))).filter((w) => w !== null),
         });
         sampler.start();

@@ -5,6 +5,9 @@ import { startAgent, type RunningAgent } from '../../agent/start-agent.ts';
 import { cyclingDraw, predictions } from '../../agent/test-support/rollout-harness.ts';
 import { loadOrCreateSigningKey } from '../bundles/signing-keys.ts';
 import { recordGateReport } from '../gates/gate-results.ts';
+import { MetricsSampler } from './metrics-sampler.ts';
+import { privateFileSecrets } from './secret-store.ts';
+import { TargetRecords, tokensDir } from './target-records.ts';
 import { refusal } from '../testing/refusal.ts';
 import { useTempDirs } from '../testing/temp-dir.ts';
 import { useTrainedWorkspace } from '../testing/trained-workspace.ts';
@@ -94,6 +97,13 @@ describe('canary deploys', () => {
     }
     const [history] = await call('deploy:history', { workspace, limit: 1 });
     expect(history!.state).toBe('rolling-out'); // nobody has looked yet
+    // The app's sampler looks at its next round, and tells the pages (deployments:changed) once.
+    const stateDir = join(dirname(workspace), 'state');
+    const settled: string[] = [];
+    const sampler = new MetricsSampler({ targets: { targets: new TargetRecords(stateDir), secrets: privateFileSecrets(tokensDir(stateDir)) }, workspaces: async () => [trained().writer], intervalMs: 10_000, retentionDays: 1, settled: (_, deployment) => settled.push(`${deployment.id} ${deployment.state}`) });
+    await sampler.tick();
+    await sampler.tick();
+    expect(settled).toEqual([`${started.id} rolled-back`]);
     const [status] = await call('deploy:status', { workspace, target: 'edge-1' });
     expect(status!.models[0]).toMatchObject({ stableVersion: '1', candidateVersion: null, candidateWeight: 0 });
     const { deployment } = await call('deploy:rollout', { workspace, id: started.id });

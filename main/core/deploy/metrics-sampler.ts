@@ -1,3 +1,4 @@
+import type { Deployment } from '../../../shared/contract/deployments.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { agentFetch, agentRefusal, type AgentAddress } from './agent-http.ts';
 import { readRollout, settleDeployment } from './agent-rollouts.ts';
@@ -31,6 +32,8 @@ export interface SamplerOptions {
   now?: () => Date;
   /** Told of a scrape that failed, once per target until it answers again. */
   warn?: (text: string) => void;
+  /** Told of a deployment whose rollout the agent ended (promoted, rolled back, aborted, failed), once. */
+  settled?: (workspace: Workspace, deployment: Deployment) => void;
   /** Who fetches the monitoring windows, if anyone (asked each round: monitoring is wired in after the core is built). */
   windows?: () => WindowPoller | null;
 }
@@ -120,7 +123,8 @@ export class MetricsSampler {
     const open = workspace.db.use((db) => db.prepare("SELECT id FROM deployments WHERE target = ? AND state = 'rolling-out' AND rollout_id IS NOT NULL").all(address.name)) as { id: string }[];
     for (const { id } of open) {
       const deployment = log.require(id);
-      settleDeployment(log, deployment, await readRollout(address, deployment.rolloutId!));
+      const settled = settleDeployment(log, deployment, await readRollout(address, deployment.rolloutId!));
+      if (settled.state !== deployment.state) this.#options.settled?.(workspace, settled);
     }
   }
 }
