@@ -21,7 +21,12 @@ export function openStoreFile(file: string, options: { now: () => number; warn: 
     let db: DatabaseSync | null = null;
     try {
       db = new DatabaseSync(file);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000;');
+      // synchronous = OFF: a commit is in the OS's hands when it returns, so a killed agent keeps
+      // every record it flushed; only a power cut or OS crash can lose (or damage) the newest ones,
+      // and a damaged store is moved aside at the next start. NORMAL fsyncs at each WAL
+      // checkpoint, on the serving thread: bench:monitor measured the queued append's worst stall
+      // at 17 ms with it and 5 ms without, and one transaction per request's p99 at 558 µs vs 149 µs.
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA busy_timeout = 1000;');
       const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
       if (version > STORE_SCHEMA_VERSION) {
         throw failure('UNAVAILABLE', `The prediction store ${file} was written by a newer Lathe agent (store version ${version}; this agent knows ${STORE_SCHEMA_VERSION}).`, {
