@@ -108,8 +108,7 @@ test('a deployment watched: clean traffic, one column shifted and flagged with a
   // Alert rules as a team would write them: a feature drifting three windows in a row (a clean
   // window is red by chance one time in twenty per feature, so two in a row would still fire now
   // and then on clean traffic), and labelled
-  // accuracy under 70 % in a window (the default compares with the test accuracy, which this
-  // model's monitoring report does not carry yet).
+  // accuracy under a fixed floor of 70 % in a window.
   await callLathe(lathe, 'alerts:save-rules', {
     workspace: lathe.workspace,
     rules: [

@@ -93,7 +93,8 @@ export async function registeredTestAccuracy(dispatch: AlertCallsContext['dispat
   if (!reference) return null;
   const result = await dispatch('models:get-version', { workspace, ref: `${reference.model}@${reference.version}` });
   if (!result.ok) return null;
-  const accuracy = (result.value as { metrics?: Record<string, number> }).metrics?.accuracy;
+  // The registry keeps the run's test metrics under their run names (register-model.ts): test_accuracy.
+  const accuracy = (result.value as { metrics?: Record<string, number> }).metrics?.test_accuracy;
   return typeof accuracy === 'number' && Number.isFinite(accuracy) ? accuracy : null;
 }
 

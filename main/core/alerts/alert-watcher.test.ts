@@ -196,10 +196,10 @@ describe('the test accuracy a relative floor is measured from', () => {
       return metrics ? { ok: true as const, value: { metrics } } : { ok: false as const, error: { code: 'NOT_FOUND' as const, message: 'no such version' } };
     };
     const withReference = report([window(1)]);
-    expect(await registeredTestAccuracy(registry({ accuracy: 0.93, macro_f1: 0.9 }), '/ws', withReference)).toBe(0.93);
+    expect(await registeredTestAccuracy(registry({ test_accuracy: 0.93, test_macro_f1: 0.9 }), '/ws', withReference)).toBe(0.93);
     expect(asked).toEqual([{ name: 'models:get-version', input: { workspace: '/ws', ref: 'penguins-clf@3' } }]);
-    expect(await registeredTestAccuracy(registry({ rmse: 2.5 }), '/ws', withReference)).toBeNull();
+    expect(await registeredTestAccuracy(registry({ test_rmse: 2.5, accuracy: 0.5 }), '/ws', withReference)).toBeNull();
     expect(await registeredTestAccuracy(registry(null), '/ws', withReference)).toBeNull();
-    expect(await registeredTestAccuracy(registry({ accuracy: 0.93 }), '/ws', report([]))).toBeNull();
+    expect(await registeredTestAccuracy(registry({ test_accuracy: 0.93 }), '/ws', report([]))).toBeNull();
   });
 });

@@ -64,7 +64,10 @@ export function freshnessFact(report: Pick<MonitoringReport, 'stale' | 'problem'
  * it kept neither.
  */
 export function testMetricOf(metrics: Readonly<Record<string, number>>): { name: 'accuracy' | 'rmse'; value: number } | null {
-  if (typeof metrics.accuracy === 'number' && Number.isFinite(metrics.accuracy)) return { name: 'accuracy', value: metrics.accuracy };
-  if (typeof metrics.rmse === 'number' && Number.isFinite(metrics.rmse)) return { name: 'rmse', value: metrics.rmse };
+  // The registry keeps the run's test metrics under their run names: test_accuracy, test_rmse.
+  const accuracy = metrics.test_accuracy;
+  if (typeof accuracy === 'number' && Number.isFinite(accuracy)) return { name: 'accuracy', value: accuracy };
+  const rmse = metrics.test_rmse;
+  if (typeof rmse === 'number' && Number.isFinite(rmse)) return { name: 'rmse', value: rmse };
   return null;
 }
