@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CategoricalReference, NumericReference } from '../../../shared/contract/monitoring.ts';
-import { categoricalReference, countedReference, evenQuantiles, numericReference } from './column-reference.ts';
+import { categoricalReference, countedReference, numericReference } from './column-reference.ts';
 
 /** One training column as the agent judges drift against it: exact when small, quantiles when large, counts for categories. */
 describe('a numeric column reference', () => {
@@ -13,21 +13,20 @@ describe('a numeric column reference', () => {
     expect(reference.std).toBeCloseTo(Math.sqrt(0.5), 12); // numpy's std, ddof 0
   });
 
-  it('keeps 2,001 quantile points over 1,000 rows, with the true count, mean and std', () => {
+  it('keeps 2,001 quantile points and finer tail levels over 1,000 rows, with the true count, mean and std', () => {
     const values = Float64Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000); // 0…4999, shuffled
     const reference = numericReference('x', values);
     expect(reference).toMatchObject({ rows: 5000, missing: 0, distinct: 1000, min: 0, max: 4999, exact: false });
-    expect(reference.values).toHaveLength(2001);
-    expect(reference.values[1000]).toBeCloseTo(2499.5, 9); // the median
+    // 2,001 evenly spaced points, and levels halving toward each tail while they still hold a value.
+    const levels = reference.levels!;
+    expect(levels).toHaveLength(reference.values.length);
+    expect(levels.filter((level) => Math.abs(level * 2000 - Math.round(level * 2000)) < 1e-9)).toHaveLength(2001);
+    expect(levels.length).toBeGreaterThan(2001);
+    expect(reference.values[levels.indexOf(0.5)]).toBeCloseTo(2499.5, 9); // the median
     expect(reference.mean).toBeCloseTo(2499.5, 9);
     expect(reference.std).toBeCloseTo(Math.sqrt((5000 * 5000 - 1) / 12), 6);
   });
 
-  it("places quantile points as numpy's default (linear) quantile does", () => {
-    // numpy.quantile([1, 2, 3, 4], [0, 0.5, 1]) → [1, 2.5, 4]; numpy.quantile([0, 10], [0, 0.25, 0.5, 0.75, 1]) → [0, 2.5, 5, 7.5, 10]
-    expect(evenQuantiles(Float64Array.from([1, 2, 3, 4]), 3)).toEqual([1, 2.5, 4]);
-    expect(evenQuantiles(Float64Array.from([0, 10]), 5)).toEqual([0, 2.5, 5, 7.5, 10]);
-  });
 
   it('says an all-missing column has no rows rather than NaN statistics', () => {
     const reference = numericReference('empty', Float64Array.from([Number.NaN, Number.NaN]));

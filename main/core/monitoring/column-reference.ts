@@ -1,12 +1,14 @@
 import { SMALL_REFERENCE_ROWS, type CategoricalReference, type NumericReference } from '../../../shared/contract/monitoring.ts';
 import { cleanNumbers, meanAndStd } from './stats/clean-values.ts';
 import { CATEGORY_LIMIT, OTHER_CATEGORY, QUANTILE_POINTS } from './stats/column-sample.ts';
+import { quantileLevels, quantilesAtLevels } from './stats/sketch-column.ts';
 
 /**
  * One training column summarised as the agent judges drift against it (shared/contract/
  * monitoring.ts): numbers as every value, sorted, when there are at most SMALL_REFERENCE_ROWS of
- * them (the statistical tests need them), else QUANTILE_POINTS quantile points with the true
- * count, mean and std (the distances need no more); categories as counts. NaN and ±Infinity are
+ * them (the statistical tests need them), else QUANTILE_POINTS evenly spaced quantile points, plus
+ * levels halving toward both tails (sketchColumn's, so that Jensen–Shannon's outer bins keep their
+ * shape), with the true count, mean and std (the distances need no more); categories as counts. NaN and ±Infinity are
  * missing, as Evidently drops them. One sort of a copy of the column: a 1,000,000-row column
  * costs 8 MB more for as long as this runs.
  */
@@ -26,8 +28,8 @@ export function numericReference(name: string, values: ArrayLike<number>): Numer
     std: rows === 0 ? 0 : std,
     min: rows === 0 ? 0 : sorted[0]!,
     max: rows === 0 ? 0 : sorted[rows - 1]!,
-    values: exact ? Array.from(sorted) : evenQuantiles(sorted, QUANTILE_POINTS),
     exact,
+    ...(exact ? { values: Array.from(sorted) } : (({ quantiles, levels }) => ({ values: quantiles, levels }))(quantilesAtLevels(sorted, quantileLevels(rows, QUANTILE_POINTS)))),
   };
 }
 
@@ -36,17 +38,6 @@ function distinctUpTo(sorted: Float64Array, cap: number): number {
   let distinct = 0;
   for (let i = 0; i < sorted.length && distinct < cap; i += 1) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct += 1;
   return distinct;
-}
-
-/** numpy's default ('linear') quantiles of sorted values at the evenly spaced levels i / (points − 1): the wire format's quantile points. */
-export function evenQuantiles(sorted: Float64Array, points: number): number[] {
-  const last = sorted.length - 1;
-  return Array.from({ length: points }, (_, i) => {
-    const position = (i / (points - 1)) * last;
-    const low = Math.floor(position);
-    const fraction = position - low;
-    return low >= last || fraction === 0 ? sorted[Math.min(low, last)]! : sorted[low]! + (sorted[low + 1]! - sorted[low]!) * fraction;
-  });
 }
 
 /**

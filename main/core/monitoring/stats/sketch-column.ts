@@ -51,7 +51,8 @@ export function quantileLevels(count: number, points: number): number[] {
   return [0, ...low, ...even.slice(1, -1), ...high, 1];
 }
 
-function quantilesAtLevels(sorted: Float64Array, levels: number[]): { quantiles: number[]; levels: number[] } {
+/** numpy's default ('linear') quantiles of sorted values at the given levels. */
+export function quantilesAtLevels(sorted: Float64Array, levels: number[]): { quantiles: number[]; levels: number[] } {
   return { quantiles: levels.map((level) => quantileAt(sorted, level)), levels };
 }
 
