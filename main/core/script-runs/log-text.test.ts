@@ -25,6 +25,14 @@ describe('log text', () => {
     expect(clean([bytes('\u001b[1;31mred\u001b[0m\t\u001b]0;title\u0007ok\u0000\u0008\u202e!\n')])).toBe('red\tok!\n');
   });
 
+  it('waits for an escape sequence cut between chunks, and removes it whole', () => {
+    // ESC @ (a C1 control) cut after ESC: the @ is part of it, as when it came in one chunk (fast-check found it).
+    expect(clean([Uint8Array.of(27), bytes('@ok')])).toBe('ok');
+    expect(clean([bytes('a\u001b[1;3'), bytes('1mred\u001b]0;ti'), bytes('tle\u001b'), bytes('\\b')])).toBe('aredb');
+    // Never finished: what an unfinished one leaves is what it leaves all at once.
+    expect(clean([bytes('x\u001b['), bytes('')])).toBe(clean([bytes('x\u001b[')]));
+  });
+
   it('whatever the bytes and however they are cut, gives the same text as all at once, free of control characters', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(200)), (data, cuts) => {

@@ -12,28 +12,48 @@ const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u000
 
 export class LogText {
   readonly #decoder = new TextDecoder('utf-8', { fatal: false });
-  #pendingCr = false;
+  /** The end of the text so far that the next chunk may still change: a CR (a CRLF cut in two) or an escape sequence not finished yet. */
+  #held = '';
 
   /** The text of the next chunk (empty when it only completed nothing yet). */
   push(chunk: Uint8Array): string {
-    return this.#clean(this.#decoder.decode(chunk, { stream: true }));
+    const text = this.#held + this.#decoder.decode(chunk, { stream: true });
+    const keep = heldFrom(text);
+    this.#held = text.slice(keep);
+    return clean(text.slice(0, keep));
   }
 
-  /** What is left at the end of the stream (a cut character, a trailing CR). */
+  /** What is left at the end of the stream (a cut character, a trailing CR, an unfinished escape). */
   end(): string {
-    const rest = this.#clean(this.#decoder.decode());
-    if (!this.#pendingCr) return rest;
-    this.#pendingCr = false;
-    return `${rest}\n`;
+    const text = this.#held + this.#decoder.decode();
+    this.#held = '';
+    return clean(text.endsWith('\r') ? `${text.slice(0, -1)}\n` : text);
   }
+}
 
-  #clean(text: string): string {
-    let joined = this.#pendingCr ? `\r${text}` : text;
-    this.#pendingCr = joined.endsWith('\r');
-    if (this.#pendingCr) joined = joined.slice(0, -1);
-    const lines = joined.replace(/\r\n?/g, '\n');
-    return withoutUnsafeCharacters(lines.replace(ESCAPE_SEQUENCE, ''), true);
+/** Escape sequences longer than this are not waited for across chunks (an unterminated title). */
+const MAX_HELD = 4096;
+
+/**
+ * Where the part of `text` that a later chunk could still change begins (text.length: none):
+ * the first escape sequence that is not complete but could become one, else a final CR.
+ */
+function heldFrom(text: string): number {
+  const whole = new RegExp(ESCAPE_SEQUENCE.source, 'y');
+  for (let at = text.indexOf('\u001b'); at !== -1; at = text.indexOf('\u001b', at + 1)) {
+    // First: ESC ] is already a whole (two-character) sequence, but a title that is still arriving too.
+    if (text.length - at <= MAX_HELD && UNFINISHED_SEQUENCE.test(text.slice(at))) return at;
+    whole.lastIndex = at;
+    if (whole.test(text)) at = whole.lastIndex - 1;
   }
+  return text.endsWith('\r') ? text.length - 1 : text.length;
+}
+
+// eslint-disable-next-line no-control-regex -- the beginnings of the sequences above, up to the end of the text
+const UNFINISHED_SEQUENCE = /^\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
+
+function clean(text: string): string {
+  return withoutUnsafeCharacters(text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, ''), true);
 }
 
 /** The end of `bytes` moved back so no UTF-8 character is cut: a page of text ends on a whole character. */
