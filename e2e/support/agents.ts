@@ -48,7 +48,40 @@ function firstLine(child: ChildProcess, stderr: () => string, timeoutMs: number)
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** A `lathe agent --port 0` child with its own new data folder inside the server's temp root, trusting `publicKey`. */
+export interface AgentChild {
+  agent: LocalAgent;
+  child: ChildProcess;
+  /** What it has written to stderr so far. */
+  stderr(): string;
+}
+
+export async function startAgentChild(root: string, name: string, publicKey: string): Promise<AgentChild> {
+  const dataDir = join(root, `agent-${name}`);
+  await mkdir(dataDir);
+  let stderr = '';
+  const child = spawn(nodeBinary, ['main/cli/lathe.ts', 'agent', '--port', '0', '--data-dir', dataDir, '--trust', publicKey, '--json'], {
+    cwd: repoRoot,
+    env: { ...process.env, HOME: join(root, 'home'), LATHE_CONFIG_DIR: join(root, 'config') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  try {
+    const printed = JSON.parse(await firstLine(child, () => stderr, 30_000)) as { url: string; adminToken: string | null };
+    if (!printed.adminToken) throw new Error(`lathe agent ${name} printed no admin token: its data folder was not new.`);
+    // Keep reading stdout so the agent never blocks on a full pipe.
+    child.stdout?.resume();
+    return { agent: { name, url: printed.url, adminToken: printed.adminToken }, child, stderr: () => stderr };
+  } catch (error) {
+    await stopAgentChild(child);
+    throw error;
+  }
+}
+
+export async function stopAgentChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
   child.kill('SIGTERM');
@@ -65,36 +98,16 @@ async function stop(child: ChildProcess): Promise<void> {
 export const test = latheTest.extend<{ agents: readonly [LocalAgent, LocalAgent] }>({
   agents: async ({ lathe }, use, testInfo) => {
     const key = await callLathe<{ publicKey: string }>(lathe, 'keys:show', {});
-    const children: ChildProcess[] = [];
-    const logs: string[] = [];
+    const started: AgentChild[] = [];
     try {
-      const started = await Promise.all(
-        (['edge-1', 'edge-2'] as const).map(async (name, index) => {
-          const dataDir = join(lathe.root, `agent-${name}`);
-          await mkdir(dataDir);
-          let stderr = '';
-          const child = spawn(nodeBinary, ['main/cli/lathe.ts', 'agent', '--port', '0', '--data-dir', dataDir, '--trust', key.publicKey, '--json'], {
-            cwd: repoRoot,
-            env: { ...process.env, HOME: join(lathe.root, 'home'), LATHE_CONFIG_DIR: join(lathe.root, 'config') },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          children.push(child);
-          child.stderr?.setEncoding('utf8');
-          child.stderr?.on('data', (chunk: string) => {
-            stderr += chunk;
-          });
-          child.once('exit', () => (logs[index] = `${name}:\n${stderr}`));
-          const printed = JSON.parse(await firstLine(child, () => stderr, 30_000)) as { url: string; adminToken: string | null };
-          if (!printed.adminToken) throw new Error(`lathe agent ${name} printed no admin token: its data folder was not new.`);
-          // Keep reading stdout so the agent never blocks on a full pipe.
-          child.stdout?.resume();
-          return { name, url: printed.url, adminToken: printed.adminToken } satisfies LocalAgent;
-        }),
-      );
-      await use([started[0]!, started[1]!]);
+      for (const name of ['edge-1', 'edge-2']) started.push(await startAgentChild(lathe.root, name, key.publicKey));
+      await use([started[0]!.agent, started[1]!.agent]);
     } finally {
-      await Promise.all(children.map(stop));
-      const log = logs.filter((entry) => entry && entry.trim().split('\n').length > 1).join('\n');
+      await Promise.all(started.map(({ child }) => stopAgentChild(child)));
+      const log = started
+        .filter(({ stderr }) => stderr().trim().split('\n').length > 1)
+        .map(({ agent, stderr }) => `${agent.name}:\n${stderr()}`)
+        .join('\n');
       if (log) await testInfo.attach('lathe-agent-stderr', { body: log, contentType: 'text/plain' });
     }
   },
