@@ -12,36 +12,22 @@
 //   (d) drift for 50 features, a 1,000,000-row reference against a 100,000-row window
 //       (bench-drift.ts's benchDrift, in seconds).
 //   LATHE_BENCH_SECONDS=10 npm run bench:monitor    (default 5 per paced run)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ColumnReference, ReferenceProfile } from '../../shared/contract/monitoring.ts';
 import { MonitoringHub } from '../agent/monitoring/monitoring-hub.ts';
+import { countedReference, numericReference } from '../core/monitoring/column-reference.ts';
 import { PredictionStore, type StoredPrediction } from '../agent/monitoring/prediction-store.ts';
 import { tensorsOf } from '../agent/test-support/agent-client.ts';
 import { ADELIE, trainPenguinBundles } from '../agent/test-support/trained-bundles.ts';
 import { benchDrift, printDriftBench } from './bench-drift.ts';
+import { benchProcesses } from './bench-processes.ts';
 import { pacedLoad, type PacedResult } from './paced-load.ts';
 
 const seconds = Number(process.env.LATHE_BENCH_SECONDS ?? 5);
-const dir = mkdtempSync(join(tmpdir(), 'lathe-bench-monitor-'));
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Start a process and return the first line it prints. */
-async function startProcess(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const line = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  if (line.done) throw new Error(`${args.join(' ')} exited before printing its address`);
-  return line.value as string;
-}
+const { dir, startProcess } = benchProcesses('lathe-bench-monitor-');
 
 /** The penguins sample as a training reference: every value of each input column (exact), categories counted. */
 function penguinsReference(): ReferenceProfile {
@@ -52,16 +38,8 @@ function penguinsReference(): ReferenceProfile {
     const name = names[index]!;
     const cells = rows.map((row) => row[index] ?? '');
     const present = cells.filter((cell) => cell !== '' && cell !== 'NA');
-    const numbers = present.map(Number);
-    if (numbers.every((n) => Number.isFinite(n))) {
-      const values = Float64Array.from(numbers).sort();
-      const mean = numbers.reduce((sum, n) => sum + n, 0) / numbers.length;
-      const std = Math.sqrt(numbers.reduce((sum, n) => sum + (n - mean) ** 2, 0) / numbers.length);
-      return { kind: 'numeric', name, rows: numbers.length, missing: cells.length - present.length, distinct: new Set(numbers).size, mean, std, min: values[0]!, max: values[values.length - 1]!, values: [...values], exact: true };
-    }
-    const counts: Record<string, number> = {};
-    for (const cell of present) counts[cell] = (counts[cell] ?? 0) + 1;
-    return { kind: 'categorical', name, rows: present.length, missing: cells.length - present.length, counts };
+    if (present.every((cell) => Number.isFinite(Number(cell)))) return numericReference(name, cells.map((cell) => (cell === '' || cell === 'NA' ? Number.NaN : Number(cell))));
+    return countedReference(name, present.map((cell) => [cell, 1] as const), cells.length - present.length);
   };
   const species = column(0);
   return {

@@ -7,15 +7,14 @@
 // rate as autocannon's once-a-second bursts, and an overload (256 connections against a queue of
 // 64) that must answer only 2xx or 503.
 //   LATHE_BENCH_SECONDS=10 npm run bench:serve    (default 5 per run)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { tensorsOf } from '../agent/test-support/agent-client.ts';
 import { ADELIE, trainPenguinBundles } from '../agent/test-support/trained-bundles.ts';
+import { benchProcesses } from './bench-processes.ts';
 import { pacedLoad, type PacedResult } from './paced-load.ts';
 
 interface CannonResult {
@@ -30,21 +29,7 @@ type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 const seconds = Number(process.env.LATHE_BENCH_SECONDS ?? 5);
-const dir = mkdtempSync(join(tmpdir(), 'lathe-bench-serve-'));
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Start a process and return the first line it prints. */
-async function startProcess(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const line = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  if (line.done) throw new Error(`${args.join(' ')} exited before printing its address`);
-  return line.value as string;
-}
+const { dir, startProcess } = benchProcesses('lathe-bench-serve-');
 
 const floorSource = `
 const { createServer } = require('node:http');
